@@ -1,0 +1,5 @@
+import type { JudgeKind } from '../spec/judge-kind.js';
+import { Registry } from '../util/registry.js';
+
+/** Every judge kind. Adding one: write a module here and add it. */
+export const judgeRegistry = new Registry<JudgeKind>('judge kind', (kind) => kind.kind);

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { SamplingParamsSchema } from './target.js';
+
+/** Version of the run-record and attempt schemas. Changing any field bumps it; docs/run-record.md lists the history. */
+export const RUN_RECORD_VERSION = 1;
+
+/** Lifecycle of a run: `running` until it ends; `interrupted` by Ctrl-C or a crash (resumable); `completed` when every planned attempt is committed (some may be errors). */
+export const RunStatusSchema = z.enum(['running', 'interrupted', 'completed']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/** Everything needed to reproduce and describe a run. */
+export const RunRecordSchema = z.object({
+  /** Schema version of this record (RUN_RECORD_VERSION when written). */
+  schemaVersion: z.number().int(),
+  /** Run id, e.g. `run-20261126-213500-ab12cd`. */
+  id: z.string(),
+  /** Hash of everything that defines the plan (target identity, suites, attacks, samples, limit, judge); an identical scan resumes the same run. */
+  configHash: z.string(),
+  /** Current status. */
+  status: RunStatusSchema,
+  /** ISO time the run was created. */
+  createdAt: z.string(),
+  /** ISO time of the last update. */
+  updatedAt: z.string(),
+  /** redcard name and version that made the run. */
+  tool: z.object({ name: z.string(), version: z.string() }),
+  /** The target under test. */
+  target: z.object({
+    /** Adapter kind. */
+    kind: z.string(),
+    /** Human-readable label. */
+    label: z.string(),
+    /** Cache identity (no secrets). */
+    identity: z.string(),
+    /** True for the simulator: reports say SIMULATED. */
+    simulated: z.boolean(),
+  }),
+  /** The judge spec, e.g. `refusal` or `cascade:refusal>llm:sim`. */
+  judge: z.string(),
+  /** Suite specs, e.g. `core`, `harmbench:path.csv`. */
+  suites: z.array(z.string()),
+  /** Attack chains, e.g. `direct`, `roleplay.grandma+encode.base64`. */
+  attacks: z.array(z.string()),
+  /** Samples per behavior × attack. */
+  samples: z.number().int().min(1),
+  /** `--limit`, when set. */
+  limit: z.number().int().nullable(),
+  /** Number of attempts in the plan (after `--limit`). */
+  planned: z.number().int(),
+  /** Sampling parameters sent. */
+  params: SamplingParamsSchema,
+  /** Milliseconds spent running, summed over sessions (resumes add up). */
+  wallTimeMs: z.number(),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;

@@ -1,0 +1,39 @@
+import type { Behavior } from './behavior.js';
+
+/** Options every suite source receives. */
+export interface SuiteLoadOptions {
+  /** Skip malformed rows (counting them) instead of failing with file:line. */
+  lenient?: boolean;
+}
+
+/** What loading a suite yields. */
+export interface SuiteLoadResult {
+  /** The behaviors, in file order. */
+  behaviors: Behavior[];
+  /** Rows skipped as malformed (only with `lenient`), with where and why. */
+  skipped: { line: number; reason: string }[];
+  /** Source categories that could not be mapped to the taxonomy: name → count (kept, not dropped). */
+  unmapped: Record<string, number>;
+}
+
+/**
+ * A source of behaviors, written as `ID` or `ID:ARGUMENT` in `--suite`: built-in suites (`core`, `core:benign`,
+ * `core:vcr`) and loaders of public formats (`harmbench:FILE`, `jsonl:FILE`).
+ */
+export interface SuiteSource {
+  /** Id: the part of the spec before the first colon. */
+  readonly id: string;
+  /** One sentence for `redcard list suites`. */
+  readonly description: string;
+  /** Where the data or format comes from. */
+  readonly reference: string;
+  /** True when the argument is a file path (a loader); false for a built-in suite. */
+  readonly needsFile: boolean;
+  /** Load behaviors. Throws DatasetError naming file:line for a malformed row unless `lenient`. */
+  load(argument: string | undefined, options: SuiteLoadOptions): Promise<SuiteLoadResult>;
+}
+
+/** Identity helper that gives a suite source its type. */
+export function defineSuite(source: SuiteSource): SuiteSource {
+  return source;
+}

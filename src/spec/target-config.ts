@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { SamplingParamsSchema, type Target } from './target.js';
+
+/** How to build a target. Flags, the YAML config's `target:` block and target spec strings all produce this. */
+export const TargetConfigSchema = z
+  .object({
+    /** Adapter kind: `openai`, `sim`, `replay`. */
+    kind: z.string().min(1),
+    /** Base URL of an OpenAI-compatible API, e.g. `http://127.0.0.1:11434/v1` (openai). */
+    baseUrl: z.string().url().optional(),
+    /** Model name sent in requests (openai) or reported (sim). */
+    model: z.string().optional(),
+    /** Name of the environment variable holding the API key; the key itself is never stored. */
+    apiKeyEnv: z.string().optional(),
+    /** Extra HTTP headers. */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** System prompt prepended to every conversation. */
+    systemPrompt: z.string().optional(),
+    /** Per-request timeout in milliseconds. */
+    timeoutMs: z.number().int().positive().default(120_000),
+    /** Retries after the first try for retryable failures (429, 408, 5xx, network errors, malformed bodies). */
+    maxRetries: z.number().int().min(0).default(6),
+    /** Requests in flight at most for this target. */
+    concurrency: z.number().int().positive().default(16),
+    /** Requests per minute at most (unset: unlimited). */
+    rpm: z.number().positive().optional(),
+    /** Sampling parameters sent with every request. */
+    params: SamplingParamsSchema.default({}),
+    /** Seed for simulated behaviour (sim). */
+    seed: z.number().int().optional(),
+    /** Safety profile name or file for the simulator (sim). */
+    profile: z.string().optional(),
+    /** Simulated latency in milliseconds (sim). */
+    latencyMs: z.number().min(0).optional(),
+    /** Recorded responses file (replay). */
+    file: z.string().optional(),
+  })
+  .strict();
+export type TargetConfig = z.infer<typeof TargetConfigSchema>;
+export type TargetConfigInput = z.input<typeof TargetConfigSchema>;
+
+/** A kind of target adapter, registered once; `create` builds a target from its config. */
+export interface TargetKind {
+  /** Kind id used in `--target KIND` and in config. */
+  readonly kind: string;
+  /** One sentence for `redcard list targets`. */
+  readonly description: string;
+  /** Build a target. Throws ConfigError for missing or bad settings. */
+  create(config: TargetConfig): Target;
+}
+
+/** Identity helper that gives a target kind its type. */
+export function defineTargetKind(kind: TargetKind): TargetKind {
+  return kind;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type { Conversation } from './message.js';
+
+/** Why generation stopped, unified across providers; the provider's raw value is kept beside it. */
+export const FinishReasonSchema = z.object({
+  /** Unified reason: `stop` (natural end), `length` (token limit), `content-filter` (provider filter), `tool-calls`, `error`, `other`. */
+  unified: z.enum(['stop', 'length', 'content-filter', 'tool-calls', 'error', 'other']),
+  /** The provider's own value (e.g. OpenAI's `finish_reason`), or null when it sent none. */
+  raw: z.string().nullable(),
+});
+export type FinishReason = z.infer<typeof FinishReasonSchema>;
+
+/** Token usage as the server reported it (null when it did not). */
+export const UsageSchema = z.object({
+  /** Tokens in the prompt. */
+  promptTokens: z.number().int().nullable(),
+  /** Tokens generated. */
+  completionTokens: z.number().int().nullable(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** Sampling parameters sent with every request of a target. */
+export const SamplingParamsSchema = z.object({
+  /** Sampling temperature. */
+  temperature: z.number().min(0).optional(),
+  /** Nucleus sampling mass. */
+  topP: z.number().min(0).max(1).optional(),
+  /** Maximum tokens to generate. */
+  maxTokens: z.number().int().positive().optional(),
+  /** Seed, for servers that honour it. */
+  seed: z.number().int().optional(),
+  /** Stop sequences. */
+  stop: z.array(z.string()).optional(),
+});
+export type SamplingParams = z.infer<typeof SamplingParamsSchema>;
+
+/** One generation request: the conversation plus sampling parameters. */
+export interface GenerateRequest extends SamplingParams {
+  /** The conversation to answer. A target's own system prompt, if configured, is prepended by the target. */
+  messages: Conversation;
+  /** Sample index, so that simulated and cached answers differ per sample. */
+  sample?: number;
+}
+
+/** What a target returns for one request. */
+export const GenerateResponseSchema = z.object({
+  /** The generated text ('' when the model said nothing). */
+  text: z.string(),
+  /** Why generation stopped. */
+  finishReason: FinishReasonSchema,
+  /** Token usage. */
+  usage: UsageSchema,
+  /** Wall time of the successful request in milliseconds (excluding earlier failed tries). */
+  latencyMs: z.number().min(0),
+  /** The model name the server reported, when it did. */
+  model: z.string().optional(),
+});
+export type GenerateResponse = z.infer<typeof GenerateResponseSchema>;
+
+/** Options for one call to `generate`. */
+export interface GenerateOptions {
+  /** Aborts the request (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Called before each retry with the reason, so the engine can count and report it. */
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+}
+
+/**
+ * A model under test (or a helper/judge model): one function, `generate(request) → response`.
+ * Adapters implement it for each kind of server.
+ */
+export interface Target {
+  /** Kind of adapter: `openai`, `sim`, `replay`, … */
+  readonly kind: string;
+  /** Human-readable label, e.g. `openai:llama3.1:8b@http://127.0.0.1:11434/v1`. */
+  readonly label: string;
+  /** Stable identity for the response cache: kind, endpoint, model, system prompt, params; never secrets. */
+  readonly identity: string;
+  /** True when answers are simulated (reports say SIMULATED). */
+  readonly simulated: boolean;
+  /** Maximum requests in flight that this target accepts (the engine never exceeds it). */
+  readonly concurrency: number;
+  /** Answer one request. Throws `TargetError` when it cannot. */
+  generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResponse>;
+  /** Release connections and timers. */
+  close?(): Promise<void>;
+}

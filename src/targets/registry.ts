@@ -1,0 +1,5 @@
+import type { TargetKind } from '../spec/target-config.js';
+import { Registry } from '../util/registry.js';
+
+/** Every target adapter kind. Adding one: write a module here and add it. */
+export const targetRegistry = new Registry<TargetKind>('target kind', (kind) => kind.kind);
