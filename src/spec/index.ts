@@ -10,3 +10,4 @@ export * from './suite.js';
 export * from './attempt.js';
 export * from './run-record.js';
 export * from './errors.js';
+export * from './calibration.js';

@@ -1,0 +1,48 @@
+import type { Attempt } from '../spec/attempt.js';
+import type { JudgeCalibration } from '../spec/calibration.js';
+import type { RunRecord } from '../spec/run-record.js';
+import type { GenerateResponse } from '../spec/target.js';
+import type { Verdict } from '../spec/verdict.js';
+
+/** The cache part of the store: target responses and judge verdicts keyed by a content hash. */
+export interface CacheStore {
+  getCachedResponse(key: string): GenerateResponse | undefined;
+  putCachedResponse(key: string, response: GenerateResponse): void;
+  getCachedVerdict(key: string): Verdict | undefined;
+  putCachedVerdict(key: string, verdict: Verdict): void;
+}
+
+/** Saved judge calibrations (judge-eval --save), latest first. */
+export interface CalibrationStore {
+  saveCalibration(calibration: JudgeCalibration): void;
+  latestCalibration(judge: string): JudgeCalibration | undefined;
+}
+
+/** Runs and their attempts. An attempt counts only once committed. */
+export interface RunStore {
+  createRun(record: RunRecord): void;
+  /** Throws NotFoundError for an unknown id. */
+  getRun(id: string): RunRecord;
+  /** Most recently created run, if any. */
+  latestRun(): RunRecord | undefined;
+  /** All runs, newest first. */
+  listRuns(): RunRecord[];
+  updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): void;
+  /** The newest unfinished run with this config hash (to resume an identical scan). */
+  findResumableRun(configHash: string): RunRecord | undefined;
+  /** Commit attempts in one transaction; an attempt with the same (runId, key) replaces the earlier one (an error retried). */
+  commitAttempts(attempts: Attempt[]): void;
+  /** Attempts of a run in plan order, streamed (never all in memory). */
+  iterateAttempts(runId: string): IterableIterator<Attempt>;
+  /** Committed attempts of a run and how many of them are errors. */
+  countAttempts(runId: string): { total: number; errors: number };
+  /** Keys of a run's attempts committed without error (those are never redone). */
+  completedKeys(runId: string): Set<string>;
+}
+
+/** The whole store. */
+export interface Store extends RunStore, CacheStore, CalibrationStore {
+  /** Path of the database file. */
+  readonly path: string;
+  close(): void;
+}
