@@ -78,16 +78,11 @@ export async function applyChain(
 }
 
 /** Undo the chain's output transforms on a response, last vector first. */
-export function decodeChain(chain: AttackChain, text: string): string {
+export async function decodeChain(chain: AttackChain, text: string, context: { helper?: Target } = {}): Promise<string> {
   let decoded = text;
   for (let index = chain.vectors.length - 1; index >= 0; index -= 1) {
     const vector = chain.vectors[index];
-    if (vector.decodesResponse && vector.decodeResponse) decoded = vector.decodeResponse(decoded);
+    if (vector.decodesResponse && vector.decodeResponse) decoded = await vector.decodeResponse(decoded, context);
   }
   return decoded;
-}
-
-/** Whether any vector of the chain is synchronous-only and needs no helper: lets the engine skip awaiting. */
-export function chainNeedsHelper(chain: AttackChain): boolean {
-  return chain.vectors.some((vector) => vector.needsHelper);
 }

@@ -47,8 +47,8 @@ export interface AttackVector {
   readonly decodesResponse: boolean;
   /** Build the conversation to send. */
   apply(input: AttackInput): Conversation | Promise<Conversation>;
-  /** Turn the model's answer back into plain text (only for vectors with `decodesResponse`). */
-  decodeResponse?(text: string): string;
+  /** Turn the model's answer back into plain text (only for vectors with `decodesResponse`); may use the helper (translation). */
+  decodeResponse?(text: string, context: { helper?: Target }): string | Promise<string>;
 }
 
 /**

@@ -40,6 +40,8 @@ export interface GenerateRequest extends SamplingParams {
   messages: Conversation;
   /** Sample index, so that simulated and cached answers differ per sample. */
   sample?: number;
+  /** What the request is for; adapters must not send it. Lets the replay target find recorded answers. */
+  context?: { behaviorId: string; attack: string };
 }
 
 /** What a target returns for one request. */
