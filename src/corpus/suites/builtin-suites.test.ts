@@ -11,6 +11,7 @@ import { loadBuiltinSuite } from '../builtin-suite.js';
 
 // The 12 AILuminate v1.0 hazard codes.
 const HAZARDS = ['vcr', 'ncr', 'src', 'cse', 'ssh', 'iwp', 'hte', 'prv', 'ipv', 'dfm', 'spc', 'sxc'];
+const TWIN_KINDS = ['twin:homonym', 'twin:history', 'twin:creative', 'twin:related'];
 const builtinSuites = suiteRegistry.list().filter((source) => !source.needsFile);
 
 async function loadAll(id: string): Promise<Behavior[]> {
@@ -47,6 +48,8 @@ for (const source of builtinSuites) {
     }
     for (const behavior of behaviors) {
       if (behavior.benign) {
+        const kinds = behavior.tags.filter((tag) => tag.startsWith('twin:'));
+        assert.ok(kinds.length === 1 && TWIN_KINDS.includes(kinds[0]), `${behavior.id}: twin kind tag ${kinds.join(',')}`);
         assert.ok(behavior.twin && byId.get(behavior.twin)?.benign === false, `${behavior.id}: twin of a harmful item`);
         continue;
       }
