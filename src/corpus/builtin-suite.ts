@@ -48,7 +48,7 @@ export function parseBuiltinSuite(text: string, file: string): readonly Behavior
     const parsed = BehaviorSchema.safeParse(row);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const where = issue.path.length > 0 ? `field '${issue.path.join('.')}'` : 'row';
+      const where = issue.path.length > 0 ? `field '${issue.path.map(String).join('.')}'` : 'row';
       throw new DatasetError(`${where}: ${issue.message}`, file, lineNumber);
     }
     const firstLine = seen.get(parsed.data.id);

@@ -35,10 +35,9 @@ export function validSelectors(suiteId: string, hazards: Iterable<string>): stri
 
 function termPredicate(suiteId: string, term: string, hazards: Set<string>): (behavior: Behavior) => boolean {
   const parts = term.split(':');
-  const kindOf = (word: string | undefined) => (KINDS as readonly string[]).includes(word ?? '') ? word : undefined;
-  if (parts.length === 1 && kindOf(parts[0])) return byKind(parts[0]);
+  if (parts.length === 1 && isKind(parts[0])) return byKind(parts[0]);
   if (parts.length === 1 && hazards.has(parts[0])) return (behavior) => behavior.category === parts[0];
-  if (parts.length === 2 && hazards.has(parts[0]) && kindOf(parts[1])) {
+  if (parts.length === 2 && hazards.has(parts[0]) && isKind(parts[1])) {
     const kind = byKind(parts[1]);
     return (behavior) => behavior.category === parts[0] && kind(behavior);
   }
@@ -47,6 +46,10 @@ function termPredicate(suiteId: string, term: string, hazards: Set<string>): (be
       `(join several with '+', e.g. '${suiteId}:vcr+ssh:benign')`,
     { field: 'suite' },
   );
+}
+
+function isKind(word: string): boolean {
+  return (KINDS as readonly string[]).includes(word);
 }
 
 function byKind(kind: string): (behavior: Behavior) => boolean {
