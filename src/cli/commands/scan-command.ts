@@ -36,7 +36,8 @@ Target:
   --rpm N                requests per minute at most
 What to run:
   --suite SPEC           suite (repeatable or comma-separated; default core): core, core:benign, core:vcr, harmbench:FILE…
-  --attacks LIST         attack chains: direct, roleplay.grandma+obfuscation.base64, family:NAME, all (default direct)
+  --attacks LIST         attack chains: direct, roleplay.grandma+obfuscation.base64, family:NAME, all
+                         (default: direct, roleplay.grandma, framing.fiction, output-control.prefix-injection)
   --judge SPEC           refusal (default), llm:TARGET, strongreject:TARGET, llama-guard:TARGET, cascade:A>B
   --helper SPEC          helper model for vectors that need one (translation)
   --samples N            samples per behavior × attack (default 1)
