@@ -12,14 +12,15 @@ export interface CsvRow {
 }
 
 /**
- * The text of a dataset file; a missing or unreadable file is a DatasetError naming it.
+ * The text of a dataset file, without a leading BOM; a missing or unreadable file is a DatasetError naming it.
  *
  * @example
  * readDatasetText('harmbench_behaviors_text_all.csv')
  */
 export function readDatasetText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    const text = readFileSync(file, 'utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : (error as Error).message;

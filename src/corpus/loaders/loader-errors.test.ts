@@ -80,7 +80,7 @@ test('XSTest: an unknown label is malformed', async () => {
 
 test('JSONL: unparseable JSON and a missing prompt give file:line; lenient skips', async () => {
   const file = fixture('items.jsonl', [
-    '{"id": "a", "prompt": "first", "category": "vcr"}',
+    '\uFEFF{"id": "a", "prompt": "first", "category": "vcr"}',
     '',
     '{"id": "b", "prompt": ',
     '{"id": "c", "category": "hte"}',
