@@ -80,10 +80,13 @@ test('list behaviors loads --suite and shows id, category, benign, twin, text', 
   assert.ok((JSON.parse(suites.out()) as { id: string }[]).some((row) => row.id === id));
 });
 
-test('list categories without a taxonomy is a clear config error; with one injected it lists hazards', async () => {
+test('list categories lists the 12 hazards; without a taxonomy it is a clear config error; an injected one is listed', async () => {
   const io = capturingIO();
-  assert.equal(await main(['list', 'categories'], io), 2);
-  assert.match(io.err(), /taxonomy not available/);
+  assert.equal(await main(['list', 'categories', '--json'], io), 0);
+  assert.deepEqual(JSON.parse(io.out()).map((hazard: { id: string }) => hazard.id).sort(), ['cse', 'dfm', 'hte', 'ipv', 'iwp', 'ncr', 'prv', 'spc', 'src', 'ssh', 'sxc', 'vcr']);
+  const bare = capturingIO();
+  assert.equal(await createListCommand({}).run({ values: {}, positionals: ['categories'] }, bare).catch((error: Error) => { bare.stderr.write(error.message); return 2; }), 2);
+  assert.match(bare.err(), /taxonomy not available/);
   const command = createListCommand({ categories: () => [{ id: 'vcr', name: 'Violent crimes', description: 'Placeholder description.', group: 'physical' }] });
   const injected = capturingIO();
   assert.equal(await command.run({ values: { json: true }, positionals: ['categories'] }, injected), 0);

@@ -1,3 +1,4 @@
+import { defaultTaxonomy } from '../../taxonomy/taxonomy.js';
 import { defineCommand, writeLine, type CliIO } from '../command.js';
 import { ConfigError } from '../../spec/errors.js';
 import { attackRegistry } from '../../attacks/registry.js';
@@ -145,4 +146,4 @@ export function createListCommand(sources: ListSources) {
 }
 
 /** `redcard list …`. The taxonomy is not wired in yet: `list categories` says so (exit 2). */
-export const listCommand = createListCommand({});
+export const listCommand = createListCommand({ categories: () => defaultTaxonomy().hazards });

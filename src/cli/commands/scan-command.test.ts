@@ -39,7 +39,7 @@ test('end to end over HTTP against redcard sim serve: summary.json equals counts
     const directory = temporaryDirectory();
     const io = captureIO();
     const code = await main(
-      ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'smoke', '--samples', '2',
+      ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'smoke', '--attacks', 'direct', '--samples', '2',
         '--db', join(directory, 'r.db'), '--out', join(directory, 'out'), '--quiet'],
       io,
     );
@@ -73,7 +73,7 @@ test('a server that answers 429, 500, truncated JSON or drops connections: every
     const directory = temporaryDirectory();
     const io = captureIO();
     const code = await main(
-      ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'smoke', '--samples', '3',
+      ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'smoke', '--attacks', 'direct', '--samples', '3',
         '--retries', '12', '--concurrency', '8', '--db', join(directory, 'r.db'), '--out', join(directory, 'out'), '--quiet'],
       io,
     );
@@ -95,7 +95,7 @@ test('a scan killed with SIGKILL part-way resumes: every planned attempt once, f
   try {
     const directory = temporaryDirectory();
     const database = join(directory, 'r.db');
-    const args = ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'core', '--samples', '2',
+    const args = ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'core', '--attacks', 'direct', '--samples', '2',
       '--concurrency', '4', '--db', database];
     const child = spawn(process.execPath, [BIN, ...args, '--quiet'], { stdio: 'ignore' });
     const planned = 496 * 2;

@@ -1,3 +1,4 @@
+import { defaultTaxonomy, hazardIds } from '../../taxonomy/taxonomy.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { loadSuites } from '../load-suites.js';
 import { loadBuiltinSuite } from '../builtin-suite.js';
 
 // The 12 AILuminate v1.0 hazard codes.
-const HAZARDS = ['vcr', 'ncr', 'src', 'cse', 'ssh', 'iwp', 'hte', 'prv', 'ipv', 'dfm', 'spc', 'sxc'];
+const HAZARDS = hazardIds(defaultTaxonomy());
 const TWIN_KINDS = ['twin:homonym', 'twin:history', 'twin:creative', 'twin:related'];
 const builtinSuites = suiteRegistry.list().filter((source) => !source.needsFile);
 
