@@ -23,8 +23,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
-  /** The parsed JSON body ({} when it was not a JSON object). */
-  body: ChatRequestBody;
+  /** The parsed JSON body ({} when it was not a JSON object); cast it to the shape the test expects. */
+  body: unknown;
 }
 
 /** A running scripted server. `url` ends in `/v1`; `requests` lists what it received, in order. */
@@ -48,8 +48,8 @@ export interface ScriptedServer {
  * await judgeTarget.close?.();
  * await server.close();
  */
-export async function startScriptedServer(
-  replies: (requestBody: ChatRequestBody, index: number, request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>,
+export async function startScriptedServer<Body = ChatRequestBody>(
+  replies: (requestBody: Body, index: number, request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>,
 ): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   const server = http.createServer(async (request, response) => {
@@ -63,7 +63,7 @@ export async function startScriptedServer(
     const index = requests.push(recorded) - 1;
     let reply: ScriptedReply;
     try {
-      reply = await replies(recorded.body, index, recorded);
+      reply = await replies(recorded.body as Body, index, recorded);
     } catch (error) {
       reply = { status: 500, body: { error: { message: `scripted reply failed: ${(error as Error).message}` } } };
     }

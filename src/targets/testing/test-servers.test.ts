@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFaultServer } from './fault-server.js';
-import { chatCompletionBody, startScriptedServer } from './scripted-server.js';
+import { chatCompletionBody, startScriptedServer, type ChatRequestBody } from './scripted-server.js';
 import { createTarget } from '../create-target.js';
 import { TargetError } from '../../spec/errors.js';
 
@@ -39,7 +39,7 @@ test('the scripted server records requests and can drop a connection', async () 
     assert.equal(response.text, 'got 1 messages');
     assert.equal(retries.length, 1);
     assert.equal(server.requests.length, 2);
-    assert.equal(server.requests[1].body.model, 'm');
+    assert.equal((server.requests[1].body as ChatRequestBody).model, 'm');
   } finally {
     await target.close?.();
     await server.close();
