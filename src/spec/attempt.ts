@@ -56,7 +56,7 @@ export const AttemptSchema = z.object({
   attack: z.string(),
   /** Sample index, 0-based. */
   sample: z.number().int().min(0),
-  /** The conversation as sent (including the target's system prompt, if any). */
+  /** The conversation as built by the attack chain and sent to the target (a target's configured system prompt is added by the target and recorded in the run's settings). */
   messages: z.array(MessageSchema),
   /** The response, or null when the request failed. */
   response: AttemptResponseSchema.nullable(),

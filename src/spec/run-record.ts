@@ -51,5 +51,7 @@ export const RunRecordSchema = z.object({
   params: SamplingParamsSchema,
   /** Milliseconds spent running, summed over sessions (resumes add up). */
   wallTimeMs: z.number(),
+  /** The scan settings as resolved (target config without secrets, suites, attacks, judge…), so `--resume RUN` can rebuild the plan. */
+  settings: z.record(z.string(), z.unknown()),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
