@@ -87,10 +87,13 @@ export const cascadeJudgeKind = defineJudgeKind({
   needsTarget: false,
   create(argument, context) {
     if (!argument) throw new ConfigError("a cascade needs stages: 'cascade:refusal>llm:TARGET'", { field: 'judge' });
-    const stages = splitCascadeSpec(argument).map((spec) => {
-      const colon = spec.indexOf(':');
-      return { name: colon === -1 ? spec : spec.slice(0, colon), judge: context.resolveJudge(spec) };
-    });
+    const specs = splitCascadeSpec(argument);
+    const kinds = specs.map((spec) => (spec.includes(':') ? spec.slice(0, spec.indexOf(':')) : spec));
+    // A kind used twice (e.g. a small then a large `llm`) is numbered, so the verdict says which one settled.
+    const stages = specs.map((spec, index) => ({
+      name: kinds.filter((kind) => kind === kinds[index]).length > 1 ? `${kinds[index]}#${index + 1}` : kinds[index],
+      judge: context.resolveJudge(spec),
+    }));
     return createCascadeJudge(`cascade:${argument}`, stages);
   },
 });
