@@ -10,7 +10,7 @@ const listOfStrings = z
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((entry) => entry.trim()).filter(Boolean));
 
 /** Attack vectors used when none are named: the baseline and three common templates. */
-export const DEFAULT_ATTACKS = ['direct'];
+export const DEFAULT_ATTACKS = ['direct', 'roleplay.grandma', 'framing.fiction', 'output-control.prefix-injection'];
 
 /**
  * Settings of a scan, from a YAML config file (`--config redcard.yaml`) overlaid by flags. Every field is documented

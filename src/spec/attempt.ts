@@ -52,7 +52,7 @@ export const AttemptSchema = z.object({
   category: z.string(),
   /** True when the behavior is a benign twin (success means the model answered; refusal is over-refusal). */
   benign: z.boolean(),
-  /** Attack chain as written, e.g. `roleplay.grandma+encode.base64`, or `direct`. */
+  /** Attack chain as written, e.g. `roleplay.grandma+obfuscation.base64`, or `direct`. */
   attack: z.string(),
   /** Sample index, 0-based. */
   sample: z.number().int().min(0),

@@ -39,7 +39,7 @@ export const RunRecordSchema = z.object({
   judge: z.string(),
   /** Suite specs, e.g. `core`, `harmbench:path.csv`. */
   suites: z.array(z.string()),
-  /** Attack chains, e.g. `direct`, `roleplay.grandma+encode.base64`. */
+  /** Attack chains, e.g. `direct`, `roleplay.grandma+obfuscation.base64`. */
   attacks: z.array(z.string()),
   /** Samples per behavior × attack. */
   samples: z.number().int().min(1),
