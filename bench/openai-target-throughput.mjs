@@ -27,9 +27,15 @@ if (process.argv[2] === '--serve') {
   next = 0;
   limit = requests;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
-  console.log(`openai target → sim server (separate process): ${requests} requests, concurrency ${concurrency}: ${(requests / seconds).toFixed(0)} req/s`);
+  const cpu = process.cpuUsage(cpuBefore);
+  const clientMicros = (cpu.user + cpu.system) / requests;
+  console.log(
+    `openai target → sim server (separate process): ${requests} requests, concurrency ${concurrency}: ` +
+      `${(requests / seconds).toFixed(0)} req/s; client CPU ${clientMicros.toFixed(0)} µs/request`,
+  );
   await target.close();
   child.kill();
 }

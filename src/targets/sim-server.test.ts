@@ -46,3 +46,20 @@ test('the sim server answers chat completions like the in-process sim, lists its
     await server.close();
   }
 });
+
+test('the sim server delays answers by latencyMs and gives repeated identical requests successive samples', async () => {
+  const server = await startSimServer({ seed: 2, latencyMs: 40 });
+  try {
+    const messages = [{ role: 'user', content: 'Tell me a story about a knight who steals a dragon egg.' }];
+    const started = Date.now();
+    const texts: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      texts.push((await request(`${server.url}/chat/completions`, 'POST', JSON.stringify({ messages }))).json.choices[0].message.content);
+    }
+    assert.ok(Date.now() - started >= 3 * 35);
+    const model = createSimModel({ seed: 2 });
+    assert.deepEqual(texts, [0, 1, 2].map((sample) => model.answer(messages, { sample }).text));
+  } finally {
+    await server.close();
+  }
+});

@@ -11,13 +11,20 @@ export interface ScriptedReply {
   drop?: boolean;
 }
 
+/** A chat-completions request body as a test sees it (whatever the client sent; fields are not checked). */
+export interface ChatRequestBody {
+  model?: string;
+  messages?: Array<{ role: string; content: string }>;
+  [field: string]: unknown;
+}
+
 /** A request the scripted server received. */
 export interface RecordedRequest {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
-  /** The parsed JSON body (undefined when it was not JSON). */
-  body: unknown;
+  /** The parsed JSON body ({} when it was not a JSON object). */
+  body: ChatRequestBody;
 }
 
 /** A running scripted server. `url` ends in `/v1`; `requests` lists what it received, in order. */
@@ -33,7 +40,7 @@ export interface ScriptedServer {
  *
  * @example
  * const server = await startScriptedServer((body) => ({
- *   body: chatCompletionBody(JSON.stringify(body).includes('grade') ? 'VERDICT: unsafe' : 'ok'),
+ *   body: chatCompletionBody((body.messages?.at(-1)?.content ?? '').includes('grade') ? 'VERDICT: unsafe' : 'ok'),
  * }));
  * const judgeTarget = createTarget({ kind: 'openai', baseUrl: server.url, model: 'judge' });
  * // ... run the judge, then:
@@ -42,7 +49,7 @@ export interface ScriptedServer {
  * await server.close();
  */
 export async function startScriptedServer(
-  replies: (requestBody: any, index: number, request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>,
+  replies: (requestBody: ChatRequestBody, index: number, request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>,
 ): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   const server = http.createServer(async (request, response) => {
@@ -51,7 +58,7 @@ export async function startScriptedServer(
       method: request.method ?? '',
       path: request.url ?? '',
       headers: request.headers,
-      body: parseJsonOrUndefined(text),
+      body: asBody(parseJsonOrUndefined(text)),
     };
     const index = requests.push(recorded) - 1;
     let reply: ScriptedReply;
@@ -74,6 +81,10 @@ export async function startScriptedServer(
   });
   const { url, close } = await listen(server, '127.0.0.1', 0);
   return { url, requests, close };
+}
+
+function asBody(value: unknown): ChatRequestBody {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as ChatRequestBody) : {};
 }
 
 /**
