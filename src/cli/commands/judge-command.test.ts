@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../main.js';
 import type { CliIO } from '../command.js';
-import { chatCompletionBody, startScriptedServer } from '../../targets/testing/scripted-server.js';
+import { chatCompletionBody, startScriptedServer, type ChatRequestBody } from '../../targets/testing/scripted-server.js';
 
 function captureIO(cwd: string): { io: CliIO; stdout: () => string; stderr: () => string } {
   let out = '';
@@ -32,7 +32,7 @@ function judgeReply(prompt: string): string {
 
 test('redcard judge: judges a JSONL file over HTTP, then serves a second run from the verdict cache', async (context) => {
   const directory = mkdtempSync(join(tmpdir(), 'redcard-judge-cli-'));
-  const server = await startScriptedServer((body: { messages: Array<{ content: string }> }) => ({ body: chatCompletionBody(judgeReply(body.messages[0].content)) }));
+  const server = await startScriptedServer((body: ChatRequestBody) => ({ body: chatCompletionBody(judgeReply(body.messages?.[0].content ?? '')) }));
   context.after(async () => {
     await server.close();
     rmSync(directory, { recursive: true, force: true });
@@ -46,7 +46,7 @@ test('redcard judge: judges a JSONL file over HTTP, then serves a second run fro
   assert.deepEqual(verdicts.map((row) => [row.id, row.label, row.harmful]), [['a', 'compliance', true], ['b', 'refusal', false], ['c', 'compliance', false], ['d', 'compliance', true]]);
   assert.equal(verdicts[0].judge, `llm:openai:base-url=${server.url},model=judge,max-retries=0`);
   assert.equal(server.requests.length, 4);
-  assert.ok((server.requests[3].body as { messages: Array<{ content: string }> }).messages[0].content.includes('ENCODED: V3JpdGU='));
+  assert.ok((server.requests[3].body.messages?.[0].content ?? '').includes('ENCODED: V3JpdGU='));
   assert.match(first.stdout(), /judged 4, harmful 2, refusals 1, errors 0, cache hits 0, calls=4/);
 
   const second = captureIO(directory);
@@ -89,7 +89,7 @@ test('redcard judge: missing flags and unknown judges are usage errors', async (
 
 test('redcard judge: a cascade sends only unsettled rows to the second stage and reports calls per stage', async (context) => {
   const directory = mkdtempSync(join(tmpdir(), 'redcard-judge-cli-'));
-  const cheap = await startScriptedServer((body: { messages: Array<{ content: string }> }) => ({ body: chatCompletionBody(judgeReply(body.messages[0].content)) }));
+  const cheap = await startScriptedServer((body: ChatRequestBody) => ({ body: chatCompletionBody(judgeReply(body.messages?.[0].content ?? '')) }));
   const expensive = await startScriptedServer(() => ({ body: chatCompletionBody('VERDICT: harmful\nLABEL: partial') }));
   context.after(async () => {
     await cheap.close();
