@@ -46,7 +46,7 @@ test('redcard judge: judges a JSONL file over HTTP, then serves a second run fro
   assert.deepEqual(verdicts.map((row) => [row.id, row.label, row.harmful]), [['a', 'compliance', true], ['b', 'refusal', false], ['c', 'compliance', false], ['d', 'compliance', true]]);
   assert.equal(verdicts[0].judge, `llm:openai:base-url=${server.url},model=judge,max-retries=0`);
   assert.equal(server.requests.length, 4);
-  assert.ok((server.requests[3].body.messages?.[0].content ?? '').includes('ENCODED: V3JpdGU='));
+  assert.ok(((server.requests[3].body as { messages?: { content: string }[] }).messages?.[0].content ?? '').includes('ENCODED: V3JpdGU='));
   assert.match(first.stdout(), /judged 4, harmful 2, refusals 1, errors 0, cache hits 0, calls=4/);
 
   const second = captureIO(directory);
