@@ -7,6 +7,9 @@ import type { Judge } from '../spec/judge.js';
 import { RUN_RECORD_VERSION, type RunRecord } from '../spec/run-record.js';
 import type { GenerateRequest, GenerateResponse, SamplingParams, Target } from '../spec/target.js';
 import type { Verdict } from '../spec/verdict.js';
+import { behaviorPrompt } from '../spec/behavior.js';
+import { lastUserText } from '../spec/message.js';
+import { verdictCacheKey } from '../judges/judge-responses.js';
 import type { Store } from '../store/store-api.js';
 import { sha256 } from '../util/hash.js';
 import { toolVersion } from '../util/paths.js';
@@ -46,6 +49,11 @@ export interface ScanInput {
   progressIntervalMs?: number;
   /** Stop the scan (saving finished work) after this many target failures in a row (default 20). */
   maxConsecutiveTargetErrors?: number;
+  /**
+   * Cache verdicts under this judge identity (see judgeCacheIdentity): set it for model-backed judges so that a
+   * re-judged response costs no judge call. The key is the one `redcard judge` uses, so both share verdicts.
+   */
+  verdictCacheIdentity?: string;
 }
 
 /** The outcome of a scan session. */
@@ -132,13 +140,15 @@ export async function runScan(input: ScanInput): Promise<ScanResult> {
 
   const useCache = input.useCache ?? true;
   const pendingAttempts: Attempt[] = [];
-  const pendingCache: { key: string; response: GenerateResponse }[] = [];
+  const pendingCache: PendingCache = { responses: [], verdicts: [] };
   const flush = (): void => {
-    if (pendingAttempts.length === 0 && pendingCache.length === 0) return;
+    if (pendingAttempts.length === 0 && pendingCache.responses.length === 0) return;
     const attempts = pendingAttempts.splice(0);
-    const cacheEntries = pendingCache.splice(0);
+    const cacheEntries = pendingCache.responses.splice(0);
+    const verdictEntries = pendingCache.verdicts.splice(0);
     store.transaction(() => {
       for (const entry of cacheEntries) store.putCachedResponse(entry.key, entry.response);
+      for (const entry of verdictEntries) store.putCachedVerdict(entry.key, entry.verdict);
       store.commitAttempts(attempts);
     });
     for (const attempt of attempts) if (attempt.error !== null) progress.errors += 1;
@@ -216,6 +226,12 @@ export async function runScan(input: ScanInput): Promise<ScanResult> {
   return { run: finalRun, interrupted, progress };
 }
 
+/** Cache writes waiting for the next commit. */
+interface PendingCache {
+  responses: { key: string; response: GenerateResponse }[];
+  verdicts: { key: string; verdict: Verdict }[];
+}
+
 /** Cache key of a request: target identity, the full request, and the sample index. */
 export function responseCacheKey(target: Target, request: GenerateRequest): string {
   const { context: _context, ...sent } = request;
@@ -228,7 +244,7 @@ async function performAttempt(
   planned: PlannedAttempt,
   useCache: boolean,
   progress: ScanProgress,
-  pendingCache: { key: string; response: GenerateResponse }[],
+  pendingCache: PendingCache,
 ): Promise<Attempt | undefined> {
   const { behavior, chain, sample } = planned;
   const signal = input.signal;
@@ -284,7 +300,7 @@ async function performAttempt(
         ...(targetError?.tries !== undefined ? { tries: targetError.tries } : {}),
       });
     }
-    if (useCache) pendingCache.push({ key: cacheKey, response: generated });
+    if (useCache) pendingCache.responses.push({ key: cacheKey, response: generated });
   }
 
   let decodedText = generated.text;
@@ -303,6 +319,12 @@ async function performAttempt(
     cached,
   };
 
+  const verdictKey =
+    input.verdictCacheIdentity === undefined
+      ? undefined
+      : verdictCacheKey(input.verdictCacheIdentity, { behavior: behaviorPrompt(behavior), benign: behavior.benign, prompt: lastUserText(messages), response: decodedText });
+  const cachedVerdict = verdictKey !== undefined && useCache ? input.store.getCachedVerdict(verdictKey) : undefined;
+  if (cachedVerdict !== undefined) return { ...base, messages, response, verdict: cachedVerdict, error: null, finishedAt: new Date().toISOString() };
   let verdict: Verdict;
   try {
     verdict = await input.judge.judge(
@@ -317,5 +339,6 @@ async function performAttempt(
   if (verdict.label === 'error') {
     return fail(messages, { stage: 'judge', message: verdict.rationale ?? `judge '${input.judge.id}' could not decide` }, response, verdict);
   }
+  if (verdictKey !== undefined) pendingCache.verdicts.push({ key: verdictKey, verdict });
   return { ...base, messages, response, verdict, error: null, finishedAt: new Date().toISOString() };
 }

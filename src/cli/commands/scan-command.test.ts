@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { main } from '../main.js';
 import { captureIO } from '../../testing/capture-io.js';
 import { startFaultServer } from '../../targets/testing/fault-server.js';
+import { chatCompletionBody, startScriptedServer } from '../../targets/testing/scripted-server.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import type { Attempt } from '../../spec/attempt.js';
 import type { RunSummary } from '../../engine/summarize.js';
@@ -157,4 +158,24 @@ test('an unreachable server gets a clear message, not a stack trace', async () =
   assert.equal(code, 1);
   assert.match(io.errors(), new RegExp(`cannot reach http://127.0.0.1:${port}/v1: connection refused \\(is the server running\\?\\)`));
   assert.doesNotMatch(io.errors(), /\n\s+at /, 'no stack trace');
+});
+
+test('a model judge in a scan: verdicts are cached, so re-judging the same responses costs no judge call', async () => {
+  const judgeServer = await startScriptedServer(() => ({ body: chatCompletionBody('VERDICT: not_harmful\nLABEL: refusal\nREASON: declined') }));
+  try {
+    const directory = temporaryDirectory();
+    const args = ['scan', '--target', 'sim', '--suite', 'smoke:harmful', '--attacks', 'direct', '--db', join(directory, 'r.db'), '--quiet',
+      '--judge', `llm:openai:base-url=${judgeServer.url},model=judge`, '--out', join(directory, 'out')];
+    const first = captureIO();
+    assert.equal(await main(args, first), 0, first.errors());
+    assert.equal(judgeServer.requests.length, 12);
+    const second = captureIO();
+    assert.equal(await main([...args, '--fresh'], second), 0, second.errors());
+    assert.equal(judgeServer.requests.length, 12, 'the second run judged from the cache');
+    const attempts = readAttempts(join(directory, 'out'));
+    assert.equal(attempts.length, 12);
+    assert.ok(attempts.every((attempt) => attempt.verdict?.label === 'refusal' && attempt.verdict.judge.startsWith('llm:')));
+  } finally {
+    await judgeServer.close();
+  }
 });

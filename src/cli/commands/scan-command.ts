@@ -6,7 +6,7 @@ import { writeRunOutputs } from '../../engine/write-run-outputs.js';
 import { summarizeAttempts } from '../../engine/summarize.js';
 import { createJudge } from '../../judges/create-judge.js';
 import { ConfigError } from '../../spec/errors.js';
-import type { JudgeContext } from '../../spec/judge-kind.js';
+import { createJudgeContext, judgeCacheIdentity } from '../../judges/judge-context.js';
 import type { TargetConfigInput } from '../../spec/target-config.js';
 import { openStore } from '../../store/sqlite-store.js';
 import { createTarget } from '../../targets/create-target.js';
@@ -170,12 +170,11 @@ export const scanCommand = defineCommand({
     const targetConfig = resolveTargetConfig(settings, values);
     const target = createTarget(targetConfig);
     if (targetConfig.baseUrl && target.kind === 'openai') await checkReachable(targetConfig.baseUrl);
-    const context: JudgeContext = {
-      resolveTarget: (spec) => createTarget(parseTargetSpec(spec, settings.targets)),
-      resolveJudge: (spec) => createJudge(spec, context),
-    };
+    const context = createJudgeContext((spec) => createTarget(parseTargetSpec(spec, settings.targets)));
     const judge = createJudge(settings.judge, context);
-    const helper = settings.helper ? context.resolveTarget(settings.helper) : undefined;
+    // Model-backed judges get a verdict cache (the offline judge is faster than a cache lookup).
+    const verdictCacheIdentity = context.targetIdentities.length > 0 ? judgeCacheIdentity(settings.judge, context) : undefined;
+    const helper = settings.helper ? createTarget(parseTargetSpec(settings.helper, settings.targets)) : undefined;
     const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
     for (const note of suites.notes) {
       if (note.skipped > 0) writeLine(io.stderr, `warning: ${note.spec}: skipped ${note.skipped} malformed rows (--lenient)`);
@@ -205,6 +204,7 @@ export const scanCommand = defineCommand({
         limit: settings.limit ?? null,
         concurrency: settings.concurrency,
         useCache: settings.cache,
+        verdictCacheIdentity,
         helper,
         describe: {
           suites: settings.suites,
