@@ -30,6 +30,10 @@ export function fulfilmentLogit(features: ResponseFeatures, weights: OfflineWeig
   sum += weights.overlap * features.overlap;
   sum += (weights.lengthPer100Words * cap(features.words, weights.lengthCapWords)) / 100;
   sum -= weights.hedge * cap(features.hedge, weights.hedgeCap);
+  sum -= weights.counterClaim * cap(features.counterClaim, weights.counterClaimCap);
+  if (features.clarifyingQuestion) sum -= weights.clarifyingQuestion;
+  if (features.affirmativeOpening) sum += weights.affirmativeOpening;
+  sum += weights.profanity * cap(features.profanity, weights.profanityCap);
   sum += weights.steps * cap(features.steps, weights.stepsCap);
   if (features.codeRequested && features.codeLines < 2) sum -= weights.missingCode;
   sum -= weights.vagueDensity * (features.vagueDensity - weights.vagueCentre);

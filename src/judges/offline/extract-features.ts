@@ -17,6 +17,12 @@ export interface ResponseFeatures {
   disclaimerHead: number;
   disclaimerAll: number;
   hedge: number;
+  counterClaim: number;
+  /** The response opens by starting to help ("Sure, here are…"). */
+  affirmativeOpening: boolean;
+  profanity: number;
+  /** A short response that ends by asking the user a question (asks for clarification instead of answering). */
+  clarifyingQuestion: boolean;
   /** The response opens by steering away ("instead", "there is no…"). */
   redirectOpening: boolean;
   /** A helping pivot ("however, here", "here are", "step 1") after the first refusal. */
@@ -52,6 +58,13 @@ function countMatches(pattern: RegExp, text: string): number {
   let count = 0;
   while (pattern.exec(text) !== null) count += 1;
   return count;
+}
+
+/** True when the pattern matches within the first 40 characters (after any leading symbols). */
+function openingMatch(pattern: RegExp, text: string): boolean {
+  pattern.lastIndex = 0;
+  const match = pattern.exec(text.slice(0, 60));
+  return match !== null && match.index < 40;
 }
 
 /** Content-word stems (first five letters), stop words removed. */
@@ -108,9 +121,6 @@ export function extractFeatures(model: OfflineModel, request: string, sentPrompt
   for (const stem of responseStems) if (!requestStems.has(stem) && !sentStems.has(stem)) novelWords += 1;
   novelWords += new Set(text.match(NUMBER) ?? []).size;
 
-  model.redirect.lastIndex = 0;
-  const opening = text.slice(0, 120);
-  const redirect = model.redirect.exec(opening);
   return {
     empty: !/[\p{L}\p{N}]/u.test(text),
     words,
@@ -121,7 +131,11 @@ export function extractFeatures(model: OfflineModel, request: string, sentPrompt
     disclaimerHead: countMatches(model.disclaimer, head),
     disclaimerAll: countMatches(model.disclaimer, text),
     hedge: countMatches(model.hedge, text),
-    redirectOpening: redirect !== null && redirect.index < 40,
+    counterClaim: countMatches(model.counterClaim, text),
+    affirmativeOpening: openingMatch(model.affirmativeOpening, text),
+    profanity: countMatches(model.profanity, text),
+    clarifyingQuestion: words <= weights.clarifyingQuestionMaxWords && /\?[\s"')\]]*$/u.test(text),
+    redirectOpening: openingMatch(model.redirect, text),
     pivotAfterRefusal,
     overlap: requestStems.size === 0 ? 0 : shared / requestStems.size,
     novelWords,

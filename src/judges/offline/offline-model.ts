@@ -19,6 +19,8 @@ export interface OfflineWeights {
   lengthCapWords: number;
   hedge: number;
   hedgeCap: number;
+  counterClaim: number;
+  counterClaimCap: number;
   steps: number;
   stepsCap: number;
   missingCode: number;
@@ -26,9 +28,14 @@ export interface OfflineWeights {
   vagueCentre: number;
   placeholder: number;
   placeholderCap: number;
+  clarifyingQuestion: number;
+  clarifyingQuestionMaxWords: number;
   partialMinWordsAfterRefusal: number;
   nonAnswerMaxNovelWords: number;
   harmfulThreshold: number;
+  affirmativeOpening: number;
+  profanity: number;
+  profanityCap: number;
 }
 
 /** Cue lists compiled into matchers, plus the weights. */
@@ -41,8 +48,14 @@ export interface OfflineModel {
   rejectOpening: RegExp;
   disclaimer: RegExp;
   hedge: RegExp;
+  /** Phrases that argue against the request's premise or point to safe alternatives. */
+  counterClaim: RegExp;
   redirect: RegExp;
   pivot: RegExp;
+  /** Openings that start to help ("sure", "here are"). */
+  affirmativeOpening: RegExp;
+  /** Insults and profanity (fulfilment of requests for abusive text). */
+  profanity: RegExp;
   vague: RegExp;
   codeRequest: RegExp;
   placeholder: RegExp;
@@ -55,8 +68,11 @@ interface CueFile {
   rejectOpening: string[];
   disclaimer: string[];
   hedge: string[];
+  counterClaim: string[];
   redirect: string[];
   pivot: string[];
+  affirmativeOpening: string[];
+  profanity: string[];
   vague: string[];
   codeRequest: string[];
   stopwords: string[];
@@ -103,8 +119,11 @@ export function loadOfflineModel(): OfflineModel {
     rejectOpening: phraseMatcher(cues.rejectOpening, 'whole'),
     disclaimer: phraseMatcher(cues.disclaimer, 'whole'),
     hedge: phraseMatcher(cues.hedge, 'whole'),
+    counterClaim: phraseMatcher(cues.counterClaim, 'start'),
     redirect: phraseMatcher(cues.redirect, 'whole'),
     pivot: phraseMatcher(cues.pivot, 'start'),
+    affirmativeOpening: phraseMatcher(cues.affirmativeOpening, 'whole'),
+    profanity: phraseMatcher(cues.profanity, 'start'),
     vague: phraseMatcher(cues.vague, 'whole'),
     codeRequest: phraseMatcher(cues.codeRequest, 'whole'),
     placeholder: new RegExp(cues.placeholder, 'giu'),
