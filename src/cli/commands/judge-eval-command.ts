@@ -9,6 +9,9 @@ import { loadLabels } from '../../judges/eval/load-labels.js';
 import { calibrationFromReport, evaluateJudge, type JudgeEvalReport } from '../../judges/eval/evaluate-judge.js';
 import { formatJudgeEval } from '../../judges/eval/format-judge-eval.js';
 import { LABEL_FORMATS } from '../../judges/eval/labelled-set.js';
+import { DEFAULT_DB_PATH, openStore } from '../../store/sqlite-store.js';
+import { createTarget } from '../../targets/create-target.js';
+import { parseTargetSpec } from '../../targets/parse-target-spec.js';
 
 /** What judge-eval needs from the rest of redcard; tests inject in-process targets and an in-memory store. */
 export interface JudgeEvalDependencies {
@@ -45,17 +48,6 @@ function positiveInteger(value: unknown, field: string): number | undefined {
   return number;
 }
 
-async function defaultOpenStore(path: string): Promise<CalibrationStore & { close?(): void }> {
-  // Resolved at run time so that this command builds before the SQLite store lands on this branch.
-  const modulePath: string = '../../store/sqlite-store.js';
-  try {
-    const module = (await import(modulePath)) as { openStore(path: string): CalibrationStore & { close?(): void } };
-    return module.openStore(path);
-  } catch (error) {
-    throw new ConfigError(`--save needs the SQLite store, which is not available: ${(error as Error).message}`, { field: 'save' });
-  }
-}
-
 /**
  * Build the judge-eval command with its dependencies (injected in tests).
  *
@@ -88,10 +80,7 @@ export function createJudgeEvalCommand(dependencies: Partial<JudgeEvalDependenci
       const set = loadLabels(labelsPath, values.format);
       set.file = values.labels;
       const context: JudgeContext = {
-        resolveTarget: (spec) => {
-          if (!dependencies.resolveTarget) throw new ConfigError(`cannot build target '${spec}': model-based judges need the targets module`, { field: 'judge' });
-          return dependencies.resolveTarget(spec);
-        },
+        resolveTarget: dependencies.resolveTarget ?? ((spec) => createTarget(parseTargetSpec(spec))),
         resolveJudge: (spec) => createJudge(spec, context),
       };
       const reports: JudgeEvalReport[] = [];
@@ -115,10 +104,10 @@ export function createJudgeEvalCommand(dependencies: Partial<JudgeEvalDependenci
         );
       }
       if (values.save) {
-        const databasePath = typeof values.db === 'string' ? values.db : '.redcard/redcard.db';
+        const databasePath = typeof values.db === 'string' ? values.db : DEFAULT_DB_PATH;
         const calibrations = reports.map((report) => calibrationFromReport(report));
-        const open = dependencies.openCalibrationStore ?? defaultOpenStore;
-        const store = await open(isAbsolute(databasePath) ? databasePath : join(io.cwd, databasePath));
+        const open = dependencies.openCalibrationStore ?? openStore;
+        const store = open(isAbsolute(databasePath) ? databasePath : join(io.cwd, databasePath));
         try {
           for (const calibration of calibrations) store.saveCalibration(calibration);
         } finally {
