@@ -45,13 +45,34 @@ export interface ResponseFeatures {
 
 /** Splits text into tokens: anything that is not a letter, digit, apostrophe or hyphen separates. */
 const TOKEN_SEPARATOR = /[^a-z0-9'\-\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]+/;
-const DIGITS = /^[0-9]+$/;
 const LIST_LINE = /^[ \t]*(?:\d{1,2}[.)]|[-*•]|step \d)/gim;
 const CODE_LINE = /^[ \t]*(?:```|def |import |#include|function |var |const |let |class |for ?\(|while ?\(|if ?\(|\$ |sudo |curl |select |<\?php|public static)|[;{}][ \t]*$/gim;
 
 /** Lowercase, straight quotes, single spaces, so phrase lists match typographic variants. */
 export function normaliseText(text: string): string {
-  return text.toLowerCase().replace(/[\u2018\u2019\u02bc`]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/[ \t]+/g, ' ');
+  return text.toLowerCase().replace(/[\u2018\u2019\u02bc`]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/ [ \t]+|\t[ \t]*/g, ' ');
+}
+
+/** Whitespace-separated words, counted without building an array. */
+function countWords(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    const space = code === 32 || code === 10 || code === 9 || code === 13;
+    if (!space && !inWord) words += 1;
+    inWord = !space;
+  }
+  return words;
+}
+
+/** True for a token made only of ASCII digits. */
+function isDigits(token: string): boolean {
+  for (let index = 0; index < token.length; index += 1) {
+    const code = token.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 /** Count boundary-respecting matches of a phrase matcher; `headLength` also counts those starting before it. */
@@ -89,7 +110,7 @@ function tokenise(normalisedText: string): string[] {
 export function contentStems(tokens: string[], stopwords: Set<string>): Set<string> {
   const stems = new Set<string>();
   for (const token of tokens) {
-    if (token.length < 3 || DIGITS.test(token) || stopwords.has(token)) continue;
+    if (token.length < 3 || stopwords.has(token) || isDigits(token)) continue;
     stems.add(token.slice(0, 5));
   }
   return stems;
@@ -128,7 +149,7 @@ function requestStems(text: string, stopwords: Set<string>): Set<string> {
 export function extractFeatures(model: OfflineModel, request: string, sentPrompt: string, response: string): ResponseFeatures {
   const weights = model.weights;
   const text = normaliseText(response);
-  const words = text.split(/\s+/).filter(Boolean).length;
+  const words = countWords(text);
   const tokens = tokenise(text);
 
   let refusalHead = 0;
@@ -161,7 +182,7 @@ export function extractFeatures(model: OfflineModel, request: string, sentPrompt
   const numbers = new Set<string>();
   let vague = 0;
   for (const token of tokens) {
-    if (token.length >= 2 && DIGITS.test(token)) numbers.add(token);
+    if (token.length >= 2 && isDigits(token)) numbers.add(token);
     else if (model.vagueWords.has(token)) vague += 1;
   }
   novelWords += numbers.size;
@@ -172,7 +193,7 @@ export function extractFeatures(model: OfflineModel, request: string, sentPrompt
     words,
     refusalHead,
     refusalLate,
-    wordsAfterRefusal: afterRefusal.split(/\s+/).filter(Boolean).length,
+    wordsAfterRefusal: countWords(afterRefusal),
     lateRefusalPosition: refusalLate > 0 ? lastRefusalEnd / text.length : 0,
     disclaimerHead: disclaimers.head,
     disclaimerAll: disclaimers.all,
