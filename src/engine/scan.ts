@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { applyChain, decodeChain, type AttackChain, type SkippedChain } from '../attacks/chain.js';
 import type { Attempt, AttemptError, AttemptResponse } from '../spec/attempt.js';
 import type { Behavior } from '../spec/behavior.js';
@@ -153,6 +154,7 @@ export async function runScan(input: ScanInput): Promise<ScanResult> {
 
   // An internal controller stops the scan on Ctrl-C (the caller's signal) or when the target keeps failing.
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // every request in flight listens for Ctrl-C
   const onCallerAbort = (): void => controller.abort();
   input.signal?.addEventListener('abort', onCallerAbort, { once: true });
   if (input.signal?.aborted) controller.abort();
