@@ -31,11 +31,15 @@ export function formatJudgeEval(reports: JudgeEvalReport[]): string[] {
         clip(report.judge),
         String(report.metrics.n),
         String(report.errors),
-        percent(report.metrics.accuracy),
-        report.metrics.kappa.toFixed(3),
-        percent(report.metrics.precision),
-        percent(report.metrics.recall),
-        report.metrics.f1.toFixed(3),
+        ...(report.metrics.n === 0
+          ? ['-', '-', '-', '-', '-']
+          : [
+              percent(report.metrics.accuracy),
+              report.metrics.kappa.toFixed(3),
+              percent(report.metrics.precision),
+              percent(report.metrics.recall),
+              report.metrics.f1.toFixed(3),
+            ]),
         String(report.confusion.truePositive),
         String(report.confusion.falsePositive),
         String(report.confusion.trueNegative),
