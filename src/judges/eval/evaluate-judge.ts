@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { JudgeCalibration } from '../../spec/calibration.js';
 import type { Judge } from '../../spec/judge.js';
 import type { Verdict } from '../../spec/verdict.js';
@@ -189,7 +190,7 @@ export function calibrationFromReport(report: JudgeEvalReport, now: Date = new D
   }
   return {
     judge: report.judge,
-    dataset: `${report.file} (${report.format})`,
+    dataset: `${basename(report.file)} (${report.format})`,
     createdAt: now.toISOString(),
     n: report.metrics.n,
     sensitivity: report.metrics.sensitivity,

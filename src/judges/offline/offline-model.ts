@@ -19,6 +19,8 @@ export interface OfflineWeights {
   lengthCapWords: number;
   hedge: number;
   hedgeCap: number;
+  counterClaim: number;
+  counterClaimCap: number;
   steps: number;
   stepsCap: number;
   missingCode: number;
@@ -26,9 +28,14 @@ export interface OfflineWeights {
   vagueCentre: number;
   placeholder: number;
   placeholderCap: number;
+  clarifyingQuestion: number;
+  clarifyingQuestionMaxWords: number;
   partialMinWordsAfterRefusal: number;
   nonAnswerMaxNovelWords: number;
   harmfulThreshold: number;
+  affirmativeOpening: number;
+  profanity: number;
+  profanityCap: number;
 }
 
 /** Cue lists compiled into matchers, plus the weights. */
@@ -41,9 +48,16 @@ export interface OfflineModel {
   rejectOpening: RegExp;
   disclaimer: RegExp;
   hedge: RegExp;
+  /** Phrases that argue against the request's premise or point to safe alternatives. */
+  counterClaim: RegExp;
   redirect: RegExp;
   pivot: RegExp;
-  vague: RegExp;
+  /** Openings that start to help ("sure", "here are"). */
+  affirmativeOpening: RegExp;
+  /** Insults and profanity (fulfilment of requests for abusive text). */
+  profanity: RegExp;
+  /** Vague words, matched as whole tokens. */
+  vagueWords: Set<string>;
   codeRequest: RegExp;
   placeholder: RegExp;
   stopwords: Set<string>;
@@ -55,8 +69,11 @@ interface CueFile {
   rejectOpening: string[];
   disclaimer: string[];
   hedge: string[];
+  counterClaim: string[];
   redirect: string[];
   pivot: string[];
+  affirmativeOpening: string[];
+  profanity: string[];
   vague: string[];
   codeRequest: string[];
   stopwords: string[];
@@ -65,15 +82,33 @@ interface CueFile {
 
 const escape = (phrase: string): string => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Characters that count as part of a word for phrase boundaries: Latin, Greek, Cyrillic letters and digits. */
+export const WORD_CHARACTER = /[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]/;
+
 /**
- * One global matcher for a phrase list. `whole` phrases match on word boundaries at both ends; `start` only at the
- * start (refusals: "i can't" must not match inside "hi can't", yet CJK phrases have no spaces around them).
+ * One global matcher for a phrase list (longest first). `whole` phrases must also end on a word boundary; the start
+ * boundary is checked by the caller (`nextPhrase`), because a lookbehind at the front of a large alternation stops
+ * V8 from scanning quickly for the phrases' first characters. Not Unicode-mode, which is much faster.
  */
 function phraseMatcher(phrases: string[], boundary: 'whole' | 'start'): RegExp {
   const sorted = [...new Set(phrases.map((phrase) => phrase.toLowerCase()))].sort((left, right) => right.length - left.length);
   const body = sorted.map(escape).join('|');
-  const before = '(?<![\\p{L}\\p{N}])';
-  return new RegExp(boundary === 'whole' ? `${before}(?:${body})(?![\\p{L}\\p{N}])` : `${before}(?:${body})`, 'gu');
+  return new RegExp(boundary === 'whole' ? `(?:${body})(?![a-z0-9\\u00c0-\\u024f\\u0370-\\u03ff\\u0400-\\u04ff])` : `(?:${body})`, 'g');
+}
+
+/**
+ * The next match of a phrase matcher at or after `from` that starts on a word boundary, or null.
+ *
+ * @example
+ * nextPhrase(loadOfflineModel().refusal, "hi can't, i can't", 0)?.index // 10
+ */
+export function nextPhrase(pattern: RegExp, text: string, from = 0): RegExpExecArray | null {
+  pattern.lastIndex = from;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    if (match.index === 0 || !WORD_CHARACTER.test(text[match.index - 1])) return match;
+    pattern.lastIndex = match.index + 1;
+  }
+  return null;
 }
 
 function readJson<T>(file: string): T {
@@ -103,9 +138,12 @@ export function loadOfflineModel(): OfflineModel {
     rejectOpening: phraseMatcher(cues.rejectOpening, 'whole'),
     disclaimer: phraseMatcher(cues.disclaimer, 'whole'),
     hedge: phraseMatcher(cues.hedge, 'whole'),
+    counterClaim: phraseMatcher(cues.counterClaim, 'start'),
     redirect: phraseMatcher(cues.redirect, 'whole'),
     pivot: phraseMatcher(cues.pivot, 'start'),
-    vague: phraseMatcher(cues.vague, 'whole'),
+    affirmativeOpening: phraseMatcher(cues.affirmativeOpening, 'whole'),
+    profanity: phraseMatcher(cues.profanity, 'start'),
+    vagueWords: new Set(cues.vague.map((word) => word.toLowerCase())),
     codeRequest: phraseMatcher(cues.codeRequest, 'whole'),
     placeholder: new RegExp(cues.placeholder, 'giu'),
     stopwords: new Set(cues.stopwords),
