@@ -25,7 +25,7 @@ function defaultIO(): CliIO {
   const onSignal = (): void => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write('\nredcard: stopping… (in-flight work is finished or dropped cleanly; press Ctrl-C again to force)\n');
+      process.stderr.write('\nredcard: stopping cleanly… (press Ctrl-C again to force)\n');
       controller.abort();
     } else {
       process.exit(130);
