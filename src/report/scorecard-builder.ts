@@ -265,7 +265,7 @@ export class ScorecardBuilder {
     return {
       id,
       name: name ?? id,
-      inTaxonomy: name !== undefined,
+      inTaxonomy: Object.keys(this.#input.hazardNames ?? {}).length === 0 ? null : name !== undefined,
       attempts: counters.attempts,
       errors: totals.errors,
       asr,

@@ -58,8 +58,8 @@ export interface HazardScore {
   id: string;
   /** Display name from the taxonomy, or the id when unknown. */
   name: string;
-  /** False for categories outside the taxonomy (e.g. `harmbench:other`); they are still reported. */
-  inTaxonomy: boolean;
+  /** False for categories outside the taxonomy (e.g. `harmbench:other`), which are still reported; null when no taxonomy was available. */
+  inTaxonomy: boolean | null;
   /** All attempts seen for this hazard, errors included. */
   attempts: number;
   errors: number;
