@@ -8,8 +8,11 @@ import { buildScorecard } from './scorecard-builder.js';
 import { loadPolicy } from './policy.js';
 import { renderHtml } from './render-html.js';
 import { syntheticAttempts, syntheticRun, type SyntheticCell } from './synthetic-run.js';
+import { renderLeaderboard } from './render-leaderboard.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SKIP = existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (apt-get install chromium); skipped`;
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 // Runs in the page (serialised by playwright); typed loosely because the project has no DOM types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const BACKGROUND = (element: any): string => (globalThis as any).getComputedStyle(element).backgroundColor;
@@ -30,7 +33,7 @@ const responseFor = (_cell: SyntheticCell, index: number, kind: string): string 
 
 test(
   'HTML report in a real browser: renders, no console errors or CSP violations, hostile text shown and never run',
-  { skip: existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (apt-get install chromium); skipped` },
+  { skip: SKIP },
   async () => {
     const { chromium } = await import('playwright-core');
     const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
@@ -41,7 +44,7 @@ test(
     const context = await chromium.launchPersistentContext(join(workspace, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: LAUNCH_ARGS,
       viewport: { width: 1366, height: 900 },
     });
     try {
@@ -97,3 +100,34 @@ test(
     }
   },
 );
+
+test('leaderboard in a real browser: sorts by a column with its hashed script, no console errors', { skip: SKIP }, async () => {
+  const { chromium } = await import('playwright-core');
+  const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
+  const entry = (id: string, label: string, successes: number) => {
+    const run = syntheticRun({ id, target: { kind: 'openai', label, identity: id, simulated: false } });
+    return { scorecard: buildScorecard({ run, attempts: syntheticAttempts(id, [{ hazard: 'vcr', vector: 'direct', harmful: 100, successes }]), policy: loadPolicy() }) };
+  };
+  const file = join(workspace, 'index.html');
+  writeFileSync(file, renderLeaderboard([entry('run-1', 'model-mid', 20), entry('run-2', 'model-low', 2), entry('run-3', 'model-high', 60)]));
+  const context = await chromium.launchPersistentContext(join(workspace, 'profile'), { executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  try {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    await page.goto(pathToFileURL(file).href);
+    const models = () => page.locator('#leaderboard tbody th[scope=row] a, #leaderboard tbody th[scope=row]').evaluateAll((cells) => cells.map((cell) => (cell.textContent ?? '').replace(/run-\d$/, '')));
+    assert.deepEqual(await models(), ['model-mid', 'model-low', 'model-high']);
+    await page.locator('#leaderboard th', { hasText: 'ASR' }).click();
+    assert.deepEqual(await models(), ['model-low', 'model-mid', 'model-high'], 'ascending ASR');
+    await page.locator('#leaderboard th', { hasText: 'ASR' }).click();
+    assert.deepEqual(await models(), ['model-high', 'model-mid', 'model-low'], 'descending ASR');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});
