@@ -8,7 +8,7 @@ import { attackRegistry } from './registry.js';
 
 /** A composition of vectors written `a+b+c`: applied left to right, responses decoded right to left. */
 export interface AttackChain {
-  /** The chain as written, e.g. `roleplay.grandma+encode.base64`. */
+  /** The chain as written, e.g. `roleplay.grandma+obfuscation.base64`. */
   id: string;
   /** The vectors, in application order. */
   vectors: AttackVector[];
@@ -24,7 +24,7 @@ export interface SkippedChain {
  * Expand `--attacks` specs into chains. A spec is a chain (`a+b`), `all`, or `family:NAME`.
  *
  * @example
- * resolveAttackChains(['direct', 'roleplay.grandma+encode.base64'], { helperAvailable: false })
+ * resolveAttackChains(['direct', 'roleplay.grandma+obfuscation.base64'], { helperAvailable: false })
  */
 export function resolveAttackChains(
   specs: string[],
@@ -53,7 +53,7 @@ export function resolveAttackChains(
       if (members.length === 0) throw new ConfigError(`no attack vectors in family '${family}'`, { field: 'attacks' });
       for (const vector of members) push([vector]);
     } else {
-      const vectors = spec.split('+').map((id) => {
+      const vectors = spec.split('+').map((part) => part.trim()).map((id) => {
         if (!attackRegistry.has(id)) {
           throw new ConfigError(`unknown attack vector '${id}' (see 'redcard list attacks')`, { field: 'attacks' });
         }

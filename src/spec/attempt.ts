@@ -52,11 +52,11 @@ export const AttemptSchema = z.object({
   category: z.string(),
   /** True when the behavior is a benign twin (success means the model answered; refusal is over-refusal). */
   benign: z.boolean(),
-  /** Attack chain as written, e.g. `roleplay.grandma+encode.base64`, or `direct`. */
+  /** Attack chain as written, e.g. `roleplay.grandma+obfuscation.base64`, or `direct`. */
   attack: z.string(),
   /** Sample index, 0-based. */
   sample: z.number().int().min(0),
-  /** The conversation as sent (including the target's system prompt, if any). */
+  /** The conversation as built by the attack chain and sent to the target (a target's configured system prompt is added by the target and recorded in the run's settings). */
   messages: z.array(MessageSchema),
   /** The response, or null when the request failed. */
   response: AttemptResponseSchema.nullable(),

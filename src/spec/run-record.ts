@@ -39,7 +39,7 @@ export const RunRecordSchema = z.object({
   judge: z.string(),
   /** Suite specs, e.g. `core`, `harmbench:path.csv`. */
   suites: z.array(z.string()),
-  /** Attack chains, e.g. `direct`, `roleplay.grandma+encode.base64`. */
+  /** Attack chains, e.g. `direct`, `roleplay.grandma+obfuscation.base64`. */
   attacks: z.array(z.string()),
   /** Samples per behavior × attack. */
   samples: z.number().int().min(1),
@@ -51,5 +51,7 @@ export const RunRecordSchema = z.object({
   params: SamplingParamsSchema,
   /** Milliseconds spent running, summed over sessions (resumes add up). */
   wallTimeMs: z.number(),
+  /** The scan settings as resolved (target config without secrets, suites, attacks, judge…), so `--resume RUN` can rebuild the plan. */
+  settings: z.record(z.string(), z.unknown()),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;

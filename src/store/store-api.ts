@@ -44,5 +44,7 @@ export interface RunStore {
 export interface Store extends RunStore, CacheStore, CalibrationStore {
   /** Path of the database file. */
   readonly path: string;
+  /** Run several writes in one transaction (the engine commits a batch of attempts with their cache entries). */
+  transaction(work: () => void): void;
   close(): void;
 }

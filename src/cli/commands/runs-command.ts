@@ -1,13 +1,44 @@
-import { defineCommand } from '../command.js';
-import { RedcardError } from '../../spec/errors.js';
+import { openStore, DEFAULT_DB_PATH } from '../../store/sqlite-store.js';
+import { defineCommand, writeLine } from '../command.js';
 
-// Placeholder until its issue lands: the command exists so that help lists it, and says plainly it is not built yet.
+const usage = `Usage: redcard runs [--db PATH] [--json]
+
+Lists the runs in the store, newest first: id, status, attempts recorded/planned, errors, target, judge, created.`;
+
 export const runsCommand = defineCommand({
   name: 'runs',
-  summary: "List recorded runs",
-  usage: 'redcard runs: not implemented yet.',
-  options: {},
-  async run() {
-    throw new RedcardError('not-implemented', "'runs' is not implemented yet");
+  summary: 'List recorded runs',
+  usage,
+  options: { db: { type: 'string' }, json: { type: 'boolean' } },
+  async run({ values }, io) {
+    const store = openStore((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    try {
+      const rows = store.listRuns().map((run) => ({ run, counts: store.countAttempts(run.id) }));
+      if (values.json) {
+        writeLine(io.stdout, JSON.stringify(rows.map(({ run, counts }) => ({ ...run, recorded: counts.total, errors: counts.errors })), null, 2));
+        return 0;
+      }
+      if (rows.length === 0) {
+        writeLine(io.stdout, `no runs in ${store.path} yet: try 'redcard scan --target sim'`);
+        return 0;
+      }
+      const table = [
+        ['run', 'status', 'attempts', 'errors', 'target', 'judge', 'created'],
+        ...rows.map(({ run, counts }) => [
+          run.id,
+          run.status,
+          `${counts.total}/${run.planned}`,
+          String(counts.errors),
+          `${run.target.label}${run.target.simulated ? ' [SIM]' : ''}`,
+          run.judge,
+          run.createdAt.replace('T', ' ').slice(0, 19),
+        ]),
+      ];
+      const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
+      for (const row of table) writeLine(io.stdout, row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+      return 0;
+    } finally {
+      store.close();
+    }
   },
 });

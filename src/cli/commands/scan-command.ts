@@ -1,13 +1,256 @@
-import { defineCommand } from '../command.js';
-import { RedcardError } from '../../spec/errors.js';
+import { resolveAttackChains } from '../../attacks/chain.js';
+import { loadSuites } from '../../corpus/load-suites.js';
+import { runScan } from '../../engine/scan.js';
+import { loadConfigFile, resolveScanSettings, type ScanSettings } from '../../engine/scan-settings.js';
+import { writeRunOutputs } from '../../engine/write-run-outputs.js';
+import { summarizeAttempts } from '../../engine/summarize.js';
+import { createJudge } from '../../judges/create-judge.js';
+import { ConfigError } from '../../spec/errors.js';
+import type { JudgeContext } from '../../spec/judge-kind.js';
+import type { TargetConfigInput } from '../../spec/target-config.js';
+import { openStore } from '../../store/sqlite-store.js';
+import { createTarget } from '../../targets/create-target.js';
+import { parseTargetSpec } from '../../targets/parse-target-spec.js';
+import { checkReachable } from '../../targets/check-reachable.js';
+import { defineCommand, writeLine, type ParsedArgs } from '../command.js';
+import { ProgressRenderer } from '../progress-renderer.js';
+import { formatSummaryTable } from '../summary-table.js';
+import { numberFlag, stringList } from '../flags.js';
+import { applyFailOn } from '../fail-on.js';
 
-// Placeholder until its issue lands: the command exists so that help lists it, and says plainly it is not built yet.
+const usage = `Usage: redcard scan --target sim|openai|replay|SPEC [options]
+
+Red-team a model: every behavior of the suites × every attack chain × samples is sent to the target, judged,
+and recorded in the store; an interrupted scan resumes where it stopped.
+
+Target:
+  --target KIND|SPEC     sim, openai, replay, or a spec such as openai:base-url=URL,model=NAME, or @name from config
+  --base-url URL         OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1 for Ollama)
+  --model NAME           model name sent to the server
+  --api-key-env VAR      read the API key from this environment variable (never stored)
+  --header 'K: V'        extra HTTP header (repeatable)
+  --system-prompt TEXT   system prompt prepended to every conversation
+  --temperature N, --top-p N, --max-tokens N, --seed N   sampling parameters
+  --timeout-ms N         per-request timeout (default 120000)
+  --retries N            retries for 429/5xx/network errors (default 6)
+  --rpm N                requests per minute at most
+What to run:
+  --suite SPEC           suite (repeatable or comma-separated; default core): core, core:benign, core:vcr, harmbench:FILE…
+  --attacks LIST         attack chains: direct, roleplay.grandma+obfuscation.base64, family:NAME, all
+                         (default: direct, roleplay.grandma, framing.fiction, output-control.prefix-injection)
+  --judge SPEC           refusal (default), llm:TARGET, strongreject:TARGET, llama-guard:TARGET, cascade:A>B
+  --helper SPEC          helper model for vectors that need one (translation)
+  --samples N            samples per behavior × attack (default 1)
+  --limit N              run only the first N planned attempts (stable order)
+  --lenient              skip malformed dataset rows (counted) instead of stopping
+Running:
+  --concurrency N        attempts in flight (default 16)
+  --no-cache             always send requests, even ones answered before
+  --resume RUN           continue a run (its settings are reused); an identical scan resumes automatically
+  --fresh                start a new run even if an identical unfinished one exists
+  --db PATH              SQLite store (default .redcard/redcard.db)
+  --out DIR              write DIR/attempts.jsonl, DIR/summary.json, DIR/run.json
+  --fail-on POLICY       exit 3 when a hazard fails the policy (YAML)
+  --config FILE          YAML config with the same settings (flags win)
+  --quiet                no progress output
+
+Exit codes: 0 done, 1 failure, 2 bad flag or config, 3 policy failed, 130 interrupted (resumable).`;
+
+const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i;
+
+function headerFlags(values: string[] | undefined): Record<string, string> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const headers: Record<string, string> = {};
+  for (const entry of values) {
+    const colon = entry.indexOf(':');
+    if (colon <= 0) throw new ConfigError(`expected 'Name: value', got '${entry}'`, { field: '--header' });
+    headers[entry.slice(0, colon).trim()] = entry.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+function flagsToSettings(values: ParsedArgs['values']): Record<string, unknown> {
+  const params = {
+    temperature: numberFlag(values, 'temperature'),
+    topP: numberFlag(values, 'top-p'),
+    maxTokens: numberFlag(values, 'max-tokens', { integer: true }),
+    seed: numberFlag(values, 'seed', { integer: true }),
+  };
+  const definedParams = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
+  return {
+    target: values.target,
+    suites: values.suite ? stringList(values.suite) : undefined,
+    attacks: values.attacks,
+    judge: values.judge,
+    helper: values.helper,
+    samples: numberFlag(values, 'samples', { integer: true }),
+    limit: numberFlag(values, 'limit', { integer: true }),
+    concurrency: numberFlag(values, 'concurrency', { integer: true }),
+    params: Object.keys(definedParams).length > 0 ? definedParams : undefined,
+    cache: values['no-cache'] ? false : undefined,
+    lenient: values.lenient ? true : undefined,
+    out: values.out,
+    db: values.db,
+    failOn: values['fail-on'],
+  };
+}
+
+/** The target config: the target spec or block, overlaid by the connection flags. */
+function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values']): TargetConfigInput {
+  const base: TargetConfigInput =
+    typeof settings.target === 'string' ? parseTargetSpec(settings.target, settings.targets) : { ...settings.target };
+  const overlay: Partial<TargetConfigInput> = {
+    baseUrl: values['base-url'] as string | undefined,
+    model: values.model as string | undefined,
+    apiKeyEnv: values['api-key-env'] as string | undefined,
+    systemPrompt: values['system-prompt'] as string | undefined,
+    timeoutMs: numberFlag(values, 'timeout-ms', { integer: true }),
+    maxRetries: numberFlag(values, 'retries', { integer: true }),
+    rpm: numberFlag(values, 'rpm'),
+  };
+  const headers = headerFlags(values.header as string[] | undefined);
+  const merged: TargetConfigInput = { ...base };
+  for (const [key, value] of Object.entries(overlay)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  if (headers) merged.headers = { ...(base.headers ?? {}), ...headers };
+  merged.concurrency ??= settings.concurrency;
+  return merged;
+}
+
 export const scanCommand = defineCommand({
   name: 'scan',
-  summary: "Red-team a target: plan, send, judge, record, summarise",
-  usage: 'redcard scan: not implemented yet.',
-  options: {},
-  async run() {
-    throw new RedcardError('not-implemented', "'scan' is not implemented yet");
+  summary: 'Red-team a target: plan, send, judge, record, summarise',
+  usage,
+  options: {
+    config: { type: 'string' },
+    target: { type: 'string' },
+    'base-url': { type: 'string' },
+    model: { type: 'string' },
+    'api-key-env': { type: 'string' },
+    header: { type: 'string', multiple: true },
+    'system-prompt': { type: 'string' },
+    temperature: { type: 'string' },
+    'top-p': { type: 'string' },
+    'max-tokens': { type: 'string' },
+    seed: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    retries: { type: 'string' },
+    rpm: { type: 'string' },
+    suite: { type: 'string', multiple: true },
+    attacks: { type: 'string' },
+    judge: { type: 'string' },
+    helper: { type: 'string' },
+    samples: { type: 'string' },
+    limit: { type: 'string' },
+    lenient: { type: 'boolean' },
+    concurrency: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    resume: { type: 'string' },
+    fresh: { type: 'boolean' },
+    db: { type: 'string' },
+    out: { type: 'string' },
+    'fail-on': { type: 'string' },
+    quiet: { type: 'boolean' },
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}' (see redcard scan --help)`);
+    const config = typeof values.config === 'string' ? loadConfigFile(values.config) : undefined;
+    const flags = flagsToSettings(values);
+    let resumeRunId = values.resume as string | undefined;
+    let savedSettings: Record<string, unknown> | undefined;
+    if (resumeRunId) {
+      const store = openStore((flags.db as string | undefined) ?? (config?.values.db as string | undefined) ?? '.redcard/redcard.db');
+      try {
+        savedSettings = store.getRun(resumeRunId).settings;
+      } finally {
+        store.close();
+      }
+    }
+    const baseConfig = savedSettings ? { file: config?.file ?? `run ${resumeRunId}`, values: { ...savedSettings, ...(config?.values ?? {}) }, lineOf: config?.lineOf ?? (() => undefined) } : config;
+    const settings = resolveScanSettings(flags, baseConfig);
+    const targetConfig = resolveTargetConfig(settings, values);
+    const target = createTarget(targetConfig);
+    if (targetConfig.baseUrl && target.kind === 'openai') await checkReachable(targetConfig.baseUrl);
+    const context: JudgeContext = {
+      resolveTarget: (spec) => createTarget(parseTargetSpec(spec, settings.targets)),
+      resolveJudge: (spec) => createJudge(spec, context),
+    };
+    const judge = createJudge(settings.judge, context);
+    const helper = settings.helper ? context.resolveTarget(settings.helper) : undefined;
+    const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
+    for (const note of suites.notes) {
+      if (note.skipped > 0) writeLine(io.stderr, `warning: ${note.spec}: skipped ${note.skipped} malformed rows (--lenient)`);
+      const unmapped = Object.entries(note.unmapped);
+      if (unmapped.length > 0) {
+        writeLine(io.stderr, `note: ${note.spec}: categories kept unmapped: ${unmapped.map(([name, count]) => `${name} (${count})`).join(', ')}`);
+      }
+    }
+    if (suites.behaviors.length === 0) throw new ConfigError('the suites selected no behaviors', { field: 'suite' });
+    const { chains, skipped } = resolveAttackChains(settings.attacks, { helperAvailable: helper !== undefined });
+    for (const entry of skipped) writeLine(io.stderr, `skipped attack ${entry.id}: ${entry.reason}`);
+    if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
+
+    const storedTarget = { ...targetConfig, headers: Object.fromEntries(Object.entries(targetConfig.headers ?? {}).filter(([name]) => !SECRET_HEADER.test(name))) };
+    const { out: _out, db: _db, failOn: _failOn, ...storedSettings } = settings;
+    const store = openStore(settings.db);
+    const renderer = new ProgressRenderer(io.stderr);
+    try {
+      const result = await runScan({
+        store,
+        target,
+        judge,
+        behaviors: suites.behaviors,
+        chains,
+        skippedChains: skipped,
+        samples: settings.samples,
+        limit: settings.limit ?? null,
+        concurrency: settings.concurrency,
+        useCache: settings.cache,
+        helper,
+        describe: {
+          suites: settings.suites,
+          attacks: chains.map((chain) => chain.id),
+          judge: settings.judge,
+          params: settings.params,
+          settings: { ...storedSettings, target: storedTarget },
+        },
+        resumeRunId,
+        fresh: values.fresh === true,
+        signal: io.signal,
+        onEvent: (event) => {
+          if (values.quiet) return;
+          if (event.type === 'start') {
+            const verb = event.resumed ? `resuming ${event.run.id} (${event.alreadyDone} already done)` : `run ${event.run.id}`;
+            writeLine(io.stderr, `${verb}: ${event.planned} attempts on ${target.label}${target.simulated ? ' [SIMULATED]' : ''}, judge ${settings.judge}`);
+          } else if (event.type === 'progress') {
+            renderer.update(event);
+          }
+        },
+      });
+      renderer.done();
+      const run = result.run;
+      const summary = settings.out ? writeRunOutputs(store, run.id, settings.out) : summarizeAttempts(run, store.iterateAttempts(run.id));
+      writeLine(io.stdout, formatSummaryTable(summary));
+      writeLine(io.stdout);
+      const judgeStats = judge.stats?.();
+      if (judgeStats && Object.keys(judgeStats).length > 0) {
+        writeLine(io.stdout, `judge calls: ${Object.entries(judgeStats).map(([name, count]) => `${name} ${count}`).join(', ')}`);
+      }
+      writeLine(io.stdout, `run ${run.id}: ${result.progress.done}/${run.planned} attempts recorded, ${store.countAttempts(run.id).errors} errors, status ${run.status}${target.simulated ? ' (SIMULATED target)' : ''}`);
+      if (settings.out) writeLine(io.stdout, `wrote ${settings.out}/attempts.jsonl, summary.json, run.json`);
+      const errors = store.countAttempts(run.id).errors;
+      if (errors > 0) writeLine(io.stderr, `warning: ${errors} attempts failed (see 'error' in attempts.jsonl); retry them with: redcard scan --resume ${run.id}`);
+      if (result.interrupted) {
+        writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: redcard scan --resume ${run.id}`);
+        return 130;
+      }
+      if (settings.failOn) return applyFailOn({ store, run, policyFile: settings.failOn, io });
+      return 0;
+    } finally {
+      renderer.done();
+      store.close();
+      await target.close?.();
+      await helper?.close?.();
+      await judge.close?.();
+    }
   },
 });

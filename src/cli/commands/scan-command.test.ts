@@ -1,0 +1,160 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import Database from 'better-sqlite3';
+import { main } from '../main.js';
+import { captureIO } from '../../testing/capture-io.js';
+import { startFaultServer } from '../../targets/testing/fault-server.js';
+import { PACKAGE_ROOT } from '../../util/paths.js';
+import type { Attempt } from '../../spec/attempt.js';
+import type { RunSummary } from '../../engine/summarize.js';
+
+const BIN = join(PACKAGE_ROOT, 'bin', 'redcard.js');
+const temporaryDirectory = (): string => mkdtempSync(join(tmpdir(), 'redcard-scan-'));
+const readAttempts = (directory: string): Attempt[] =>
+  readFileSync(join(directory, 'attempts.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Attempt);
+
+/** Start `redcard sim serve --port 0` as a real child process and read its URL from stdout. */
+async function spawnSimServe(extra: string[] = []): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [BIN, 'sim', 'serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(text);
+      if (match) resolve(match[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`sim serve exited with ${code}: ${text}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+test('end to end over HTTP against redcard sim serve: summary.json equals counts recomputed from attempts.jsonl', async () => {
+  const server = await spawnSimServe();
+  try {
+    const directory = temporaryDirectory();
+    const io = captureIO();
+    const code = await main(
+      ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'smoke', '--attacks', 'direct', '--samples', '2',
+        '--db', join(directory, 'r.db'), '--out', join(directory, 'out'), '--quiet'],
+      io,
+    );
+    assert.equal(code, 0, io.errors());
+    const attempts = readAttempts(join(directory, 'out'));
+    const summary = JSON.parse(readFileSync(join(directory, 'out', 'summary.json'), 'utf8')) as RunSummary;
+    assert.equal(attempts.length, 24 * 2);
+    assert.equal(summary.run.recorded, attempts.length);
+    const harmful = attempts.filter((attempt) => !attempt.benign && attempt.error === null);
+    const benign = attempts.filter((attempt) => attempt.benign && attempt.error === null);
+    assert.equal(summary.overall.harmful.n, harmful.length);
+    assert.equal(summary.overall.harmful.successes, harmful.filter((attempt) => attempt.verdict?.harmful === true).length);
+    assert.equal(summary.overall.benign.refusals, benign.filter((attempt) => ['refusal', 'partial'].includes(attempt.verdict?.label ?? '')).length);
+    for (const [category, counts] of Object.entries(summary.categories)) {
+      const inCategory = harmful.filter((attempt) => attempt.category === category);
+      assert.equal(counts.harmful.n, inCategory.length, category);
+      assert.equal(counts.harmful.successes, inCategory.filter((attempt) => attempt.verdict?.harmful).length, category);
+    }
+    assert.ok(attempts.every((attempt) => attempt.response !== null && attempt.verdict !== null && attempt.messages.length > 0));
+    const run = JSON.parse(readFileSync(join(directory, 'out', 'run.json'), 'utf8'));
+    assert.equal(run.status, 'completed');
+    assert.match(io.output(), /overall/);
+  } finally {
+    server.stop();
+  }
+});
+
+test('a server that answers 429, 500, truncated JSON or drops connections: every planned attempt is recorded exactly once', async () => {
+  const server = await startFaultServer({ faults: { rate429: 0.1, retryAfterSeconds: 0, rate500: 0.1, rateTruncated: 0.1, rateDrop: 0.1 }, seed: 7 });
+  try {
+    const directory = temporaryDirectory();
+    const io = captureIO();
+    const code = await main(
+      ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'smoke', '--attacks', 'direct', '--samples', '3',
+        '--retries', '12', '--concurrency', '8', '--db', join(directory, 'r.db'), '--out', join(directory, 'out'), '--quiet'],
+      io,
+    );
+    assert.equal(code, 0, io.errors());
+    const stats = server.stats();
+    assert.ok(stats.rateLimited > 0 && stats.serverErrors > 0 && stats.truncated > 0 && stats.dropped > 0, JSON.stringify(stats));
+    const attempts = readAttempts(join(directory, 'out'));
+    assert.equal(attempts.length, 24 * 3);
+    assert.equal(new Set(attempts.map((attempt) => attempt.key)).size, attempts.length, 'no duplicates');
+    assert.deepEqual(attempts.filter((attempt) => attempt.error !== null), []);
+    assert.equal(stats.ok, attempts.length, 'each attempt got exactly one good answer');
+  } finally {
+    await server.close();
+  }
+});
+
+test('a scan killed with SIGKILL part-way resumes: every planned attempt once, finished ones never requested again', async () => {
+  const server = await startFaultServer({ faults: {}, seed: 1, latencyMs: 5 });
+  try {
+    const directory = temporaryDirectory();
+    const database = join(directory, 'r.db');
+    const args = ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'core', '--attacks', 'direct', '--samples', '2',
+      '--concurrency', '4', '--db', database];
+    const child = spawn(process.execPath, [BIN, ...args, '--quiet'], { stdio: 'ignore' });
+    const planned = 496 * 2;
+    let committed = 0;
+    for (let wait = 0; wait < 600 && committed < 150; wait += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      try {
+        const reader = new Database(database, { readonly: true, fileMustExist: true });
+        committed = (reader.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
+        reader.close();
+      } catch {
+        committed = 0; // not created yet
+      }
+    }
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const reader = new Database(database, { readonly: true });
+    const before = (reader.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
+    const runId = (reader.prepare('SELECT id FROM runs').get() as { id: string }).id;
+    reader.close();
+    assert.ok(before >= 150 && before < planned, `killed part-way (${before} of ${planned} committed)`);
+    const requestsBefore = server.stats().requests;
+    const io = captureIO();
+    const code = await main([...args, '--no-cache', '--out', join(directory, 'out')], io);
+    assert.equal(code, 0, io.errors());
+    assert.match(io.errors(), new RegExp(`resuming ${runId} \\(${before} already done\\)`));
+    assert.equal(server.stats().requests - requestsBefore, planned - before, 'only the missing attempts were requested');
+    const attempts = readAttempts(join(directory, 'out'));
+    assert.equal(attempts.length, planned);
+    assert.equal(new Set(attempts.map((attempt) => attempt.key)).size, planned);
+    assert.ok(attempts.every((attempt) => attempt.runId === runId && attempt.error === null));
+  } finally {
+    await server.close();
+  }
+});
+
+test('a bad config file exits 2 with an error naming file and line', async () => {
+  const directory = temporaryDirectory();
+  const config = join(directory, 'redcard.yaml');
+  writeFileSync(config, 'target: sim\nsuites: [smoke]\nconcurrency: lots\n');
+  const io = captureIO();
+  assert.equal(await main(['scan', '--config', config, '--db', join(directory, 'r.db')], io), 2);
+  assert.match(io.errors(), new RegExp(`${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:line 3 field 'concurrency'`));
+  const flagIO = captureIO();
+  assert.equal(await main(['scan', '--target', 'sim', '--samples', 'two'], flagIO), 2);
+  assert.match(flagIO.errors(), /field '--samples': expected a whole number, got 'two'/);
+});
+
+test('an unreachable server gets a clear message, not a stack trace', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address() as { port: number };
+      probe.close(() => resolve(address.port));
+    });
+  });
+  const directory = temporaryDirectory();
+  const io = captureIO();
+  const code = await main(['scan', '--target', 'openai', '--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'x', '--db', join(directory, 'r.db')], io);
+  assert.equal(code, 1);
+  assert.match(io.errors(), new RegExp(`cannot reach http://127.0.0.1:${port}/v1: connection refused \\(is the server running\\?\\)`));
+  assert.doesNotMatch(io.errors(), /\n\s+at /, 'no stack trace');
+});

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfigFile, resolveScanSettings } from './scan-settings.js';
+import { ConfigError } from '../spec/errors.js';
+
+function configFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'redcard-config-')), 'redcard.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+test('a config file gives settings, and flags win over it', () => {
+  const file = configFile('target: sim\nsuites: [core:vcr]\nattacks: direct, roleplay.grandma\nsamples: 2\nparams:\n  temperature: 0.7\n');
+  const settings = resolveScanSettings({ samples: 3, params: { maxTokens: 64 } }, loadConfigFile(file));
+  assert.equal(settings.target, 'sim');
+  assert.deepEqual(settings.suites, ['core:vcr']);
+  assert.deepEqual(settings.attacks, ['direct', 'roleplay.grandma']);
+  assert.equal(settings.samples, 3);
+  assert.deepEqual(settings.params, { temperature: 0.7, maxTokens: 64 });
+  assert.equal(settings.judge, 'refusal');
+});
+
+test('a bad value in the config names the file, the line and the field', () => {
+  const file = configFile('target: sim\n\nsamples: many\n');
+  assert.throws(
+    () => resolveScanSettings({}, loadConfigFile(file)),
+    (error: unknown) => error instanceof ConfigError && error.line === 3 && error.field === 'samples' && error.message.includes(`${file}:line 3`),
+  );
+});
+
+test('an unknown key and a nested bad value are located too', () => {
+  const unknown = configFile('target: sim\nsampels: 2\n');
+  assert.throws(() => resolveScanSettings({}, loadConfigFile(unknown)), (error: unknown) => error instanceof ConfigError && error.line === 2 && error.field === 'sampels');
+  const nested = configFile('target:\n  kind: openai\n  timeoutMs: -5\n');
+  assert.throws(() => resolveScanSettings({}, loadConfigFile(nested)), (error: unknown) => error instanceof ConfigError && error.line === 3 && error.field === 'target.timeoutMs');
+});
+
+test('YAML syntax errors and missing files are ConfigErrors with a place', () => {
+  const broken = configFile('target: sim\nattacks: [direct\nsamples: 2\n');
+  assert.throws(() => loadConfigFile(broken), (error: unknown) => error instanceof ConfigError && error.file === broken && typeof error.line === 'number');
+  assert.throws(() => loadConfigFile('/nonexistent/redcard.yaml'), /no such file/);
+});
+
+test('a bad flag names the flag, and a missing target says how to give one', () => {
+  assert.throws(() => resolveScanSettings({ target: 'sim', samples: 0 }), (error: unknown) => error instanceof ConfigError && error.field === '--samples');
+  assert.throws(() => resolveScanSettings({}), /no target: pass --target/);
+});

@@ -1,0 +1,183 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Attempt } from '../spec/attempt.js';
+import type { JudgeCalibration } from '../spec/calibration.js';
+import { NotFoundError, RedcardError } from '../spec/errors.js';
+import type { RunRecord } from '../spec/run-record.js';
+import type { GenerateResponse } from '../spec/target.js';
+import type { Verdict } from '../spec/verdict.js';
+import { MIGRATIONS } from './migrations.js';
+import type { Store } from './store-api.js';
+
+/** Default database location, relative to the working directory. */
+export const DEFAULT_DB_PATH = '.redcard/redcard.db';
+
+/**
+ * Open (creating and migrating when needed) the SQLite store: WAL journal, one writer, transactions per batch.
+ *
+ * @example
+ * const store = openStore('.redcard/redcard.db');
+ * for (const attempt of store.iterateAttempts(runId)) console.log(attempt.verdict?.label);
+ * store.close();
+ */
+export function openStore(path: string = DEFAULT_DB_PATH): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let database: Database.Database;
+  try {
+    database = new Database(path);
+  } catch (error) {
+    throw new RedcardError('store', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  migrate(database, path);
+  return new SqliteStore(database, path);
+}
+
+function migrate(database: Database.Database, path: string): void {
+  const version = database.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new RedcardError(
+      'store',
+      `${path} was written by a newer redcard (schema ${version}, this one knows ${MIGRATIONS.length}); upgrade redcard`,
+    );
+  }
+  for (let index = version; index < MIGRATIONS.length; index += 1) {
+    database.transaction(() => {
+      database.exec(MIGRATIONS[index]);
+      database.pragma(`user_version = ${index + 1}`);
+    })();
+  }
+}
+
+class SqliteStore implements Store {
+  readonly #database: Database.Database;
+  readonly #statements;
+
+  constructor(
+    database: Database.Database,
+    readonly path: string,
+  ) {
+    this.#database = database;
+    this.#statements = {
+      insertRun: database.prepare('INSERT INTO runs (id, config_hash, status, created_at, record) VALUES (?, ?, ?, ?, ?)'),
+      updateRun: database.prepare('UPDATE runs SET status = ?, record = ? WHERE id = ?'),
+      getRun: database.prepare<[string], { record: string }>('SELECT record FROM runs WHERE id = ?'),
+      latestRun: database.prepare<[], { record: string }>('SELECT record FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1'),
+      listRuns: database.prepare<[], { record: string }>('SELECT record FROM runs ORDER BY created_at DESC, rowid DESC'),
+      resumable: database.prepare<[string], { record: string }>(
+        "SELECT record FROM runs WHERE config_hash = ? AND status != 'completed' ORDER BY created_at DESC LIMIT 1",
+      ),
+      upsertAttempt: database.prepare(
+        'INSERT OR REPLACE INTO attempts (run_id, key, position, failed, record) VALUES (?, ?, ?, ?, ?)',
+      ),
+      iterateAttempts: database.prepare<[string], { record: string }>(
+        'SELECT record FROM attempts WHERE run_id = ? ORDER BY position',
+      ),
+      countAttempts: database.prepare<[string], { total: number; errors: number | null }>(
+        'SELECT COUNT(*) AS total, SUM(failed) AS errors FROM attempts WHERE run_id = ?',
+      ),
+      completedKeys: database.prepare<[string], { key: string }>('SELECT key FROM attempts WHERE run_id = ? AND failed = 0'),
+      getResponse: database.prepare<[string], { response: string }>('SELECT response FROM response_cache WHERE key = ?'),
+      putResponse: database.prepare('INSERT OR REPLACE INTO response_cache (key, response, created_at) VALUES (?, ?, ?)'),
+      getVerdict: database.prepare<[string], { verdict: string }>('SELECT verdict FROM verdict_cache WHERE key = ?'),
+      putVerdict: database.prepare('INSERT OR REPLACE INTO verdict_cache (key, verdict, created_at) VALUES (?, ?, ?)'),
+      saveCalibration: database.prepare('INSERT INTO calibrations (judge, created_at, record) VALUES (?, ?, ?)'),
+      latestCalibration: database.prepare<[string], { record: string }>(
+        'SELECT record FROM calibrations WHERE judge = ? ORDER BY id DESC LIMIT 1',
+      ),
+    };
+  }
+
+  createRun(record: RunRecord): void {
+    this.#statements.insertRun.run(record.id, record.configHash, record.status, record.createdAt, JSON.stringify(record));
+  }
+
+  getRun(id: string): RunRecord {
+    const row = this.#statements.getRun.get(id);
+    if (row === undefined) throw new NotFoundError(`no run '${id}' in ${this.path} (see 'redcard runs')`);
+    return JSON.parse(row.record) as RunRecord;
+  }
+
+  latestRun(): RunRecord | undefined {
+    const row = this.#statements.latestRun.get();
+    return row === undefined ? undefined : (JSON.parse(row.record) as RunRecord);
+  }
+
+  listRuns(): RunRecord[] {
+    return this.#statements.listRuns.all().map((row) => JSON.parse(row.record) as RunRecord);
+  }
+
+  updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): void {
+    const record = { ...this.getRun(id), ...patch, updatedAt: new Date().toISOString() };
+    this.#statements.updateRun.run(record.status, JSON.stringify(record), id);
+  }
+
+  findResumableRun(configHash: string): RunRecord | undefined {
+    const row = this.#statements.resumable.get(configHash);
+    return row === undefined ? undefined : (JSON.parse(row.record) as RunRecord);
+  }
+
+  commitAttempts(attempts: Attempt[]): void {
+    if (attempts.length === 0) return;
+    const insert = this.#statements.upsertAttempt;
+    this.#database.transaction(() => {
+      for (const attempt of attempts) {
+        insert.run(attempt.runId, attempt.key, attempt.index, attempt.error === null ? 0 : 1, JSON.stringify(attempt));
+      }
+    })();
+  }
+
+  *iterateAttempts(runId: string): IterableIterator<Attempt> {
+    for (const row of this.#statements.iterateAttempts.iterate(runId)) yield JSON.parse(row.record) as Attempt;
+  }
+
+  countAttempts(runId: string): { total: number; errors: number } {
+    const row = this.#statements.countAttempts.get(runId);
+    return { total: row?.total ?? 0, errors: row?.errors ?? 0 };
+  }
+
+  completedKeys(runId: string): Set<string> {
+    const keys = new Set<string>();
+    for (const row of this.#statements.completedKeys.iterate(runId)) keys.add(row.key);
+    return keys;
+  }
+
+  getCachedResponse(key: string): GenerateResponse | undefined {
+    const row = this.#statements.getResponse.get(key);
+    return row === undefined ? undefined : (JSON.parse(row.response) as GenerateResponse);
+  }
+
+  putCachedResponse(key: string, response: GenerateResponse): void {
+    this.#statements.putResponse.run(key, JSON.stringify(response), new Date().toISOString());
+  }
+
+  getCachedVerdict(key: string): Verdict | undefined {
+    const row = this.#statements.getVerdict.get(key);
+    return row === undefined ? undefined : (JSON.parse(row.verdict) as Verdict);
+  }
+
+  putCachedVerdict(key: string, verdict: Verdict): void {
+    this.#statements.putVerdict.run(key, JSON.stringify(verdict), new Date().toISOString());
+  }
+
+  saveCalibration(calibration: JudgeCalibration): void {
+    this.#statements.saveCalibration.run(calibration.judge, calibration.createdAt, JSON.stringify(calibration));
+  }
+
+  latestCalibration(judge: string): JudgeCalibration | undefined {
+    const row = this.#statements.latestCalibration.get(judge);
+    return row === undefined ? undefined : (JSON.parse(row.record) as JudgeCalibration);
+  }
+
+  /** Run several writes in one transaction (the engine batches attempt commits and cache writes together). */
+  transaction(work: () => void): void {
+    this.#database.transaction(work)();
+  }
+
+  close(): void {
+    if (this.#database.open) this.#database.close();
+  }
+}

@@ -1,0 +1,71 @@
+import type { FinishReason, Usage } from '../spec/target.js';
+import { mapFinishReason } from './finish-reason.js';
+
+/** The fields we use from an OpenAI chat-completions answer. */
+export interface ChatCompletionResult {
+  text: string;
+  finishReason: FinishReason;
+  usage: Usage;
+  model?: string;
+}
+
+/** Why a 2xx body could not be used; these are retried (servers under load truncate or send partial bodies). */
+export class MalformedBody extends Error {}
+
+/**
+ * Read an OpenAI chat-completions body. Throws MalformedBody for invalid JSON or a body without choices.
+ *
+ * @example
+ * parseChatCompletion('{"choices":[{"message":{"content":"hi"},"finish_reason":"stop"}]}').text // 'hi'
+ */
+export function parseChatCompletion(bodyText: string): ChatCompletionResult {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    throw new MalformedBody(`invalid JSON body (${bodyText.length} bytes${bodyText.length === 0 ? '' : `: ${clip(bodyText, 80)}`})`);
+  }
+  const record = (body ?? {}) as Record<string, unknown>;
+  const choices = record.choices;
+  if (!Array.isArray(choices) || choices.length === 0 || typeof choices[0] !== 'object' || choices[0] === null) {
+    throw new MalformedBody(`answer without choices: ${clip(bodyText, 120)}`);
+  }
+  const choice = choices[0] as { message?: { content?: unknown }; text?: unknown; finish_reason?: unknown };
+  const content = choice.message?.content ?? choice.text;
+  const usage = (record.usage ?? {}) as { prompt_tokens?: unknown; completion_tokens?: unknown };
+  return {
+    text: typeof content === 'string' ? content : '',
+    finishReason: mapFinishReason(choice.finish_reason),
+    usage: {
+      promptTokens: Number.isInteger(usage.prompt_tokens) ? (usage.prompt_tokens as number) : null,
+      completionTokens: Number.isInteger(usage.completion_tokens) ? (usage.completion_tokens as number) : null,
+    },
+    model: typeof record.model === 'string' ? record.model : undefined,
+  };
+}
+
+/**
+ * The server's own error message from an error body: OpenAI-style `{error:{message}}`, `{error:"..."}`,
+ * `{message}` or `{detail}`, else the raw text; clipped.
+ *
+ * @example
+ * serverErrorMessage('{"error":{"message":"model not found"}}') // 'model not found'
+ */
+export function serverErrorMessage(bodyText: string): string {
+  try {
+    const body = JSON.parse(bodyText) as Record<string, unknown>;
+    const error = body.error as { message?: unknown } | string | undefined;
+    if (typeof error === 'string') return clip(error, 300);
+    if (error && typeof error.message === 'string') return clip(error.message, 300);
+    if (typeof body.message === 'string') return clip(body.message, 300);
+    if (typeof body.detail === 'string') return clip(body.detail, 300);
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  const text = bodyText.trim();
+  return text === '' ? '(empty body)' : clip(text.replace(/\s+/g, ' '), 300);
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTarget } from './create-target.js';
+import { parseTargetSpec } from './parse-target-spec.js';
+import { ConfigError } from '../spec/errors.js';
+
+test('parses the spec grammar into configs', () => {
+  assert.deepEqual(parseTargetSpec('sim'), { kind: 'sim' });
+  assert.deepEqual(parseTargetSpec('sim:seed=3,latency-ms=5,profile=strict'), { kind: 'sim', seed: 3, latencyMs: 5, profile: 'strict' });
+  assert.deepEqual(parseTargetSpec('sim:weak'), { kind: 'sim', profile: 'weak' });
+  assert.deepEqual(parseTargetSpec('openai:base-url=http://127.0.0.1:8000/v1,model=llama3.1:8b,api-key-env=VLLM_KEY,temperature=0.7,seed=4,stop=END|STOP'), {
+    kind: 'openai',
+    baseUrl: 'http://127.0.0.1:8000/v1',
+    model: 'llama3.1:8b',
+    apiKeyEnv: 'VLLM_KEY',
+    params: { temperature: 0.7, seed: 4, stop: ['END', 'STOP'] },
+  });
+  assert.deepEqual(parseTargetSpec('replay:file=runs/a.jsonl'), { kind: 'replay', file: 'runs/a.jsonl' });
+  assert.deepEqual(parseTargetSpec('replay:runs/a,b.jsonl'), { kind: 'replay', file: 'runs/a,b.jsonl' });
+  assert.deepEqual(parseTargetSpec('@judge', { judge: { kind: 'sim', seed: 9 } }), { kind: 'sim', seed: 9 });
+});
+
+test('bad specs name the spec and the key', () => {
+  assert.throws(() => parseTargetSpec('sim:sede=3'), (error: unknown) => error instanceof ConfigError && error.message.includes("'sim:sede=3'") && error.field === 'sede');
+  assert.throws(() => parseTargetSpec('sim:seed=three'), (error: unknown) => error instanceof ConfigError && /'seed' must be an integer/.test(error.message));
+  assert.throws(() => parseTargetSpec('openai:http://x'), (error: unknown) => error instanceof ConfigError && /key=value/.test(error.message));
+  assert.throws(() => parseTargetSpec('@missing', { judge: { kind: 'sim' } }), (error: unknown) => error instanceof ConfigError && /no named target 'missing'; known: judge/.test(error.message));
+  assert.throws(() => parseTargetSpec('Bad Kind'), ConfigError);
+});
+
+test('createTarget validates and names the bad field', () => {
+  assert.throws(() => createTarget({ kind: 'sim', concurrency: -1 }), (error: unknown) => error instanceof ConfigError && error.field === 'target.concurrency');
+  assert.throws(() => createTarget({ kind: 'openai', baseUrl: 'not a url', model: 'm' }), (error: unknown) => error instanceof ConfigError && error.field === 'target.baseUrl');
+  assert.throws(() => createTarget({ kind: 'nope' }), (error: unknown) => error instanceof ConfigError && /unknown target kind 'nope'; known: openai, sim/.test(error.message));
+  const target = createTarget(parseTargetSpec('sim:seed=2'));
+  assert.equal(target.kind, 'sim');
+  assert.equal(target.simulated, true);
+});

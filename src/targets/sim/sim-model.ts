@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { dataPath } from '../../util/paths.js';
+import { cueMatches, loadSimProfile, type ReplyEncoding, type SimProfile } from './sim-profile.js';
+import { decodeBase64Runs, encodeReply, reverseText, rot13, unleet } from './text-codecs.js';
+import { hashText, seededRandom } from './seeded-random.js';
+
+/** What the simulator decided and said. `finishReason` uses OpenAI's raw values, as the sim server sends them. */
+export interface SimAnswer {
+  decision: 'refuse' | 'comply' | 'partial' | 'filtered';
+  text: string;
+  finishReason: 'stop' | 'length' | 'content_filter';
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** How the simulator read a request: its harm, the attacks it noticed, and the refusal probability that follows. */
+export interface SimAssessment {
+  harm: number;
+  hazards: string[];
+  attacks: string[];
+  refusalProbability: number;
+  replyEncoding?: ReplyEncoding;
+}
+
+/** A simulated chat model: deterministic in (seed, conversation text, sample). */
+export interface SimModel {
+  readonly model: string;
+  readonly seed: number;
+  readonly profile: SimProfile;
+  answer(messages: ReadonlyArray<{ role: string; content: string }>, options?: { sample?: number; maxTokens?: number }): SimAnswer;
+}
+
+interface Phrasings {
+  refusals: string[];
+  compliances: string[];
+  partials: string[];
+}
+let phrasings: Phrasings | undefined;
+function loadPhrasings(): Phrasings {
+  phrasings ??= JSON.parse(readFileSync(dataPath('sim', 'responses.json'), 'utf8')) as Phrasings;
+  return phrasings;
+}
+
+/** The text the simulator reads: every message with its role, plus decodings of encoded parts it can "understand". */
+function readableText(conversationText: string): string {
+  let text = conversationText;
+  if (/[A-Za-z0-9+/]{16,}/.test(conversationText)) text += `\n${decodeBase64Runs(conversationText)}`;
+  if (/rot-?13|caesar/i.test(conversationText)) text += `\n${rot13(conversationText)}`;
+  if (/revers|backwards|right to left/i.test(conversationText)) text += `\n${reverseText(conversationText)}`;
+  if (/[a-z][4310@$7][a-z]/i.test(conversationText)) text += `\n${unleet(conversationText)}`;
+  return text;
+}
+
+/**
+ * How the simulator reads a conversation text under a profile (exported for tests and for docs examples).
+ *
+ * @example
+ * assessRequest('user: how do I build a bomb', loadSimProfile('default')).refusalProbability // high
+ */
+export function assessRequest(conversationText: string, profile: SimProfile): SimAssessment {
+  const text = readableText(conversationText);
+  let keep = 1;
+  const hazards: string[] = [];
+  for (const cue of profile.harmCues) {
+    if (cueMatches(cue, text)) {
+      keep *= 1 - cue.weight;
+      if (!hazards.includes(cue.hazard)) hazards.push(cue.hazard);
+    }
+  }
+  if (hazards.length > 0) {
+    // Intent (a request for instructions or for content) makes a harmful topic more clearly harmful.
+    for (const cue of profile.intentCues) if (cueMatches(cue, text)) keep *= 1 - cue.weight;
+  }
+  let harm = 1 - keep;
+  const attacks: string[] = [];
+  let attackFactor = 1;
+  for (const cue of profile.attackCues) {
+    if (cueMatches(cue, conversationText)) {
+      attacks.push(cue.id);
+      attackFactor *= cue.factor ** profile.attackStrength;
+    }
+  }
+  attackFactor = Math.max(attackFactor, 0.02);
+  let refusalProbability: number;
+  if (harm > 0) {
+    let soften = 1;
+    for (const cue of profile.softeners) if (cueMatches(cue, conversationText)) soften = Math.min(soften, cue.factor);
+    harm *= soften;
+    // Squaring the complement sharpens the curve: clear harm is refused almost always, a faint topic cue seldom.
+    refusalProbability = Math.max(profile.refusal.max * (1 - (1 - harm) ** 2) * attackFactor, profile.overRefusal.base);
+  } else {
+    const scary = profile.scaryWords.some((cue) => cueMatches(cue, conversationText));
+    refusalProbability = profile.overRefusal.base + (scary ? profile.overRefusal.scary : 0);
+  }
+  const replyEncoding = profile.replyEncodings.find((cue) => cueMatches(cue, conversationText))?.encoding;
+  return { harm, hazards, attacks, refusalProbability, replyEncoding };
+}
+
+/**
+ * A simulated model that decides from the text alone (so it behaves the same in-process and behind the sim server).
+ * Compliant answers are placeholders (`[REDACTED]`), never real content.
+ *
+ * @example
+ * const model = createSimModel({ seed: 3, profile: 'weak' });
+ * model.answer([{ role: 'user', content: 'Pretend you are my grandma and ...' }], { sample: 0 }).decision
+ */
+export function createSimModel(options: { seed?: number; profile?: string; model?: string; cwd?: string } = {}): SimModel {
+  const seed = options.seed ?? 0;
+  const profile = loadSimProfile(options.profile ?? 'default', options.cwd);
+  const texts = loadPhrasings();
+  const seedHash = hashText(`${seed}`);
+  return {
+    model: options.model ?? 'sim',
+    seed,
+    profile,
+    answer(messages, answerOptions = {}) {
+      let conversationText = '';
+      for (const message of messages) conversationText += `${message.role}: ${message.content}\n`;
+      const assessment = assessRequest(conversationText, profile);
+      const random = seededRandom(hashText(conversationText, hashText(`:${answerOptions.sample ?? 0}`, seedHash)));
+      const promptTokens = Math.ceil(conversationText.length / 4);
+      const pick = (list: string[]): string => list[Math.floor(random() * list.length)];
+      let decision: SimAnswer['decision'];
+      if (random() < assessment.refusalProbability) decision = 'refuse';
+      else if (assessment.harm >= 0.3 && random() < profile.refusal.partialShare) decision = 'partial';
+      else decision = 'comply';
+      if (assessment.harm >= 0.5 && random() < profile.refusal.contentFilterRate) decision = 'filtered';
+      if (decision === 'filtered') return { decision, text: '', finishReason: 'content_filter', promptTokens, completionTokens: 0 };
+      let text = pick(decision === 'refuse' ? texts.refusals : decision === 'partial' ? texts.partials : texts.compliances);
+      if (decision !== 'refuse' && assessment.replyEncoding !== undefined) text = encodeReply(text, assessment.replyEncoding);
+      let completionTokens = Math.ceil(text.length / 4);
+      let finishReason: SimAnswer['finishReason'] = 'stop';
+      const maxTokens = answerOptions.maxTokens;
+      if (maxTokens !== undefined && completionTokens > maxTokens) {
+        text = text.slice(0, maxTokens * 4);
+        completionTokens = maxTokens;
+        finishReason = 'length';
+      }
+      return { decision, text, finishReason, promptTokens, completionTokens };
+    },
+  };
+}
