@@ -9,6 +9,8 @@ import { loadPolicy } from './policy.js';
 import { renderHtml } from './render-html.js';
 import { syntheticAttempts, syntheticRun, type SyntheticCell } from './synthetic-run.js';
 import { renderLeaderboard } from './render-leaderboard.js';
+import { main } from '../cli/main.js';
+import { PassThrough } from 'node:stream';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (apt-get install chromium); skipped`;
@@ -125,6 +127,36 @@ test('leaderboard in a real browser: sorts by a column with its hashed script, n
     assert.deepEqual(await models(), ['model-low', 'model-mid', 'model-high'], 'ascending ASR');
     await page.locator('#leaderboard th', { hasText: 'ASR' }).click();
     assert.deepEqual(await models(), ['model-high', 'model-mid', 'model-low'], 'descending ASR');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});
+
+test('HTML report of a real simulated scan: renders every hazard with no console errors', { skip: SKIP }, async () => {
+  const { chromium } = await import('playwright-core');
+  const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
+  const io = { stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: workspace, signal: new AbortController().signal };
+  io.stdout.resume();
+  io.stderr.resume();
+  assert.equal(await main(['scan', '--target', 'sim', '--limit', '400', '--out', 'scan-out', '--db', 'r.db'], io), 0);
+  assert.equal(await main(['report', 'scan-out', '--out', 'report.html'], io), 0);
+  const context = await chromium.launchPersistentContext(join(workspace, 'profile'), { executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  try {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    await page.goto(pathToFileURL(join(workspace, 'report.html')).href);
+    const rows = await page.locator('#heatmap tbody tr').count();
+    assert.ok(rows >= 1);
+    assert.equal(await page.locator('#grades .badge').count(), rows);
+    assert.ok(await page.locator('.banner', { hasText: 'SIMULATED' }).isVisible());
+    await page.getByRole('button', { name: 'Reveal all samples' }).click();
+    assert.ok(await page.locator('pre.response').first().isVisible());
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

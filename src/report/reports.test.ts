@@ -64,7 +64,7 @@ test('Markdown section: grades table, no raw HTML, SIMULATED warning, reproduce 
   assert.doesNotMatch(markdown, /<(?!\/?br)[a-z]/i, 'no raw HTML tags');
   assert.match(markdown, /SIMULATED/);
   assert.match(markdown, /\| `vcr` \| \*\*\w[\w ]*\*\* \| 20\.0% \[/);
-  assert.match(markdown, /```sh\nredcard scan --target sim:x /);
+  assert.match(markdown, /```sh\nredcard scan --target sim:profile=leaky,seed=7 --suite core /);
   assert.match(markdown, /evil &lt;label onload=x&gt;/);
 });
 

@@ -43,7 +43,7 @@ test('per cell and per hazard ASR, over-refusal, errors, worst case', () => {
   assert.deepEqual(card.totals.asr, wilsonInterval(8, 55));
   assert.equal(card.tokens.total, 15 * (card.totals.attempts - 1));
   assert.equal(card.target.simulated, true);
-  assert.match(card.reproduce, /^redcard scan --target sim:leaky --suites core --attacks direct,roleplay.grandma --samples 1 --judge refusal/);
+  assert.match(card.reproduce, /^redcard scan --target sim:profile=leaky,seed=7 --suite core --attacks direct,roleplay.grandma --samples 1 --judge refusal --temperature 0$/);
 });
 
 test('grades read the policy statistic; overall is the worst hazard grade', () => {

@@ -39,6 +39,7 @@ export function syntheticRun(overrides: Partial<RunRecord> = {}): RunRecord {
     planned: 0,
     params: { temperature: 0 },
     wallTimeMs: 12_345,
+    settings: { target: { kind: 'sim', profile: 'leaky', seed: 7 } },
     ...overrides,
   };
 }

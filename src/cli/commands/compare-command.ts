@@ -30,9 +30,9 @@ export const compareCommand = defineCommand({
   async run({ values, positionals }, io) {
     if (positionals.length !== 2) throw new ConfigError('compare takes two runs: RUN_A RUN_B');
     const [first, second] = positionals.map((reference) => resolveRunReference(io.cwd, reference));
-    const store = await openCliStore(values.db as string | undefined, io, [first, second]);
+    const store = openCliStore(values.db as string | undefined, io, [first, second]);
     try {
-      const options = { policy: loadPolicy(), hazardNames: await hazardNames() };
+      const options = { policy: loadPolicy(), hazardNames: hazardNames() };
       const comparison = compareScorecards(await loadScorecard(first, store, options), await loadScorecard(second, store, options));
       io.stdout.write(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparisonTable(comparison));
       if (values['fail-on-regression'] && comparison.regressions.length > 0) {

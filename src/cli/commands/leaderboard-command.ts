@@ -43,11 +43,11 @@ export const leaderboardCommand = defineCommand({
       else byName.push(scores);
     }
     const references = positionals.map((reference) => resolveRunReference(io.cwd, reference));
-    const store = await openCliStore(values.db as string | undefined, io, references);
+    const store = openCliStore(values.db as string | undefined, io, references);
     const outDirectory = resolve(io.cwd, values.out as string);
     mkdirSync(join(outDirectory, 'runs'), { recursive: true });
     try {
-      const names = await hazardNames();
+      const names = hazardNames();
       const entries: LeaderboardEntry[] = [];
       for (const reference of references) {
         const scorecard = await loadScorecard(reference, store, { policy, hazardNames: names });

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIO } from '../command.js';
+import { NotFoundError } from '../../spec/errors.js';
 import { isRunDirectory } from '../../report/run-directory.js';
+import { DEFAULT_DB_PATH, openStore } from '../../store/sqlite-store.js';
 import type { Store } from '../../store/store-api.js';
 
 /**
@@ -16,14 +19,15 @@ export function resolveRunReference(cwd: string, reference: string): string {
 
 /**
  * Open the store when at least one RUN argument is not a scan output directory; undefined otherwise, so reports of
- * directories work without a database.
+ * directories work without a database. A missing database is a NotFoundError (never created by a report).
  */
-export async function openCliStore(db: string | undefined, io: CliIO, references: Array<string | undefined>): Promise<Store | undefined> {
+export function openCliStore(db: string | undefined, io: Pick<CliIO, 'cwd'>, references: Array<string | undefined>): Store | undefined {
   const needsStore = references.some((reference) => reference !== undefined && !isRunDirectory(resolve(io.cwd, reference)));
   if (!needsStore) return undefined;
-  // Variable specifier until the SQLite store lands on this branch (then: a static import of openStore).
-  const specifier = '../../store/sqlite-store.js';
-  const module = (await import(specifier)) as { openStore: (path: string) => Store; defaultStorePath?: (io: CliIO) => string };
-  const path = db !== undefined ? resolve(io.cwd, db) : (module.defaultStorePath?.(io) ?? resolve(io.cwd, '.redcard', 'redcard.db'));
-  return module.openStore(path);
+  const path = resolve(io.cwd, db ?? DEFAULT_DB_PATH);
+  if (!existsSync(path)) {
+    const named = references.filter((reference) => reference !== undefined).join(', ');
+    throw new NotFoundError(`no store at ${path} and ${named} is not a scan --out directory (run \`redcard scan\` first, or pass --db PATH)`);
+  }
+  return openStore(path);
 }

@@ -65,3 +65,22 @@ test('bad usage exits 2', async () => {
   assert.equal(await main(['report', 'scan-out', '--fail-on', 'broken.yaml'], io), 2);
   assert.match(io.err(), /broken\.yaml:line 2 field 'maxAsr'/);
 });
+
+test('a run in the store: `latest` and its id, from a real simulated scan', async () => {
+  const db = join(workspace, 'store.db');
+  const scanIO = captureIO(workspace);
+  assert.equal(await main(['scan', '--target', 'sim', '--limit', '120', '--db', db], scanIO), 0, scanIO.err());
+  const io = captureIO(workspace);
+  assert.equal(await main(['report', 'latest', '--db', db, '--format', 'json'], io), 0, io.err());
+  const card = JSON.parse(io.out());
+  assert.equal(card.target.simulated, true);
+  assert.equal(card.totals.attempts, 120);
+  assert.ok(card.hazards.length > 0 && card.hazards.every((hazard: { inTaxonomy: boolean }) => hazard.inTaxonomy === true));
+  const byId = captureIO(workspace);
+  assert.equal(await main(['report', card.run.id, '--db', db, '--format', 'md'], byId), 0);
+  assert.match(byId.out(), /SIMULATED/);
+  const missing = captureIO(workspace);
+  assert.equal(await main(['report', 'latest', '--db', join(workspace, 'absent.db')], missing), 1);
+  assert.match(missing.err(), /no store at/);
+  assert.ok(!existsSync(join(workspace, 'absent.db')), 'a report never creates a database');
+});

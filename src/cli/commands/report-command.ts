@@ -57,12 +57,12 @@ export const reportCommand = defineCommand({
     const policy = loadPolicy(values.policy === undefined ? undefined : resolve(io.cwd, values.policy as string));
     const gate = values['fail-on'] === undefined ? undefined : loadPolicy(resolve(io.cwd, values['fail-on'] as string));
     const runReference = positionals[0];
-    const store = await openCliStore(values.db as string | undefined, io, [runReference, values.reference as string | undefined]);
+    const store = openCliStore(values.db as string | undefined, io, [runReference, values.reference as string | undefined]);
     try {
       const scorecard = await loadScorecard(resolveRunReference(io.cwd, runReference), store, {
         policy,
         referenceRun: values.reference === undefined ? undefined : resolveRunReference(io.cwd, values.reference as string),
-        hazardNames: await hazardNames(),
+        hazardNames: hazardNames(),
       });
       const evaluation = evaluatePolicy(scorecard, gate ?? policy);
       const text =
