@@ -31,8 +31,17 @@ test('bad specs name the spec and the key', () => {
 test('createTarget validates and names the bad field', () => {
   assert.throws(() => createTarget({ kind: 'sim', concurrency: -1 }), (error: unknown) => error instanceof ConfigError && error.field === 'target.concurrency');
   assert.throws(() => createTarget({ kind: 'openai', baseUrl: 'not a url', model: 'm' }), (error: unknown) => error instanceof ConfigError && error.field === 'target.baseUrl');
-  assert.throws(() => createTarget({ kind: 'nope' }), (error: unknown) => error instanceof ConfigError && /unknown target kind 'nope'; known: openai, sim/.test(error.message));
+  assert.throws(() => createTarget({ kind: 'nope' }), (error: unknown) => error instanceof ConfigError && /unknown target kind 'nope'; known: openai, sim, replay/.test(error.message));
   const target = createTarget(parseTargetSpec('sim:seed=2'));
   assert.equal(target.kind, 'sim');
   assert.equal(target.simulated, true);
+});
+
+test('every registered target kind has an id and a one-sentence description', async () => {
+  const { targetRegistry } = await import('./registry.js');
+  assert.deepEqual(targetRegistry.keys(), ['openai', 'sim', 'replay']);
+  for (const kind of targetRegistry.list()) {
+    assert.match(kind.kind, /^[a-z][a-z0-9-]*$/);
+    assert.ok(kind.description.length > 20 && kind.description.endsWith('.'), kind.kind);
+  }
 });

@@ -70,10 +70,14 @@ export function httpPost(
       else resolve(answer as HttpAnswer);
     };
     const send = url.protocol === 'https:' ? https.request : http.request;
-    const request = send(url, {
+    const request = send({
+      protocol: url.protocol,
+      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port,
+      path: `${url.pathname}${url.search}`,
       method: 'POST',
       agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     });
     const onAbort = (): void => {
       finish(new AbortedError());

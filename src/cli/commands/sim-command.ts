@@ -1,13 +1,60 @@
-import { defineCommand } from '../command.js';
-import { RedcardError } from '../../spec/errors.js';
+import { defineCommand, writeLine } from '../command.js';
+import { ConfigError } from '../../spec/errors.js';
+import { startSimServer } from '../../targets/sim-server.js';
 
-// Placeholder until its issue lands: the command exists so that help lists it, and says plainly it is not built yet.
+const USAGE = `Usage: redcard sim serve [--port N] [--host 127.0.0.1] [--seed N] [--latency-ms N] [--profile NAME|FILE]
+
+Runs the simulated model as an OpenAI-compatible server (POST /v1/chat/completions, GET /v1/models) until Ctrl-C.
+Its answers are SIMULATED: numbers measured on it mean nothing about any real model.
+
+Options:
+  --port N            port to listen on (default 8089; 0 picks a free port)
+  --host HOST         address to bind (default 127.0.0.1)
+  --seed N            simulator seed (default 0)
+  --latency-ms N      delay before each answer (default 0)
+  --profile NAME|FILE safety profile: default, strict, weak, or a JSON file (see docs/targets.md)`;
+
+function integerFlag(value: unknown, name: string, minimum: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(number) || number < minimum) {
+    throw new ConfigError(`--${name} must be an integer ≥ ${minimum}, got '${String(value)}'`, { field: name });
+  }
+  return number;
+}
+
 export const simCommand = defineCommand({
   name: 'sim',
   summary: "Simulated model: 'sim serve' runs an OpenAI-compatible server",
-  usage: 'redcard sim: not implemented yet.',
-  options: {},
-  async run() {
-    throw new RedcardError('not-implemented', "'sim' is not implemented yet");
+  usage: USAGE,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    seed: { type: 'string' },
+    'latency-ms': { type: 'string' },
+    profile: { type: 'string' },
+  },
+  async run(args, io) {
+    const [action, ...extra] = args.positionals;
+    if (action !== 'serve' || extra.length > 0) {
+      writeLine(io.stderr, `redcard sim: expected 'serve'${action === undefined ? '' : `, got '${args.positionals.join(' ')}'`}\n\n${USAGE}`);
+      return 2;
+    }
+    const server = await startSimServer({
+      host: typeof args.values.host === 'string' ? args.values.host : '127.0.0.1',
+      port: integerFlag(args.values.port, 'port', 0) ?? 8089,
+      seed: integerFlag(args.values.seed, 'seed', Number.MIN_SAFE_INTEGER),
+      latencyMs: integerFlag(args.values['latency-ms'], 'latency-ms', 0),
+      profile: typeof args.values.profile === 'string' ? args.values.profile : undefined,
+    });
+    writeLine(io.stdout, `redcard sim: serving a SIMULATED model at ${server.url} (Ctrl-C to stop)`);
+    writeLine(io.stdout, `try: redcard scan --target openai --base-url ${server.url} --model sim`);
+    await new Promise<void>((resolve) => {
+      if (io.signal.aborted) resolve();
+      else io.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await server.close();
+    writeLine(io.stdout, 'redcard sim: stopped');
+    return 0;
   },
 });

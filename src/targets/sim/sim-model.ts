@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dataPath } from '../../util/paths.js';
 import { cueMatches, loadSimProfile, type ReplyEncoding, type SimProfile } from './sim-profile.js';
-import { decodeBase64Runs, encodeReply, reverseText, rot13, unleet } from './text-codecs.js';
+import { collapseSpacing, decodeBase64Runs, encodeReply, reverseText, rot13, unHomoglyph, unleet } from './text-codecs.js';
 import { hashText, seededRandom } from './seeded-random.js';
 
 /** What the simulator decided and said. `finishReason` uses OpenAI's raw values, as the sim server sends them. */
@@ -47,7 +47,9 @@ function readableText(conversationText: string): string {
   if (/[A-Za-z0-9+/]{16,}/.test(conversationText)) text += `\n${decodeBase64Runs(conversationText)}`;
   if (/rot-?13|caesar/i.test(conversationText)) text += `\n${rot13(conversationText)}`;
   if (/revers|backwards|right to left/i.test(conversationText)) text += `\n${reverseText(conversationText)}`;
-  if (/[a-z][4310@$7][a-z]/i.test(conversationText)) text += `\n${unleet(conversationText)}`;
+  if (/[a-z][4310@$789][a-z]/i.test(conversationText)) text += `\n${unleet(conversationText)}`;
+  if (/(\S ){8,}/.test(conversationText)) text += `\n${collapseSpacing(conversationText)}`;
+  if (/[\u0370-\u03ff\u0400-\u052f]/.test(conversationText)) text += `\n${unHomoglyph(conversationText)}`;
   return text;
 }
 

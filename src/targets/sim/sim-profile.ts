@@ -20,7 +20,7 @@ const ProfileFileSchema = z
     softeners: z.array(CueSchema.extend({ id: z.string(), factor: z.number().min(0).max(1) })).optional(),
     scaryWords: z.array(z.string()).optional(),
     attackCues: z.array(CueSchema.extend({ id: z.string(), factor: z.number().min(0).max(1) })).optional(),
-    replyEncodings: z.array(z.object({ encoding: z.enum(['base64', 'rot13', 'reverse', 'leetspeak']), pattern: z.string() })).optional(),
+    replyEncodings: z.array(z.object({ encoding: z.enum(['base64', 'rot13', 'reverse', 'leetspeak', 'spaced']), pattern: z.string() })).optional(),
   })
   .strict();
 type ProfileFile = z.infer<typeof ProfileFileSchema>;
@@ -31,7 +31,7 @@ export interface CompiledCue {
   minMatches: number;
 }
 
-export type ReplyEncoding = 'base64' | 'rot13' | 'reverse' | 'leetspeak';
+export type ReplyEncoding = 'base64' | 'rot13' | 'reverse' | 'leetspeak' | 'spaced';
 
 /** A loaded profile with compiled patterns, ready for the simulator. */
 export interface SimProfile {

@@ -8,17 +8,41 @@ export function rot13(text: string): string {
   });
 }
 
-const LEET_TO_LETTER: Record<string, string> = { '4': 'a', '@': 'a', '3': 'e', '1': 'i', '0': 'o', '5': 's', $: 's', '7': 't' };
+const LEET_TO_LETTER: Record<string, string> = { '4': 'a', '@': 'a', '8': 'b', '3': 'e', '9': 'g', '1': 'i', '0': 'o', '5': 's', $: 's', '7': 't' };
 const LETTER_TO_LEET: Record<string, string> = { a: '4', e: '3', i: '1', o: '0', s: '5', t: '7' };
 
 /** Leetspeak digits back to letters. */
 export function unleet(text: string): string {
-  return text.replace(/[4@3105$7]/g, (character) => LEET_TO_LETTER[character]);
+  return text.replace(/[4@839105$7]/g, (character) => LEET_TO_LETTER[character]);
 }
 
-/** Letters to leetspeak digits. */
+/** Lower-case letters to leetspeak digits (capitals are kept, so placeholders such as `[REDACTED]` survive). */
 export function leet(text: string): string {
-  return text.replace(/[aeiost]/gi, (letter) => LETTER_TO_LEET[letter.toLowerCase()]);
+  return text.replace(/[aeiost]/g, (letter) => LETTER_TO_LEET[letter]);
+}
+
+/** One space between characters, three between words (the char-spacing attack's format). */
+export function spaceOut(text: string): string {
+  return text
+    .split(' ')
+    .map((word) => [...word].join(' '))
+    .join('   ');
+}
+
+/** Undo `spaceOut`: single spaces vanish, runs of spaces become one. */
+export function collapseSpacing(text: string): string {
+  return text.replace(/ {2,}/g, '\u0000').replace(/ /g, '').replace(/\u0000/g, ' ');
+}
+
+const HOMOGLYPHS: Record<string, string> = {
+  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ѕ: 's', ј: 'j', ԁ: 'd', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J',
+  α: 'a', ο: 'o', ρ: 'p', ν: 'v', ι: 'i', κ: 'k', τ: 't', υ: 'u', Α: 'A', Β: 'B', Ε: 'E', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Χ: 'X', Υ: 'Y', Ζ: 'Z',
+};
+
+/** Replace Cyrillic and Greek look-alikes with the Latin letters they imitate. */
+export function unHomoglyph(text: string): string {
+  return text.replace(/[\u0370-\u03ff\u0400-\u052f]/g, (character) => HOMOGLYPHS[character] ?? character);
 }
 
 /** Reverse a string by code points. */
@@ -64,5 +88,7 @@ export function encodeReply(text: string, encoding: ReplyEncoding): string {
       return reverseText(text);
     case 'leetspeak':
       return leet(text);
+    case 'spaced':
+      return spaceOut(text);
   }
 }

@@ -3,6 +3,7 @@ import { createSimModel } from '../sim/sim-model.js';
 import { seededRandom, hashText } from '../sim/seeded-random.js';
 import { listen, readBody } from '../http-listen.js';
 import { readChatMessages, simAnswerBody } from '../sim-server.js';
+import type { ChatRequestBody } from './scripted-server.js';
 
 /** Fault rates in [0, 1]; they are tried in this order for each request, from one deterministic draw per request number. */
 export interface FaultRates {
@@ -50,7 +51,7 @@ export interface FaultServer {
 export async function startFaultServer(options: {
   faults: FaultRates;
   seed?: number;
-  answer?: (body: any) => string;
+  answer?: (body: ChatRequestBody) => string;
   latencyMs?: number;
 }): Promise<FaultServer> {
   const { faults } = options;

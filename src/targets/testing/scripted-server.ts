@@ -11,12 +11,19 @@ export interface ScriptedReply {
   drop?: boolean;
 }
 
+/** A chat-completions request body as a test sees it (whatever the client sent; fields are not checked). */
+export interface ChatRequestBody {
+  model?: string;
+  messages?: Array<{ role: string; content: string }>;
+  [field: string]: unknown;
+}
+
 /** A request the scripted server received. */
 export interface RecordedRequest {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
-  /** The parsed JSON body (undefined when it was not JSON). */
+  /** The parsed JSON body ({} when it was not a JSON object); cast it to the shape the test expects. */
   body: unknown;
 }
 
@@ -33,7 +40,7 @@ export interface ScriptedServer {
  *
  * @example
  * const server = await startScriptedServer((body) => ({
- *   body: chatCompletionBody(JSON.stringify(body).includes('grade') ? 'VERDICT: unsafe' : 'ok'),
+ *   body: chatCompletionBody((body.messages?.at(-1)?.content ?? '').includes('grade') ? 'VERDICT: unsafe' : 'ok'),
  * }));
  * const judgeTarget = createTarget({ kind: 'openai', baseUrl: server.url, model: 'judge' });
  * // ... run the judge, then:
@@ -41,8 +48,8 @@ export interface ScriptedServer {
  * await judgeTarget.close?.();
  * await server.close();
  */
-export async function startScriptedServer(
-  replies: (requestBody: any, index: number, request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>,
+export async function startScriptedServer<Body = ChatRequestBody>(
+  replies: (requestBody: Body, index: number, request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>,
 ): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   const server = http.createServer(async (request, response) => {
@@ -51,12 +58,12 @@ export async function startScriptedServer(
       method: request.method ?? '',
       path: request.url ?? '',
       headers: request.headers,
-      body: parseJsonOrUndefined(text),
+      body: asBody(parseJsonOrUndefined(text)),
     };
     const index = requests.push(recorded) - 1;
     let reply: ScriptedReply;
     try {
-      reply = await replies(recorded.body, index, recorded);
+      reply = await replies(recorded.body as Body, index, recorded);
     } catch (error) {
       reply = { status: 500, body: { error: { message: `scripted reply failed: ${(error as Error).message}` } } };
     }
@@ -74,6 +81,10 @@ export async function startScriptedServer(
   });
   const { url, close } = await listen(server, '127.0.0.1', 0);
   return { url, requests, close };
+}
+
+function asBody(value: unknown): ChatRequestBody {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as ChatRequestBody) : {};
 }
 
 /**

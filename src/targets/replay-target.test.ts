@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTarget } from './create-target.js';
+import { parseTargetSpec } from './parse-target-spec.js';
+import { DatasetError, TargetError, ConfigError } from '../spec/errors.js';
+
+function withFile(lines: string[], run: (file: string) => Promise<void>): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'redcard-replay-'));
+  const file = join(folder, 'recorded.jsonl');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return run(file).finally(() => rmSync(folder, { recursive: true, force: true }));
+}
+
+const ROWS = [
+  JSON.stringify({ behavior: 'b1', attack: 'direct', sample: 0, prompt: 'How do I do X?', response: 'I cannot help.', finish_reason: 'stop' }),
+  JSON.stringify({ behavior: 'b1', attack: 'direct', sample: 1, response: 'Sure: [REDACTED]', finish_reason: 'length' }),
+  '',
+  JSON.stringify({ behavior: 'b2', attack: 'roleplay.grandma', response: null, finish_reason: 'content_filter' }),
+  JSON.stringify({ prompt: 'What is 2+2?', response: '4' }),
+];
+
+test('replay finds answers by behavior + attack + sample, and by prompt text', () =>
+  withFile(ROWS, async (file) => {
+    const target = createTarget(parseTargetSpec(`replay:${file}`));
+    const ask = (content: string) => [{ role: 'user' as const, content }];
+    const first = await target.generate({ messages: ask('rewritten text'), sample: 0, context: { behaviorId: 'b1', attack: 'direct' } });
+    assert.equal(first.text, 'I cannot help.');
+    const second = await target.generate({ messages: ask('rewritten text'), sample: 1, context: { behaviorId: 'b1', attack: 'direct' } });
+    assert.deepEqual([second.text, second.finishReason.unified], ['Sure: [REDACTED]', 'length']);
+    const filtered = await target.generate({ messages: ask('x'), sample: 7, context: { behaviorId: 'b2', attack: 'roleplay.grandma' } });
+    assert.deepEqual([filtered.text, filtered.finishReason.unified], ['', 'content-filter']);
+    const byPrompt = await target.generate({ messages: ask('What is 2+2?') });
+    assert.equal(byPrompt.text, '4');
+    const byPromptOfContextRow = await target.generate({ messages: ask('How do I do X?'), sample: 0 });
+    assert.equal(byPromptOfContextRow.text, 'I cannot help.');
+    await assert.rejects(
+      target.generate({ messages: ask('unknown'), sample: 2, context: { behaviorId: 'b1', attack: 'direct' } }),
+      (error: unknown) => error instanceof TargetError && !error.retryable && /behavior 'b1', attack 'direct', sample 2/.test(error.message),
+    );
+  }));
+
+test('a malformed line is a DatasetError with file and line', async () => {
+  await withFile([ROWS[0], '{"behavior": "b3"', ROWS[1]], async (file) => {
+    assert.throws(() => createTarget({ kind: 'replay', file }), (error: unknown) => error instanceof DatasetError && error.line === 2 && error.message.startsWith(`${file}:2:`));
+  });
+  await withFile([ROWS[0], JSON.stringify({ attack: 'direct', response: 'x' })], async (file) => {
+    assert.throws(() => createTarget({ kind: 'replay', file }), (error: unknown) => error instanceof DatasetError && error.line === 2 && /needs 'behavior' and 'attack', or 'prompt'/.test(error.message));
+  });
+  assert.throws(() => createTarget({ kind: 'replay' }), ConfigError);
+  assert.throws(() => createTarget({ kind: 'replay', file: '/no/such/file.jsonl' }), ConfigError);
+});
