@@ -140,7 +140,8 @@ test('HTML report of a real simulated scan: renders every hazard with no console
   const io = { stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: workspace, signal: new AbortController().signal };
   io.stdout.resume();
   io.stderr.resume();
-  assert.equal(await main(['scan', '--target', 'sim', '--limit', '400', '--out', 'scan-out', '--db', 'r.db'], io), 0);
+  // Absolute paths: scan resolves --out and --db against the process directory, not io.cwd.
+  assert.equal(await main(['scan', '--target', 'sim', '--limit', '400', '--out', join(workspace, 'scan-out'), '--db', join(workspace, 'r.db')], io), 0);
   assert.equal(await main(['report', 'scan-out', '--out', 'report.html'], io), 0);
   const context = await chromium.launchPersistentContext(join(workspace, 'profile'), { executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
   try {
