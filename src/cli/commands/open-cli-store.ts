@@ -18,11 +18,12 @@ export function resolveRunReference(cwd: string, reference: string): string {
 }
 
 /**
- * Open the store when at least one RUN argument is not a scan output directory; undefined otherwise, so reports of
+ * Open the store when --db is given or a RUN argument is not a scan output directory; undefined otherwise, so reports of
  * directories work without a database. A missing database is a NotFoundError (never created by a report).
  */
 export function openCliStore(db: string | undefined, io: Pick<CliIO, 'cwd'>, references: Array<string | undefined>): Store | undefined {
-  const needsStore = references.some((reference) => reference !== undefined && !isRunDirectory(resolve(io.cwd, reference)));
+  // An explicit --db is opened even for directories: it may hold the judge's calibration.
+  const needsStore = db !== undefined || references.some((reference) => reference !== undefined && !isRunDirectory(resolve(io.cwd, reference)));
   if (!needsStore) return undefined;
   const path = resolve(io.cwd, db ?? DEFAULT_DB_PATH);
   if (!existsSync(path)) {
