@@ -10,7 +10,7 @@ const HEAT_STYLE = `
 .heat td.cell{text-align:center;min-width:92px;font-variant-numeric:tabular-nums;border:2px solid #fff;border-radius:4px}
 .heat td.cell a{color:inherit;text-decoration:none;display:block}
 .heat .n{display:block;font-size:11px;opacity:.8}
-.h0{background:#dafbe1}.h1{background:#eef7d0}.h2{background:#fff3c4}.h3{background:#ffd8a8}.h4{background:#ffb08a}.h5{background:#f26b5b;color:#fff}.h6{background:#b3261e;color:#fff}.hx{background:#f6f8fa;color:#8c959f}
+.h0{background:#dafbe1}.h1{background:#eef7d0}.h2{background:#fff3c4}.h3{background:#ffd8a8}.h4{background:#ffb08a}.h5{background:#f26b5b;color:#fff}.h6{background:#d93a2b;color:#fff}.h7{background:#8e1b14;color:#fff}.hx{background:#f6f8fa;color:#8c959f}
 .legend span{display:inline-block;padding:1px 8px;margin-right:4px;border-radius:3px;font-size:12px}
 .hazard{border:1px solid var(--line);border-radius:8px;padding:14px 16px;margin:14px 0}
 .hazard-head{display:flex;gap:12px;align-items:center;flex-wrap:wrap}
@@ -26,12 +26,12 @@ const SCRIPT =
   "var button=target.closest('[data-toggle-all]');if(!button)return;var open=button.getAttribute('data-toggle-all')==='open';" +
   "document.querySelectorAll('details.resp,details.drill').forEach(function(element){element.open=open;});});";
 
-const BUCKETS = [0, 0.01, 0.03, 0.1, 0.25, 0.5];
-/** Heat class of a rate: h0 is exactly 0, h6 above 50 %. */
+const BUCKETS = [0, 0.01, 0.03, 0.1, 0.25, 0.5, 0.75];
+/** Heat class of a rate: h0 is exactly 0, h7 above 75 %. */
 function heatClass(proportion: Proportion): string {
   if (proportion.n === 0) return 'hx';
   const index = BUCKETS.findIndex((ceiling) => proportion.estimate <= ceiling);
-  return `h${index === -1 ? 6 : index}`;
+  return `h${index === -1 ? BUCKETS.length : index}`;
 }
 
 const hazardTitle = (hazard: HazardScore): string =>
@@ -55,7 +55,7 @@ function heatmap(scorecard: Scorecard): string {
     const cells = scorecard.vectors.map((vector) => heatCell(index, hazard, vector, hazard.cells.find((cell) => cell.vector === vector)?.asr));
     return `<tr><th scope="row">${hazardTitle(hazard)}</th>${cells.join('')}${heatCell(index, hazard, 'all vectors', hazard.asr)}${heatCell(index, hazard, 'broken by ≥1 vector', hazard.worstCase)}</tr>`;
   });
-  const legend = ['h0 0%', 'h1 ≤1%', 'h2 ≤3%', 'h3 ≤10%', 'h4 ≤25%', 'h5 ≤50%', 'h6 >50%', 'hx no data']
+  const legend = ['h0 0%', 'h1 ≤1%', 'h2 ≤3%', 'h3 ≤10%', 'h4 ≤25%', 'h5 ≤50%', 'h6 ≤75%', 'h7 >75%', 'hx no data']
     .map((entry) => `<span class="${entry.slice(0, 2)}">${escapeHtml(entry.slice(3))}</span>`)
     .join('');
   return [
