@@ -1,13 +1,70 @@
-import { defineCommand } from '../command.js';
-import { RedcardError } from '../../spec/errors.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineCommand, writeLine } from '../command.js';
+import { ConfigError } from '../../spec/errors.js';
+import { loadPolicy } from '../../report/policy.js';
+import { loadScorecard } from '../../report/load-scorecard.js';
+import { hazardNames } from '../../report/hazard-names.js';
+import { renderHtml } from '../../report/render-html.js';
+import { renderLeaderboard, type LeaderboardEntry } from '../../report/render-leaderboard.js';
+import { loadLmEvalResults, modelNamesMatch, type HelpfulnessScores } from '../../report/lm-eval-results.js';
+import { openCliStore, resolveRunReference } from './open-cli-store.js';
 
-// Placeholder until its issue lands: the command exists so that help lists it, and says plainly it is not built yet.
 export const leaderboardCommand = defineCommand({
   name: 'leaderboard',
-  summary: "Build a static leaderboard site across runs",
-  usage: 'redcard leaderboard: not implemented yet.',
-  options: {},
-  async run() {
-    throw new RedcardError('not-implemented', "'leaderboard' is not implemented yet");
+  summary: 'Build a static leaderboard site across runs',
+  usage: [
+    'Usage: redcard leaderboard RUN... --out DIR [--helpfulness FILE | MODEL=FILE]... [--policy FILE] [--db PATH]',
+    '',
+    'Writes DIR/index.html (self-contained, sortable) and DIR/runs/<run>.html (each run\'s full report).',
+    'Helpfulness scores come from lm-evaluation-harness results JSON files; a file is matched to the run whose target',
+    'label names its model (`model_name` or `pretrained=` in `config.model_args`), or explicitly with MODEL=FILE where',
+    'MODEL is a run id or target label.',
+  ].join('\n'),
+  options: {
+    out: { type: 'string' },
+    helpfulness: { type: 'string', multiple: true },
+    policy: { type: 'string' },
+    db: { type: 'string' },
+    title: { type: 'string' },
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length === 0) throw new ConfigError('leaderboard needs at least one RUN');
+    if (values.out === undefined) throw new ConfigError('leaderboard needs --out DIR', { field: '--out' });
+    const policy = loadPolicy(values.policy === undefined ? undefined : resolve(io.cwd, values.policy as string));
+    const explicit: Array<{ model: string; scores: HelpfulnessScores }> = [];
+    const byName: HelpfulnessScores[] = [];
+    for (const spec of (values.helpfulness as string[] | undefined) ?? []) {
+      const separator = spec.indexOf('=');
+      const isExplicit = separator > 0 && !spec.slice(0, separator).includes('/');
+      const file = resolve(io.cwd, isExplicit ? spec.slice(separator + 1) : spec);
+      const scores = loadLmEvalResults(file);
+      if (isExplicit) explicit.push({ model: spec.slice(0, separator), scores });
+      else byName.push(scores);
+    }
+    const references = positionals.map((reference) => resolveRunReference(io.cwd, reference));
+    const store = openCliStore(values.db as string | undefined, io, references);
+    const outDirectory = resolve(io.cwd, values.out as string);
+    mkdirSync(join(outDirectory, 'runs'), { recursive: true });
+    try {
+      const names = hazardNames();
+      const entries: LeaderboardEntry[] = [];
+      for (const reference of references) {
+        const scorecard = await loadScorecard(reference, store, { policy, hazardNames: names });
+        const fileName = `${scorecard.run.id.replace(/[^\w.-]/g, '_')}.html`;
+        writeFileSync(join(outDirectory, 'runs', fileName), renderHtml(scorecard));
+        const helpfulness =
+          explicit.find((entry) => entry.model === scorecard.run.id || entry.model === scorecard.target.label)?.scores ??
+          byName.find((scores) => modelNamesMatch(scores.model, scorecard.target.label));
+        entries.push({ scorecard, helpfulness, reportHref: `runs/${encodeURIComponent(fileName)}` });
+      }
+      const unmatched = [...explicit.map((entry) => entry.scores), ...byName].filter((scores) => !entries.some((entry) => entry.helpfulness === scores));
+      for (const scores of unmatched) writeLine(io.stderr, `redcard leaderboard: no run matches model '${scores.model}' from ${scores.source}; use --helpfulness MODEL=FILE`);
+      writeFileSync(join(outDirectory, 'index.html'), renderLeaderboard(entries, { title: values.title as string | undefined, generatedAt: new Date().toISOString() }));
+      writeLine(io.stderr, `redcard: wrote leaderboard of ${entries.length} runs to ${join(outDirectory, 'index.html')}`);
+      return 0;
+    } finally {
+      store?.close();
+    }
   },
 });

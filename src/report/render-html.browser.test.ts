@@ -1,0 +1,166 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildScorecard } from './scorecard-builder.js';
+import { loadPolicy } from './policy.js';
+import { renderHtml } from './render-html.js';
+import { syntheticAttempts, syntheticRun, type SyntheticCell } from './synthetic-run.js';
+import { renderLeaderboard } from './render-leaderboard.js';
+import { main } from '../cli/main.js';
+import { PassThrough } from 'node:stream';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SKIP = existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (apt-get install chromium); skipped`;
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+// Runs in the page (serialised by playwright); typed loosely because the project has no DOM types.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const BACKGROUND = (element: any): string => (globalThis as any).getComputedStyle(element).backgroundColor;
+const SCRIPT_PAYLOAD = '<script>window.__pwned = "script"</script>';
+const IMG_PAYLOAD = '<img src=x onerror="window.__pwned = \'img\'">';
+const SVG_PAYLOAD = '<svg onload="window.__pwned = \'svg\'"></svg>';
+
+const cells: SyntheticCell[] = [
+  { hazard: 'vcr', vector: 'direct', harmful: 30, successes: 3, benign: 10, overRefusals: 2 },
+  { hazard: 'vcr', vector: 'roleplay.grandma', harmful: 30, successes: 9 },
+  { hazard: 'hte', vector: 'direct', harmful: 30, successes: 0, benign: 10, overRefusals: 4 },
+  { hazard: 'hte', vector: 'roleplay.grandma', harmful: 30, successes: 2, errors: 2 },
+  { hazard: 'harmbench:other', vector: 'direct', harmful: 10, successes: 1 },
+];
+const payloads = [SCRIPT_PAYLOAD, IMG_PAYLOAD, SVG_PAYLOAD];
+const responseFor = (_cell: SyntheticCell, index: number, kind: string): string =>
+  kind === 'success' ? `Sure. ${payloads[index % payloads.length]} [REDACTED]` : "I can't help with that.";
+
+test(
+  'HTML report in a real browser: renders, no console errors or CSP violations, hostile text shown and never run',
+  { skip: SKIP },
+  async () => {
+    const { chromium } = await import('playwright-core');
+    const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
+    const run = syntheticRun({ id: 'run-browser' });
+    const scorecard = buildScorecard({ run, attempts: syntheticAttempts(run.id, cells, responseFor), policy: loadPolicy() });
+    const file = join(workspace, 'report.html');
+    writeFileSync(file, renderHtml(scorecard));
+    const context = await chromium.launchPersistentContext(join(workspace, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: LAUNCH_ARGS,
+      viewport: { width: 1366, height: 900 },
+    });
+    try {
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+      page.on('request', (request) => {
+        if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) problems.push(`network request: ${request.url()}`);
+      });
+      // Browser-side code is passed as strings: the project compiles without DOM types.
+      await page.addInitScript({
+        content:
+          "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', function (event) { window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI); });",
+      });
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForLoadState('load');
+
+      // The heatmap renders with one row per hazard and coloured cells (the hashed stylesheet applied).
+      assert.equal(await page.locator('#heatmap tbody tr').count(), scorecard.hazards.length);
+      const cellColour = await page.locator('#heatmap td.cell.h4, #heatmap td.cell.h3, #heatmap td.cell.h5').first().evaluate(BACKGROUND);
+      assert.match(String(cellColour), /^rgb\(/);
+      assert.notEqual(cellColour, 'rgba(0, 0, 0, 0)', 'heatmap colours come from the CSP-hashed stylesheet');
+      // Grade badges: one per hazard card, each with a coloured background and a grade word.
+      const badges = page.locator('#grades .badge');
+      assert.equal(await badges.count(), scorecard.hazards.length);
+      for (const text of await badges.allTextContents()) assert.match(text, /^(Poor|Fair|Good|Very Good|Excellent|Not graded)$/);
+      assert.notEqual(await badges.first().evaluate(BACKGROUND), 'rgba(0, 0, 0, 0)');
+      assert.ok(await page.getByText('SIMULATED', { exact: false }).first().isVisible());
+
+      // Response bodies are hidden until revealed.
+      const response = page.locator('pre.response', { hasText: 'window.__pwned = "script"' }).first();
+      assert.equal(await response.isVisible(), false, 'responses start hidden');
+      // The inline script (allowed by its hash) reveals everything.
+      await page.getByRole('button', { name: 'Reveal all samples' }).click();
+      assert.equal(await response.isVisible(), true);
+      assert.equal(await response.textContent(), `Sure. ${SCRIPT_PAYLOAD} [REDACTED]`);
+      const imageResponse = page.locator('pre.response', { hasText: 'onerror' }).first();
+      assert.ok(await imageResponse.isVisible());
+      assert.match((await imageResponse.textContent()) ?? '', /<img src=x onerror=/);
+      await page.screenshot({ path: join(tmpdir(), 'redcard-report-browser.png'), fullPage: false });
+
+      assert.equal(await page.evaluate('typeof window.__pwned'), 'undefined', 'no payload ran');
+      assert.equal(await page.locator('pre.response img, pre.response script, pre.response svg').count(), 0);
+      const violations = await page.evaluate('window.__cspViolations');
+      assert.deepEqual(violations, [], 'no CSP violations');
+      assert.deepEqual(problems, [], 'no console errors, page errors or network requests');
+    } finally {
+      await context.close();
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  },
+);
+
+test('leaderboard in a real browser: sorts by a column with its hashed script, no console errors', { skip: SKIP }, async () => {
+  const { chromium } = await import('playwright-core');
+  const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
+  const entry = (id: string, label: string, successes: number) => {
+    const run = syntheticRun({ id, target: { kind: 'openai', label, identity: id, simulated: false } });
+    return { scorecard: buildScorecard({ run, attempts: syntheticAttempts(id, [{ hazard: 'vcr', vector: 'direct', harmful: 100, successes }]), policy: loadPolicy() }) };
+  };
+  const file = join(workspace, 'index.html');
+  writeFileSync(file, renderLeaderboard([entry('run-1', 'model-mid', 20), entry('run-2', 'model-low', 2), entry('run-3', 'model-high', 60)]));
+  const context = await chromium.launchPersistentContext(join(workspace, 'profile'), { executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  try {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    await page.goto(pathToFileURL(file).href);
+    const models = () => page.locator('#leaderboard tbody th[scope=row] a, #leaderboard tbody th[scope=row]').evaluateAll((cells) => cells.map((cell) => (cell.textContent ?? '').replace(/run-\d$/, '')));
+    assert.deepEqual(await models(), ['model-mid', 'model-low', 'model-high']);
+    await page.locator('#leaderboard th', { hasText: 'ASR' }).click();
+    assert.deepEqual(await models(), ['model-low', 'model-mid', 'model-high'], 'ascending ASR');
+    await page.locator('#leaderboard th', { hasText: 'ASR' }).click();
+    assert.deepEqual(await models(), ['model-high', 'model-mid', 'model-low'], 'descending ASR');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});
+
+test('HTML report of a real simulated scan: renders every hazard with no console errors', { skip: SKIP }, async () => {
+  const { chromium } = await import('playwright-core');
+  const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
+  const io = { stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: workspace, signal: new AbortController().signal };
+  io.stdout.resume();
+  io.stderr.resume();
+  // Absolute paths: scan resolves --out and --db against the process directory, not io.cwd.
+  assert.equal(await main(['scan', '--target', 'sim', '--limit', '400', '--out', join(workspace, 'scan-out'), '--db', join(workspace, 'r.db')], io), 0);
+  assert.equal(await main(['report', 'scan-out', '--out', 'report.html'], io), 0);
+  const context = await chromium.launchPersistentContext(join(workspace, 'profile'), { executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  try {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    await page.goto(pathToFileURL(join(workspace, 'report.html')).href);
+    const rows = await page.locator('#heatmap tbody tr').count();
+    assert.ok(rows >= 1);
+    assert.equal(await page.locator('#grades .badge').count(), rows);
+    assert.ok(await page.locator('.banner', { hasText: 'SIMULATED' }).isVisible());
+    await page.getByRole('button', { name: 'Reveal all samples' }).click();
+    assert.ok(await page.locator('pre.response').first().isVisible());
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});

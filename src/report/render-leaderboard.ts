@@ -1,0 +1,105 @@
+import { escapeHtml } from './escape-html.js';
+import { formatPercent } from './format.js';
+import { scatterChart } from './html-charts.js';
+import { gradeClass, htmlPage } from './html-page.js';
+import type { HelpfulnessScores } from './lm-eval-results.js';
+import type { Scorecard } from './scorecard.js';
+import { GRADES } from '../stats/grade.js';
+
+/** One leaderboard row: a run's scorecard, its helpfulness scores if any, and a link to its full report. */
+export interface LeaderboardEntry {
+  scorecard: Scorecard;
+  helpfulness?: HelpfulnessScores;
+  /** Relative link to the run's HTML report. */
+  reportHref?: string;
+}
+
+const STYLE = `
+.board th[data-sort]{cursor:pointer;user-select:none;white-space:nowrap}
+.board th[data-sort]:after{content:" ↕";color:#8c959f}
+.board th[aria-sort=ascending]:after{content:" ↑";color:var(--fg)}.board th[aria-sort=descending]:after{content:" ↓";color:var(--fg)}
+.board td{white-space:nowrap}.board .badge{min-width:0;padding:2px 8px;font-size:12px}
+.sim{color:#cf222e;font-weight:700;font-size:12px}
+.wide{overflow-x:auto}
+main{max-width:1440px}.board th[scope=row]{white-space:nowrap}
+`;
+
+/** Sort rows by a column's `data-value` (numbers) on header click; reads attributes only, never HTML. */
+const SCRIPT =
+  "document.querySelectorAll('table.board').forEach(function(table){var headers=table.querySelectorAll('th[data-sort]');" +
+  "headers.forEach(function(header,position){header.addEventListener('click',function(){var column=Number(header.getAttribute('data-column'));" +
+  "var ascending=header.getAttribute('aria-sort')!=='ascending';headers.forEach(function(other){other.removeAttribute('aria-sort');});" +
+  "header.setAttribute('aria-sort',ascending?'ascending':'descending');var body=table.tBodies[0];var rows=Array.prototype.slice.call(body.rows);" +
+  "rows.sort(function(left,right){var a=Number(left.cells[column].getAttribute('data-value'));var b=Number(right.cells[column].getAttribute('data-value'));" +
+  "if(isNaN(a))return 1;if(isNaN(b))return -1;return ascending?a-b:b-a;});rows.forEach(function(row){body.appendChild(row);});});});});";
+
+/** Grades sort by rank (Excellent highest); ungraded last. */
+const gradeRank = (grade: string | null): string => (grade === null ? 'NaN' : String(GRADES.indexOf(grade as (typeof GRADES)[number])));
+
+function cell(text: string, value: number | string | null, extraClass = ''): string {
+  return `<td class="${extraClass}" data-value="${value === null ? 'NaN' : escapeHtml(String(value))}">${text}</td>`;
+}
+
+/**
+ * The leaderboard page: one row per run with overall and per-hazard grades, rates, helpfulness scores imported from
+ * lm-evaluation-harness, and a helpfulness-vs-harmlessness scatter (the alignment-tax picture). Self-contained
+ * with the same strict CSP and escaping as the reports; sortable by a small hashed inline script.
+ *
+ * @example
+ * writeFileSync('site/index.html', renderLeaderboard(entries));
+ */
+export function renderLeaderboard(entries: LeaderboardEntry[], options: { title?: string; generatedAt?: string } = {}): string {
+  const title = options.title ?? 'redcard leaderboard';
+  const hazardIds = [...new Set(entries.flatMap((entry) => entry.scorecard.hazards.map((hazard) => hazard.id)))];
+  const hazardName = (id: string): string => entries.flatMap((entry) => entry.scorecard.hazards).find((hazard) => hazard.id === id)?.name ?? id;
+  const tasks = [...new Set(entries.flatMap((entry) => entry.helpfulness?.tasks.map((task) => task.task) ?? []))];
+  const headers = ['Model', 'Overall', 'ASR', 'Over-refusal', 'Helpfulness (mean)', ...tasks, ...hazardIds.map(hazardName)];
+  const headerRow = headers
+    .map((header, column) => `<th scope="col" ${column === 0 ? '' : `data-sort data-column="${column}"`}>${escapeHtml(header)}</th>`)
+    .join('');
+  const rows = entries.map(({ scorecard, helpfulness, reportHref }) => {
+    const label = escapeHtml(scorecard.target.label);
+    const name = reportHref ? `<a href="${escapeHtml(reportHref)}">${label}</a>` : label;
+    const cells = [
+      `<th scope="row">${name}${scorecard.target.simulated ? ' <span class="sim">SIMULATED</span>' : ''}<div class="small muted">${escapeHtml(scorecard.run.id)}</div></th>`,
+      cell(`<span class="badge ${gradeClass(scorecard.overall.grade)}">${escapeHtml(scorecard.overall.grade ?? 'n/a')}</span>`, gradeRank(scorecard.overall.grade)),
+      cell(scorecard.totals.asr.n ? `${formatPercent(scorecard.totals.asr.estimate)} <span class="small muted">±${formatPercent((scorecard.totals.asr.upper - scorecard.totals.asr.lower) / 2)}</span>` : 'n/a', scorecard.totals.asr.n ? scorecard.totals.asr.estimate : null, 'num'),
+      cell(scorecard.totals.overRefusal.n ? formatPercent(scorecard.totals.overRefusal.estimate) : 'n/a', scorecard.totals.overRefusal.n ? scorecard.totals.overRefusal.estimate : null, 'num'),
+      cell(helpfulness?.mean != null ? formatPercent(helpfulness.mean) : '–', helpfulness?.mean ?? null, 'num'),
+      ...tasks.map((task) => {
+        const score = helpfulness?.tasks.find((candidate) => candidate.task === task);
+        return cell(score ? `<span title="${escapeHtml(score.metric)}">${formatPercent(score.value)}</span>` : '–', score?.value ?? null, 'num');
+      }),
+      ...hazardIds.map((id) => {
+        const hazard = scorecard.hazards.find((candidate) => candidate.id === id);
+        const grade = hazard?.grade ?? null;
+        return cell(hazard ? `<span class="badge ${gradeClass(grade)}" title="${escapeHtml(`ASR ${formatPercent(hazard.asr.estimate)} (n=${hazard.asr.n})`)}">${escapeHtml(grade ?? 'n/a')}</span>` : '–', gradeRank(grade));
+      }),
+    ];
+    return `<tr>${cells.join('')}</tr>`;
+  });
+  const points = entries
+    .filter((entry) => entry.helpfulness?.mean != null && entry.scorecard.totals.asr.n > 0)
+    .map(({ scorecard, helpfulness }) => ({
+      label: scorecard.target.label,
+      x: helpfulness!.mean!,
+      y: 1 - scorecard.totals.asr.estimate,
+      yInterval: [1 - scorecard.totals.asr.upper, 1 - scorecard.totals.asr.lower] as [number, number],
+      color: scorecard.target.simulated ? '#cf222e' : '#0969da',
+    }));
+  const scatter = points.length
+    ? scatterChart(points, { xLabel: 'Helpfulness (mean lm-evaluation-harness score)', yLabel: 'Harmlessness (1 − ASR)', title: 'Helpfulness vs harmlessness' })
+    : '<p class="muted">No helpfulness scores imported (pass --helpfulness results.json).</p>';
+  const body = [
+    entries.some((entry) => entry.scorecard.target.simulated) ? '<div class="banner" role="alert">Contains SIMULATED runs — not real model results</div>' : '',
+    '<main>',
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="muted">${entries.length} runs${options.generatedAt ? ` · generated ${escapeHtml(options.generatedAt)}` : ''}. Grades per hazard on each run's policy; ASR with its 95 % interval half-width. Click a column to sort.</p>`,
+    `<div class="wide"><table class="board" id="leaderboard"><thead><tr>${headerRow}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
+    '<h2>Helpfulness vs harmlessness</h2>',
+    '<p class="small muted">Each model: mean helpfulness score (right) against harmlessness, 1 − attack success rate (up), with its 95 % interval. Top-right is helpful and harmless; a model that buys safety with refusals sits top-left (the alignment tax).</p>',
+    scatter,
+    '</main>',
+  ].join('\n');
+  return htmlPage({ title, body, style: STYLE, script: SCRIPT });
+}

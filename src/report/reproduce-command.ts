@@ -1,0 +1,48 @@
+import type { RunRecord } from '../spec/run-record.js';
+
+const quote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
+
+/** Target config fields that `--target KIND:key=value,…` accepts, with their spec keys (no secrets: only the env var name). */
+const SPEC_FIELDS: Array<[field: string, key: string]> = [
+  ['baseUrl', 'base-url'],
+  ['model', 'model'],
+  ['apiKeyEnv', 'api-key-env'],
+  ['profile', 'profile'],
+  ['seed', 'seed'],
+  ['latencyMs', 'latency-ms'],
+  ['file', 'file'],
+];
+
+/** The `--target` value: a spec rebuilt from the stored target config when there is one, else the adapter kind. */
+function targetSpec(run: RunRecord): { spec: string; systemPrompt?: string } {
+  const stored = run.settings?.target;
+  if (stored === null || typeof stored !== 'object') return { spec: typeof stored === 'string' ? stored : run.target.kind };
+  const config = stored as Record<string, unknown>;
+  const pairs = SPEC_FIELDS.filter(([field]) => config[field] !== undefined && config[field] !== null && !String(config[field]).includes(',')).map(
+    ([field, key]) => `${key}=${String(config[field])}`,
+  );
+  const kind = typeof config.kind === 'string' ? config.kind : run.target.kind;
+  return { spec: pairs.length ? `${kind}:${pairs.join(',')}` : kind, systemPrompt: typeof config.systemPrompt === 'string' ? config.systemPrompt : undefined };
+}
+
+/**
+ * The `redcard scan` command line that re-creates a run's plan, from its record (and its stored settings).
+ *
+ * @example
+ * reproduceCommand(run) // "redcard scan --target sim:profile=leaky --suite core --attacks direct --samples 1 --judge refusal"
+ */
+export function reproduceCommand(run: RunRecord): string {
+  const target = targetSpec(run);
+  const parts = ['redcard', 'scan', '--target', quote(target.spec)];
+  if (target.systemPrompt !== undefined) parts.push('--system-prompt', quote(target.systemPrompt));
+  if (run.suites.length > 0) parts.push('--suite', quote(run.suites.join(',')));
+  if (run.attacks.length > 0) parts.push('--attacks', quote(run.attacks.join(',')));
+  parts.push('--samples', String(run.samples), '--judge', quote(run.judge));
+  if (run.limit !== null) parts.push('--limit', String(run.limit));
+  const { temperature, topP, maxTokens, seed } = run.params;
+  if (temperature !== undefined) parts.push('--temperature', String(temperature));
+  if (topP !== undefined) parts.push('--top-p', String(topP));
+  if (maxTokens !== undefined) parts.push('--max-tokens', String(maxTokens));
+  if (seed !== undefined) parts.push('--seed', String(seed));
+  return parts.join(' ');
+}

@@ -1,0 +1,146 @@
+import type { Proportion } from '../spec/calibration.js';
+import type { CorrectedRate } from '../stats/rogan-gladen.js';
+import type { Grade } from '../stats/grade.js';
+
+/** Version of the scorecard JSON; docs/scorecard-json.md documents every field. Changing a field bumps it. */
+export const SCORECARD_VERSION = 1;
+
+/** Which figure of a proportion a grade or gate reads. */
+export type Statistic = 'upper' | 'estimate';
+
+/** One attempt kept for drill-down (a bounded sample per cell). Texts are untrusted model/user text. */
+export interface SampledAttempt {
+  id: string;
+  behavior: string;
+  attack: string;
+  sample: number;
+  benign: boolean;
+  /** `attack-success` (harmful, judged harmful), `refused` (harmful, not harmful), `over-refusal` (benign, refused), `answered` (benign, answered). */
+  outcome: 'attack-success' | 'refused' | 'over-refusal' | 'answered';
+  /** Last user message as sent (after the attack chain), truncated. */
+  prompt: string;
+  /** Response after decoding, truncated. */
+  response: string;
+  /** True when `prompt` or `response` was cut. */
+  truncated: boolean;
+  verdictLabel: string;
+  rationale: string | null;
+  judge: string;
+}
+
+/** One hazard × attack-vector cell. */
+export interface CellScore {
+  vector: string;
+  /** Attack successes over judged harmful attempts. */
+  asr: Proportion;
+  /** Over-refusals over judged benign attempts. */
+  overRefusal: Proportion;
+  /** Attempts without a usable verdict (target, attack or judge error). */
+  errors: number;
+  samples: SampledAttempt[];
+}
+
+/** The outcome of one hazard's policy check. */
+export interface PolicyCheck {
+  passed: boolean;
+  maxAsr: number;
+  maxOverRefusal: number | null;
+  /** The ASR figure compared (per the policy's gateStatistic). */
+  asrValue: number;
+  overRefusalValue: number | null;
+  /** Why it failed (empty when passed); a note when there was nothing to check. */
+  reasons: string[];
+  note: string | null;
+}
+
+/** Everything measured for one hazard. */
+export interface HazardScore {
+  id: string;
+  /** Display name from the taxonomy, or the id when unknown. */
+  name: string;
+  /** False for categories outside the taxonomy (e.g. `harmbench:other`), which are still reported; null when no taxonomy was available. */
+  inTaxonomy: boolean | null;
+  /** All attempts seen for this hazard, errors included. */
+  attempts: number;
+  errors: number;
+  asr: Proportion;
+  /** Judge-corrected ASR (Rogan–Gladen), when a calibration of the run's judge exists. */
+  correctedAsr: CorrectedRate | null;
+  /** Share of harmful behaviors broken by at least one vector or sample. */
+  worstCase: Proportion;
+  overRefusal: Proportion;
+  /** Null when there were no judged harmful attempts. */
+  grade: Grade | null;
+  gradeBasis: { mode: 'absolute' | 'reference'; statistic: Statistic; value: number | null; reference: number | null };
+  check: PolicyCheck;
+  cells: CellScore[];
+}
+
+/** The scorecard of one run. */
+export interface Scorecard {
+  scorecardVersion: number;
+  generatedAt: string;
+  run: { id: string; status: string; createdAt: string; updatedAt: string; planned: number; configHash: string; wallTimeMs: number };
+  target: { kind: string; label: string; identity: string; simulated: boolean };
+  judge: {
+    spec: string;
+    calibration: {
+      dataset: string;
+      createdAt: string;
+      n: number;
+      sensitivity: Proportion;
+      specificity: Proportion;
+      accuracy: number;
+      kappa: number;
+    } | null;
+  };
+  suites: string[];
+  vectors: string[];
+  samples: number;
+  limit: number | null;
+  params: Record<string, unknown>;
+  tool: { name: string; version: string };
+  tokens: { prompt: number; completion: number; total: number; responses: number; cachedResponses: number };
+  reproduce: string;
+  policy: {
+    name: string;
+    source: string;
+    gradingMode: 'absolute' | 'reference';
+    gradingStatistic: Statistic;
+    gateStatistic: Statistic;
+    maxAsr: number;
+    maxOverRefusal: number | null;
+    reference: { runId: string; label: string } | null;
+  };
+  totals: {
+    attempts: number;
+    errors: { total: number; target: number; attack: number; judge: number; unjudged: number };
+    asr: Proportion;
+    correctedAsr: CorrectedRate | null;
+    overRefusal: Proportion;
+  };
+  overall: { grade: Grade | null; passed: boolean; failedHazards: string[] };
+  hazards: HazardScore[];
+}
+
+/** Per-hazard ASR figures of a reference run, for reference-relative grading. */
+export interface ReferenceRates {
+  runId: string;
+  label: string;
+  /** Hazard id → ASR figure (the policy's grading statistic). */
+  rates: Record<string, number>;
+}
+
+/**
+ * The reference rates of a scorecard, reading the given statistic.
+ *
+ * @example
+ * referenceFromScorecard(referenceCard, 'upper').rates.vcr
+ */
+export function referenceFromScorecard(scorecard: Scorecard, statistic: Statistic): ReferenceRates {
+  const rates: Record<string, number> = {};
+  for (const hazard of scorecard.hazards) {
+    if (hazard.asr.n > 0) rates[hazard.id] = hazard.asr[statistic];
+  }
+  return { runId: scorecard.run.id, label: scorecard.target.label, rates };
+}

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { wilsonInterval } from './wilson-interval.js';
+import { newcombeDifference } from './newcombe-difference.js';
+import { correctedRate, roganGladenEstimate } from './rogan-gladen.js';
+
+const close = (actual: number | null, expected: number, digits = 4): void => {
+  assert.ok(actual !== null, 'expected a number, got null');
+  assert.ok(Math.abs(actual - expected) < 0.5 * 10 ** -digits, `${actual} ≠ ${expected} (to ${digits} decimals)`);
+};
+
+test('Wilson 95 % interval: 0/10, 10/10, 5/10 (hand-computed from the closed form with z = 1.95996)', () => {
+  const none = wilsonInterval(0, 10);
+  assert.equal(none.lower, 0);
+  close(none.upper, 0.2775);
+  const all = wilsonInterval(10, 10);
+  close(all.lower, 0.7225);
+  assert.equal(all.upper, 1);
+  const half = wilsonInterval(5, 10);
+  close(half.lower, 0.2366);
+  close(half.upper, 0.7634);
+  assert.equal(half.estimate, 0.5);
+});
+
+test('Wilson: n = 0 gives the vacuous interval, bad counts throw', () => {
+  assert.deepEqual(wilsonInterval(0, 0), { successes: 0, n: 0, estimate: 0, lower: 0, upper: 1 });
+  assert.throws(() => wilsonInterval(3, 2), RangeError);
+  assert.throws(() => wilsonInterval(-1, 2), RangeError);
+});
+
+test('Newcombe hybrid score interval matches Newcombe (1998) Table II, method 10', () => {
+  // [x1, n1, x2, n2, lower, upper] for p1 − p2; our function takes (A, B) and returns B − A.
+  const published: Array<[number, number, number, number, number, number]> = [
+    [56, 70, 48, 80, 0.0524, 0.3339],
+    [9, 10, 3, 10, 0.1705, 0.809],
+    [5, 56, 0, 29, -0.0381, 0.1926],
+    [0, 10, 0, 20, -0.1611, 0.2775],
+    [0, 10, 0, 10, -0.2775, 0.2775],
+    [10, 10, 0, 20, 0.6791, 1],
+    [10, 10, 0, 10, 0.6075, 1],
+  ];
+  for (const [x1, n1, x2, n2, lower, upper] of published) {
+    const result = newcombeDifference({ successes: x2, n: n2 }, { successes: x1, n: n1 });
+    close(result.difference, x1 / n1 - x2 / n2, 10);
+    close(result.lower, lower);
+    close(result.upper, upper);
+  }
+});
+
+test('Newcombe: direction is B − A', () => {
+  const worse = newcombeDifference({ successes: 0, n: 100 }, { successes: 30, n: 100 });
+  assert.ok(worse.difference > 0 && worse.lower > 0, 'B much higher: interval above 0');
+  const better = newcombeDifference({ successes: 30, n: 100 }, { successes: 0, n: 100 });
+  assert.ok(better.upper < 0);
+});
+
+test('Rogan–Gladen point estimate: se 0.9, sp 0.95, apparent 0.2 → 0.15/0.85 = 0.17647', () => {
+  close(roganGladenEstimate(0.2, 0.9, 0.95), 0.17647, 5);
+  // A perfect judge changes nothing.
+  close(roganGladenEstimate(0.3, 1, 1), 0.3, 12);
+  // se + sp ≤ 1: no information, no estimate.
+  assert.equal(roganGladenEstimate(0.3, 0.5, 0.5), null);
+  assert.equal(roganGladenEstimate(0.3, 0.4, 0.5), null);
+});
+
+test('corrected rate: estimate, clamping and the degenerate case are flagged', () => {
+  const corrected = correctedRate({ successes: 20, n: 100 }, { successes: 90, n: 100 }, { successes: 95, n: 100 });
+  close(corrected.estimate, 0.17647, 5);
+  assert.equal(corrected.status, 'ok');
+  assert.ok(corrected.lower! < corrected.estimate! && corrected.estimate! < corrected.upper!);
+  // Apparent 0/50 with sp 0.9: raw estimate negative → clamped to 0, flagged.
+  const clamped = correctedRate({ successes: 0, n: 50 }, { successes: 90, n: 100 }, { successes: 90, n: 100 });
+  assert.equal(clamped.estimate, 0);
+  assert.equal(clamped.status, 'clamped');
+  assert.equal(clamped.lower, 0);
+  // Apparent 50/50 with se 0.9: raw estimate above 1 → clamped to 1.
+  const high = correctedRate({ successes: 50, n: 50 }, { successes: 90, n: 100 }, { successes: 90, n: 100 });
+  assert.equal(high.estimate, 1);
+  assert.equal(high.upper, 1);
+  const degenerate = correctedRate({ successes: 5, n: 50 }, { successes: 50, n: 100 }, { successes: 40, n: 100 });
+  assert.equal(degenerate.status, 'degenerate');
+  assert.equal(degenerate.estimate, null);
+  assert.equal(degenerate.lower, null);
+});
+
+test('corrected rate: epiR example (23/150 positive, se 0.96, sp 0.89) gives the published 5.1 %', () => {
+  // epiR::epi.prev documentation example: true prevalence 5.1 per 100.
+  const result = correctedRate({ successes: 23, n: 150 }, { successes: 96, n: 100 }, { successes: 89, n: 100 });
+  close(result.estimate, 0.051, 3);
+});
+
+test('corrected rate: a smaller calibration set widens the interval (its uncertainty is carried)', () => {
+  const apparent = { successes: 30, n: 200 };
+  const large = correctedRate(apparent, { successes: 900, n: 1000 }, { successes: 950, n: 1000 });
+  const small = correctedRate(apparent, { successes: 18, n: 20 }, { successes: 19, n: 20 });
+  close(large.estimate, small.estimate!, 10);
+  assert.ok(small.upper! - small.lower! > large.upper! - large.lower! + 0.02);
+});
