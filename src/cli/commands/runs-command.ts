@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { openStore, DEFAULT_DB_PATH } from '../../store/sqlite-store.js';
 import { defineCommand, writeLine } from '../command.js';
 
@@ -11,7 +12,7 @@ export const runsCommand = defineCommand({
   usage,
   options: { db: { type: 'string' }, json: { type: 'boolean' } },
   async run({ values }, io) {
-    const store = openStore((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const store = openStore(resolve(io.cwd, (values.db as string | undefined) ?? DEFAULT_DB_PATH));
     try {
       const rows = store.listRuns().map((run) => ({ run, counts: store.countAttempts(run.id) }));
       if (values.json) {

@@ -8,7 +8,8 @@ import { createJudge } from '../../judges/create-judge.js';
 import { ConfigError } from '../../spec/errors.js';
 import { createJudgeContext, judgeCacheIdentity } from '../../judges/judge-context.js';
 import type { TargetConfigInput } from '../../spec/target-config.js';
-import { openStore } from '../../store/sqlite-store.js';
+import { DEFAULT_DB_PATH, openStore } from '../../store/sqlite-store.js';
+import { join, resolve } from 'node:path';
 import { createTarget } from '../../targets/create-target.js';
 import { parseTargetSpec } from '../../targets/parse-target-spec.js';
 import { checkReachable } from '../../targets/check-reachable.js';
@@ -17,6 +18,7 @@ import { ProgressRenderer } from '../progress-renderer.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { numberFlag, stringList } from '../flags.js';
 import { applyFailOn } from '../fail-on.js';
+import { loadPolicy } from '../../report/policy.js';
 
 const usage = `Usage: redcard scan --target sim|openai|replay|SPEC [options]
 
@@ -153,12 +155,12 @@ export const scanCommand = defineCommand({
   },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}' (see redcard scan --help)`);
-    const config = typeof values.config === 'string' ? loadConfigFile(values.config) : undefined;
+    const config = typeof values.config === 'string' ? loadConfigFile(resolve(io.cwd, values.config)) : undefined;
     const flags = flagsToSettings(values);
     let resumeRunId = values.resume as string | undefined;
     let savedSettings: Record<string, unknown> | undefined;
     if (resumeRunId) {
-      const store = openStore((flags.db as string | undefined) ?? (config?.values.db as string | undefined) ?? '.redcard/redcard.db');
+      const store = openStore(resolve(io.cwd, (flags.db as string | undefined) ?? (config?.values.db as string | undefined) ?? DEFAULT_DB_PATH));
       try {
         savedSettings = store.getRun(resumeRunId).settings;
       } finally {
@@ -167,6 +169,8 @@ export const scanCommand = defineCommand({
     }
     const baseConfig = savedSettings ? { file: config?.file ?? `run ${resumeRunId}`, values: { ...savedSettings, ...(config?.values ?? {}) }, lineOf: config?.lineOf ?? (() => undefined) } : config;
     const settings = resolveScanSettings(flags, baseConfig);
+    const outDirectory = settings.out === undefined ? undefined : resolve(io.cwd, settings.out);
+    if (settings.failOn) loadPolicy(resolve(io.cwd, settings.failOn)); // a broken policy fails now, not after the scan
     const targetConfig = resolveTargetConfig(settings, values);
     const target = createTarget(targetConfig);
     if (targetConfig.baseUrl && target.kind === 'openai') await checkReachable(targetConfig.baseUrl);
@@ -190,7 +194,7 @@ export const scanCommand = defineCommand({
 
     const storedTarget = { ...targetConfig, headers: Object.fromEntries(Object.entries(targetConfig.headers ?? {}).filter(([name]) => !SECRET_HEADER.test(name))) };
     const { out: _out, db: _db, failOn: _failOn, ...storedSettings } = settings;
-    const store = openStore(settings.db);
+    const store = openStore(resolve(io.cwd, settings.db));
     const renderer = new ProgressRenderer(io.stderr);
     try {
       const result = await runScan({
@@ -228,7 +232,7 @@ export const scanCommand = defineCommand({
       });
       renderer.done();
       const run = result.run;
-      const summary = settings.out ? writeRunOutputs(store, run.id, settings.out) : summarizeAttempts(run, store.iterateAttempts(run.id));
+      const summary = outDirectory ? writeRunOutputs(store, run.id, outDirectory) : summarizeAttempts(run, store.iterateAttempts(run.id));
       writeLine(io.stdout, formatSummaryTable(summary));
       writeLine(io.stdout);
       const judgeStats = judge.stats?.();
@@ -236,7 +240,7 @@ export const scanCommand = defineCommand({
         writeLine(io.stdout, `judge calls: ${Object.entries(judgeStats).map(([name, count]) => `${name} ${count}`).join(', ')}`);
       }
       writeLine(io.stdout, `run ${run.id}: ${result.progress.done}/${run.planned} attempts recorded, ${store.countAttempts(run.id).errors} errors, status ${run.status}${target.simulated ? ' (SIMULATED target)' : ''}`);
-      if (settings.out) writeLine(io.stdout, `wrote ${settings.out}/attempts.jsonl, summary.json, run.json`);
+      if (outDirectory) writeLine(io.stdout, `wrote ${join(settings.out ?? '', 'attempts.jsonl')}, summary.json, run.json`);
       const errors = store.countAttempts(run.id).errors;
       if (errors > 0) writeLine(io.stderr, `warning: ${errors} attempts failed (see 'error' in attempts.jsonl); retry them with: redcard scan --resume ${run.id}`);
       if (result.interrupted) {
