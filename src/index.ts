@@ -1,0 +1,34 @@
+/**
+ * redcard as a library: the contracts, the plugin registries, the engine and the store. The CLI (src/cli) is built on
+ * exactly this surface.
+ *
+ * @example
+ * import { openStore, createTarget, createJudge, loadSuites, resolveAttackChains, runScan } from 'redcard';
+ * const store = openStore('.redcard/redcard.db');
+ * const target = createTarget({ kind: 'sim' });
+ * const judge = createJudge('refusal', createJudgeContext((spec) => createTarget(parseTargetSpec(spec))));
+ * const { behaviors } = await loadSuites(['core']);
+ * const { chains } = resolveAttackChains(['direct', 'roleplay.grandma'], { helperAvailable: false });
+ * await runScan({ store, target, judge, behaviors, chains, samples: 1, concurrency: 16,
+ *   describe: { suites: ['core'], attacks: chains.map((chain) => chain.id), judge: 'refusal', params: {}, settings: {} } });
+ */
+export * from './spec/index.js';
+export * from './targets/index.js';
+export * from './stats/index.js';
+export * from './report/index.js';
+export { attackRegistry } from './attacks/registry.js';
+export { resolveAttackChains, applyChain, decodeChain, type AttackChain, type SkippedChain } from './attacks/chain.js';
+export { suiteRegistry } from './corpus/registry.js';
+export { loadSuites, type LoadedSuites } from './corpus/load-suites.js';
+export { judgeRegistry } from './judges/registry.js';
+export { createJudge } from './judges/create-judge.js';
+export { createJudgeContext, judgeCacheIdentity } from './judges/judge-context.js';
+export { defaultTaxonomy, loadTaxonomy, mapCategory, hazardIds } from './taxonomy/taxonomy.js';
+export { runScan, scanConfigHash, type ScanInput, type ScanResult } from './engine/scan.js';
+export type { ScanEvent, ScanProgress } from './engine/scan-events.js';
+export { planAttempts, planSize } from './engine/plan.js';
+export { summarizeAttempts, type RunSummary } from './engine/summarize.js';
+export { writeRunOutputs } from './engine/write-run-outputs.js';
+export { loadConfigFile, resolveScanSettings, ScanSettingsSchema } from './engine/scan-settings.js';
+export { openStore, DEFAULT_DB_PATH } from './store/sqlite-store.js';
+export type { Store, RunStore, CacheStore, CalibrationStore } from './store/store-api.js';
