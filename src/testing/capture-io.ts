@@ -3,19 +3,24 @@ import type { CliIO } from '../cli/command.js';
 
 /** A CliIO that captures stdout and stderr, for running commands in-process in tests. */
 export interface CapturedIO extends CliIO {
-  output(): string;
-  errors(): string;
+  /** Everything written to stdout so far. */
+  out(): string;
+  /** Everything written to stderr so far. */
+  err(): string;
+  /** Aborts `signal` (a Ctrl-C). */
   controller: AbortController;
 }
 
 /**
  * @example
- * const io = captureIO();
+ * const io = captureIO({ cwd: directory });
  * const code = await main(['runs', '--db', path], io);
- * assert.match(io.output(), /run-/);
+ * assert.match(io.out(), /run-/);
  */
-export function captureIO(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CapturedIO {
-  const stdout = new PassThrough();
+export function captureIO(
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal; isTTY?: boolean; columns?: number } = {},
+): CapturedIO {
+  const stdout = Object.assign(new PassThrough(), { isTTY: options.isTTY ?? false, columns: options.columns ?? 80 });
   const stderr = new PassThrough();
   let out = '';
   let err = '';
@@ -25,11 +30,11 @@ export function captureIO(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {
   return {
     stdout,
     stderr,
-    env: options.env ?? process.env,
+    env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
-    signal: controller.signal,
+    signal: options.signal ?? controller.signal,
     controller,
-    output: () => out,
-    errors: () => err,
+    out: () => out,
+    err: () => err,
   };
 }

@@ -8,24 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CliIO } from '../command.js';
+import { captureIO } from '../../testing/capture-io.js';
 import { main } from '../main.js';
 
-function fakeIO(env: NodeJS.ProcessEnv = {}): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return { stdout, stderr, env, cwd: process.cwd(), signal: new AbortController().signal, out: () => out, err: () => err };
-}
 
 test('dataset list prints the shipped catalog, as text and JSON', async () => {
-  const io = fakeIO();
+  const io = captureIO();
   assert.equal(await main(['dataset', 'list'], io), 0);
   assert.match(io.out(), /^harmbench\s+HarmBench text behaviors/m);
   assert.match(io.out(), /^xstest\s+/m);
-  const json = fakeIO();
+  const json = captureIO();
   assert.equal(await main(['dataset', 'list', '--json'], json), 0);
   const datasets = JSON.parse(json.out()) as { name: string }[];
   assert.equal(datasets.length, 8);
@@ -47,18 +39,18 @@ test('dataset pull downloads from a catalog and prints the suite spec; bad usage
       }],
     }));
     const cacheDir = join(directory, 'cache');
-    const io = fakeIO();
+    const io = captureIO();
     assert.equal(await main(['dataset', 'pull', 'mine', '--catalog', catalog, '--cache', cacheDir], io), 0);
     assert.equal(io.out().trim(), `--suite csv:${cacheDir}/mine/mine.csv`);
     assert.match(io.err(), /mine\.csv: saved 18 B, sha256 ok/);
     assert.equal(readFileSync(join(cacheDir, 'mine', 'mine.csv'), 'utf8'), body);
-    const again = fakeIO({ REDCARD_CACHE: cacheDir });
+    const again = captureIO({ env: { REDCARD_CACHE: cacheDir } });
     assert.equal(await main(['dataset', 'pull', 'mine', '--catalog', catalog], again), 0);
     assert.match(again.err(), /cached, sha256 ok/);
-    const unknown = fakeIO();
+    const unknown = captureIO();
     assert.equal(await main(['dataset', 'pull', 'nope', '--catalog', catalog], unknown), 1);
     assert.match(unknown.err(), /unknown dataset 'nope'; known: mine/);
-    const usage = fakeIO();
+    const usage = captureIO();
     assert.equal(await main(['dataset', 'fetch'], usage), 2);
   } finally {
     server.closeAllConnections();

@@ -31,8 +31,8 @@ test('judge-eval prints a table with the default judge and the per-model breakdo
   try {
     const io = captureIO({ cwd: space.directory });
     const code = await main(['judge-eval', '--labels', 'labels.jsonl', '--format', 'jsonl'], io);
-    assert.equal(code, 0, io.errors());
-    const output = io.output();
+    assert.equal(code, 0, io.err());
+    const output = io.out();
     assert.match(output, /labels\.jsonl \(jsonl, 4 items; positive = harmful/);
     assert.match(output, /^refusal\s+4\s+0\s+75\.0 %/m);
     assert.match(output, /accuracy by model:/);
@@ -46,8 +46,8 @@ test('judge-eval --json reports every judge', async () => {
   try {
     const io = captureIO({ cwd: space.directory });
     const code = await main(['judge-eval', '--labels', space.labels, '--format', 'jsonl', '--judge', 'refusal', '--judge', 'refusal', '--json', '--limit', '3'], io);
-    assert.equal(code, 0, io.errors());
-    const parsed = JSON.parse(io.output()) as { version: number; reports: Array<{ judge: string; total: number; confusion: Record<string, number> }> };
+    assert.equal(code, 0, io.err());
+    const parsed = JSON.parse(io.out()) as { version: number; reports: Array<{ judge: string; total: number; confusion: Record<string, number> }> };
     assert.equal(parsed.version, 1);
     assert.equal(parsed.reports.length, 2);
     assert.equal(parsed.reports[0].total, 3);
@@ -77,8 +77,8 @@ test('judge-eval --save writes a calibration to an injected store and to the SQL
     assert.equal(saved[0].accuracy, 0.75);
 
     const realIO = captureIO({ cwd: space.directory });
-    assert.equal(await main(['judge-eval', '--labels', space.labels, '--format', 'jsonl', '--save', '--db', 'eval.db'], realIO), 0, realIO.errors());
-    assert.match(realIO.errors(), /saved calibration of 'refusal'/);
+    assert.equal(await main(['judge-eval', '--labels', space.labels, '--format', 'jsonl', '--save', '--db', 'eval.db'], realIO), 0, realIO.err());
+    assert.match(realIO.err(), /saved calibration of 'refusal'/);
     const store = openStore(join(space.directory, 'eval.db'));
     try {
       const latest = store.latestCalibration('refusal');
@@ -99,16 +99,16 @@ test('judge-eval: bad usage exits 2 with a message', async () => {
   try {
     const missing = captureIO({ cwd: space.directory });
     assert.equal(await main(['judge-eval', '--format', 'jsonl'], missing), 2);
-    assert.match(missing.errors(), /--labels/);
+    assert.match(missing.err(), /--labels/);
     const badFormat = captureIO({ cwd: space.directory });
     assert.equal(await main(['judge-eval', '--labels', space.labels, '--format', 'csv'], badFormat), 2);
     const badJudge = captureIO({ cwd: space.directory });
     assert.equal(await main(['judge-eval', '--labels', space.labels, '--format', 'jsonl', '--judge', 'nosuch'], badJudge), 2);
-    assert.match(badJudge.errors(), /unknown judge 'nosuch'/);
+    assert.match(badJudge.err(), /unknown judge 'nosuch'/);
     writeFileSync(join(space.directory, 'refusals.jsonl'), JSON.stringify({ behavior: 'x', response: 'y', label: 'refusal' }));
     const refusalSave = captureIO({ cwd: space.directory });
     assert.equal(await main(['judge-eval', '--labels', 'refusals.jsonl', '--format', 'jsonl', '--save', '--db', 'x.db'], refusalSave), 2);
-    assert.match(refusalSave.errors(), /--save needs harmful/);
+    assert.match(refusalSave.err(), /--save needs harmful/);
   } finally {
     space.cleanup();
   }
@@ -159,10 +159,10 @@ test('model-based judges get their target from resolveTarget and run with bounde
     const command = createJudgeEvalCommand({ resolveTarget: fakeTarget });
     const io = captureIO({ cwd: space.directory });
     const code = await command.run({ values: { labels: space.labels, format: 'jsonl', judge: ['test-model:fake-spec'], concurrency: '2', json: true }, positionals: [] }, io);
-    assert.equal(code, 0, io.errors());
+    assert.equal(code, 0, io.err());
     assert.deepEqual(requested, ['fake-spec']);
     assert.equal(peak, 2);
-    const report = (JSON.parse(io.output()) as { reports: Array<{ metrics: { accuracy: number } }> }).reports[0];
+    const report = (JSON.parse(io.out()) as { reports: Array<{ metrics: { accuracy: number } }> }).reports[0];
     assert.equal(report.metrics.accuracy, 0.75);
   } finally {
     space.cleanup();

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { captureIO } from '../../testing/capture-io.js';
 import { main } from '../main.js';
 import type { CliIO } from '../command.js';
 import { attackRegistry } from '../../attacks/registry.js';
@@ -9,16 +10,9 @@ import { defineSuite } from '../../spec/suite.js';
 import { createListCommand } from './list-command.js';
 
 /** A CliIO that captures output in memory. */
-function capturingIO(isTTY = false): CliIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const stdout = Object.assign(new Writable({ write(chunk, _encoding, done) { out += String(chunk); done(); } }), { isTTY, columns: 80 });
-  const stderr = new Writable({ write(chunk, _encoding, done) { err += String(chunk); done(); } });
-  return { stdout, stderr, env: {}, cwd: process.cwd(), signal: new AbortController().signal, out: () => out, err: () => err };
-}
 
 test('list attacks --json gives every vector with its metadata', async () => {
-  const io = capturingIO();
+  const io = captureIO();
   assert.equal(await main(['list', 'attacks', '--json'], io), 0);
   const rows = JSON.parse(io.out()) as Record<string, unknown>[];
   assert.equal(rows.length, attackRegistry.list().length);
@@ -29,7 +23,7 @@ test('list attacks --json gives every vector with its metadata', async () => {
 });
 
 test('list attacks prints a table, cut to the terminal width on a TTY', async () => {
-  const io = capturingIO(true);
+  const io = captureIO({ isTTY: true });
   assert.equal(await main(['list', 'attacks'], io), 0);
   const lines = io.out().split('\n');
   assert.match(lines[0], /^id\s+family\s+helper\s+decodes\s+descr/);
@@ -40,7 +34,7 @@ test('list attacks prints a table, cut to the terminal width on a TTY', async ()
 
 test('list suites, judges and targets list whatever is registered (empty registries say so)', async () => {
   for (const kind of ['judges', 'targets']) {
-    const io = capturingIO();
+    const io = captureIO();
     assert.equal(await main(['list', kind, '--json'], io), 0);
     assert.ok(Array.isArray(JSON.parse(io.out())));
   }
@@ -66,36 +60,36 @@ test('list behaviors loads --suite and shows id, category, benign, twin, text', 
       },
     }));
   }
-  const json = capturingIO();
+  const json = captureIO();
   assert.equal(await main(['list', 'behaviors', '--suite', id, '--json'], json), 0);
   assert.deepEqual(JSON.parse(json.out()), [
     { id: 't.1', category: 'vcr', benign: false, twin: 't.2', text: 'Harmful request placeholder\nsecond line' },
     { id: 't.2', category: 'vcr', benign: true, twin: 't.1', text: 'Benign twin placeholder' },
   ]);
-  const table = capturingIO();
+  const table = captureIO();
   assert.equal(await main(['list', 'behaviors', '--suite', id], table), 0);
   assert.match(table.out(), /t\.1\s+vcr\s+no\s+t\.2\s+Harmful request placeholder second line/);
-  const suites = capturingIO();
+  const suites = captureIO();
   assert.equal(await main(['list', 'suites', '--json'], suites), 0);
   assert.ok((JSON.parse(suites.out()) as { id: string }[]).some((row) => row.id === id));
 });
 
 test('list categories lists the 12 hazards; without a taxonomy it is a clear config error; an injected one is listed', async () => {
-  const io = capturingIO();
+  const io = captureIO();
   assert.equal(await main(['list', 'categories', '--json'], io), 0);
   assert.deepEqual(JSON.parse(io.out()).map((hazard: { id: string }) => hazard.id).sort(), ['cse', 'dfm', 'hte', 'ipv', 'iwp', 'ncr', 'prv', 'spc', 'src', 'ssh', 'sxc', 'vcr']);
-  const bare = capturingIO();
+  const bare = captureIO();
   assert.equal(await createListCommand({}).run({ values: {}, positionals: ['categories'] }, bare).catch((error: Error) => { bare.stderr.write(error.message); return 2; }), 2);
   assert.match(bare.err(), /taxonomy not available/);
   const command = createListCommand({ categories: () => [{ id: 'vcr', name: 'Violent crimes', description: 'Placeholder description.', group: 'physical' }] });
-  const injected = capturingIO();
+  const injected = captureIO();
   assert.equal(await command.run({ values: { json: true }, positionals: ['categories'] }, injected), 0);
   assert.deepEqual(JSON.parse(injected.out()), [{ id: 'vcr', name: 'Violent crimes', description: 'Placeholder description.', group: 'physical' }]);
 });
 
 test('list with no or an unknown kind is a usage error', async () => {
   for (const argv of [['list'], ['list', 'everything'], ['list', 'attacks', 'extra']]) {
-    const io = capturingIO();
+    const io = captureIO();
     assert.equal(await main(argv, io), 2);
     assert.match(io.err(), /expected one of categories, attacks/);
   }

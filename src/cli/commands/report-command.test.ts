@@ -4,21 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { captureIO } from '../../testing/capture-io.js';
 import { main } from '../main.js';
 import type { CliIO } from '../command.js';
 import { syntheticAttempts, syntheticRun } from '../../report/synthetic-run.js';
 import { writeRunDirectory } from '../../report/write-run-directory.js';
 import { parseXml } from '../../report/parse-xml.js';
 
-function captureIO(cwd: string): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  return { stdout, stderr, env: {}, cwd, signal: new AbortController().signal, out: () => out, err: () => err };
-}
 
 const workspace = mkdtempSync(join(tmpdir(), 'redcard-report-'));
 test.after(() => rmSync(workspace, { recursive: true, force: true }));
@@ -32,7 +24,7 @@ writeFileSync(join(workspace, 'strict.yaml'), 'version: 1\nmaxAsr: 0.04\n');
 writeFileSync(join(workspace, 'lenient.yaml'), 'version: 1\nmaxAsr: 0.5\n');
 
 test('--fail-on exits 3 and names exactly the failing hazards on stderr', async () => {
-  const io = captureIO(workspace);
+  const io = captureIO({ cwd: workspace });
   const code = await main(['report', 'scan-out', '--format', 'json', '--fail-on', 'strict.yaml'], io);
   assert.equal(code, 3);
   const named = /failed for 2 hazard\(s\): (.+)/.exec(io.err())?.[1].split(', ').sort();
@@ -42,44 +34,44 @@ test('--fail-on exits 3 and names exactly the failing hazards on stderr', async 
 });
 
 test('--fail-on with a policy that passes exits 0', async () => {
-  const io = captureIO(workspace);
+  const io = captureIO({ cwd: workspace });
   assert.equal(await main(['report', 'scan-out', '--format', 'md', '--fail-on', 'lenient.yaml'], io), 0);
   assert.match(io.out(), /## Safety scorecard/);
 });
 
 test('junit to a file follows the --fail-on policy; html defaults to redcard-report-<run>.html', async () => {
-  const io = captureIO(workspace);
+  const io = captureIO({ cwd: workspace });
   assert.equal(await main(['report', join(workspace, 'scan-out'), '--format', 'junit', '--out', 'junit.xml', '--fail-on', 'strict.yaml'], io), 3);
   const suite = parseXml(readFileSync(join(workspace, 'junit.xml'), 'utf8')).children[0];
   assert.equal(suite.attributes.failures, '2');
-  const htmlIO = captureIO(workspace);
+  const htmlIO = captureIO({ cwd: workspace });
   assert.equal(await main(['report', 'scan-out'], htmlIO), 0);
   assert.ok(existsSync(join(workspace, 'redcard-report-run-cli.html')));
 });
 
 test('bad usage exits 2', async () => {
-  assert.equal(await main(['report', 'scan-out', '--format', 'pdf'], captureIO(workspace)), 2);
-  assert.equal(await main(['report'], captureIO(workspace)), 2);
+  assert.equal(await main(['report', 'scan-out', '--format', 'pdf'], captureIO({ cwd: workspace })), 2);
+  assert.equal(await main(['report'], captureIO({ cwd: workspace })), 2);
   writeFileSync(join(workspace, 'broken.yaml'), 'version: 1\nmaxAsr: high\n');
-  const io = captureIO(workspace);
+  const io = captureIO({ cwd: workspace });
   assert.equal(await main(['report', 'scan-out', '--fail-on', 'broken.yaml'], io), 2);
   assert.match(io.err(), /broken\.yaml:line 2 field 'maxAsr'/);
 });
 
 test('a run in the store: `latest` and its id, from a real simulated scan', async () => {
   const db = join(workspace, 'store.db');
-  const scanIO = captureIO(workspace);
+  const scanIO = captureIO({ cwd: workspace });
   assert.equal(await main(['scan', '--target', 'sim', '--limit', '120', '--db', db], scanIO), 0, scanIO.err());
-  const io = captureIO(workspace);
+  const io = captureIO({ cwd: workspace });
   assert.equal(await main(['report', 'latest', '--db', db, '--format', 'json'], io), 0, io.err());
   const card = JSON.parse(io.out());
   assert.equal(card.target.simulated, true);
   assert.equal(card.totals.attempts, 120);
   assert.ok(card.hazards.length > 0 && card.hazards.every((hazard: { inTaxonomy: boolean }) => hazard.inTaxonomy === true));
-  const byId = captureIO(workspace);
+  const byId = captureIO({ cwd: workspace });
   assert.equal(await main(['report', card.run.id, '--db', db, '--format', 'md'], byId), 0);
   assert.match(byId.out(), /SIMULATED/);
-  const missing = captureIO(workspace);
+  const missing = captureIO({ cwd: workspace });
   assert.equal(await main(['report', 'latest', '--db', join(workspace, 'absent.db')], missing), 1);
   assert.match(missing.err(), /no store at/);
   assert.ok(!existsSync(join(workspace, 'absent.db')), 'a report never creates a database');
@@ -92,10 +84,10 @@ test('--reference grades relative to another run; a reference policy without one
     { hazard: 'hte', vector: 'direct', harmful: 20, successes: 4 },
   ]));
   writeFileSync(join(workspace, 'relative.yaml'), 'version: 1\ngrading:\n  mode: reference\n  statistic: estimate\n');
-  const missing = captureIO(workspace);
+  const missing = captureIO({ cwd: workspace });
   assert.equal(await main(['report', 'scan-out', '--policy', 'relative.yaml', '--format', 'json'], missing), 2);
   assert.match(missing.err(), /--reference RUN/);
-  const io = captureIO(workspace);
+  const io = captureIO({ cwd: workspace });
   assert.equal(await main(['report', 'scan-out', '--policy', 'relative.yaml', '--reference', 'reference-out', '--format', 'json'], io), 0, io.err());
   const card = JSON.parse(io.out());
   const grade = (id: string) => card.hazards.find((hazard: { id: string }) => hazard.id === id);

@@ -44,7 +44,7 @@ test('end to end over HTTP against redcard sim serve: summary.json equals counts
         '--db', join(directory, 'r.db'), '--out', join(directory, 'out'), '--quiet'],
       io,
     );
-    assert.equal(code, 0, io.errors());
+    assert.equal(code, 0, io.err());
     const attempts = readAttempts(join(directory, 'out'));
     const summary = JSON.parse(readFileSync(join(directory, 'out', 'summary.json'), 'utf8')) as RunSummary;
     assert.equal(attempts.length, 24 * 2);
@@ -62,7 +62,7 @@ test('end to end over HTTP against redcard sim serve: summary.json equals counts
     assert.ok(attempts.every((attempt) => attempt.response !== null && attempt.verdict !== null && attempt.messages.length > 0));
     const run = JSON.parse(readFileSync(join(directory, 'out', 'run.json'), 'utf8'));
     assert.equal(run.status, 'completed');
-    assert.match(io.output(), /overall/);
+    assert.match(io.out(), /overall/);
   } finally {
     server.stop();
   }
@@ -78,7 +78,7 @@ test('a server that answers 429, 500, truncated JSON or drops connections: every
         '--retries', '12', '--concurrency', '8', '--db', join(directory, 'r.db'), '--out', join(directory, 'out'), '--quiet'],
       io,
     );
-    assert.equal(code, 0, io.errors());
+    assert.equal(code, 0, io.err());
     const stats = server.stats();
     assert.ok(stats.rateLimited > 0 && stats.serverErrors > 0 && stats.truncated > 0 && stats.dropped > 0, JSON.stringify(stats));
     const attempts = readAttempts(join(directory, 'out'));
@@ -121,8 +121,8 @@ test('a scan killed with SIGKILL part-way resumes: every planned attempt once, f
     const requestsBefore = server.stats().requests;
     const io = captureIO();
     const code = await main([...args, '--no-cache', '--out', join(directory, 'out')], io);
-    assert.equal(code, 0, io.errors());
-    assert.match(io.errors(), new RegExp(`resuming ${runId} \\(${before} already done\\)`));
+    assert.equal(code, 0, io.err());
+    assert.match(io.err(), new RegExp(`resuming ${runId} \\(${before} already done\\)`));
     assert.equal(server.stats().requests - requestsBefore, planned - before, 'only the missing attempts were requested');
     const attempts = readAttempts(join(directory, 'out'));
     assert.equal(attempts.length, planned);
@@ -139,10 +139,10 @@ test('a bad config file exits 2 with an error naming file and line', async () =>
   writeFileSync(config, 'target: sim\nsuites: [smoke]\nconcurrency: lots\n');
   const io = captureIO();
   assert.equal(await main(['scan', '--config', config, '--db', join(directory, 'r.db')], io), 2);
-  assert.match(io.errors(), new RegExp(`${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:line 3 field 'concurrency'`));
+  assert.match(io.err(), new RegExp(`${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:line 3 field 'concurrency'`));
   const flagIO = captureIO();
   assert.equal(await main(['scan', '--target', 'sim', '--samples', 'two'], flagIO), 2);
-  assert.match(flagIO.errors(), /field '--samples': expected a whole number, got 'two'/);
+  assert.match(flagIO.err(), /field '--samples': expected a whole number, got 'two'/);
 });
 
 test('an unreachable server gets a clear message, not a stack trace', async () => {
@@ -156,8 +156,8 @@ test('an unreachable server gets a clear message, not a stack trace', async () =
   const io = captureIO();
   const code = await main(['scan', '--target', 'openai', '--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'x', '--db', join(directory, 'r.db')], io);
   assert.equal(code, 1);
-  assert.match(io.errors(), new RegExp(`cannot reach http://127.0.0.1:${port}/v1: connection refused \\(is the server running\\?\\)`));
-  assert.doesNotMatch(io.errors(), /\n\s+at /, 'no stack trace');
+  assert.match(io.err(), new RegExp(`cannot reach http://127.0.0.1:${port}/v1: connection refused \\(is the server running\\?\\)`));
+  assert.doesNotMatch(io.err(), /\n\s+at /, 'no stack trace');
 });
 
 test('a model judge in a scan: verdicts are cached, so re-judging the same responses costs no judge call', async () => {
@@ -167,10 +167,10 @@ test('a model judge in a scan: verdicts are cached, so re-judging the same respo
     const args = ['scan', '--target', 'sim', '--suite', 'smoke:harmful', '--attacks', 'direct', '--db', join(directory, 'r.db'), '--quiet',
       '--judge', `llm:openai:base-url=${judgeServer.url},model=judge`, '--out', join(directory, 'out')];
     const first = captureIO();
-    assert.equal(await main(args, first), 0, first.errors());
+    assert.equal(await main(args, first), 0, first.err());
     assert.equal(judgeServer.requests.length, 12);
     const second = captureIO();
-    assert.equal(await main([...args, '--fresh'], second), 0, second.errors());
+    assert.equal(await main([...args, '--fresh'], second), 0, second.err());
     assert.equal(judgeServer.requests.length, 12, 'the second run judged from the cache');
     const attempts = readAttempts(join(directory, 'out'));
     assert.equal(attempts.length, 12);

@@ -1,19 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { captureIO } from '../../testing/capture-io.js';
 import { main } from '../main.js';
 import type { CliIO } from '../command.js';
 
-function capturingIO(): CliIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const stdout = new Writable({ write(chunk, _encoding, done) { out += String(chunk); done(); } });
-  const stderr = new Writable({ write(chunk, _encoding, done) { err += String(chunk); done(); } });
-  return { stdout, stderr, env: {}, cwd: process.cwd(), signal: new AbortController().signal, out: () => out, err: () => err };
-}
 
 test('show attack prints metadata and the transformed example request, labelled as an example', async () => {
-  const io = capturingIO();
+  const io = captureIO();
   assert.equal(await main(['show', 'attack', 'roleplay.grandma'], io), 0);
   const text = io.out();
   assert.match(text, /roleplay\.grandma\s+\(family roleplay\)/);
@@ -24,7 +18,7 @@ test('show attack prints metadata and the transformed example request, labelled 
 });
 
 test('show attack with a composed chain and --request shows both vectors and a decoding round trip', async () => {
-  const io = capturingIO();
+  const io = captureIO();
   assert.equal(await main(['show', 'attack', 'framing.fiction+obfuscation.base64', '--request', 'Describe how tides work'], io), 0);
   const text = io.out();
   assert.match(text, /Chain framing\.fiction \+ obfuscation\.base64/);
@@ -37,7 +31,7 @@ test('show attack with a composed chain and --request shows both vectors and a d
 });
 
 test('show attack --json gives the chain, metadata, messages and round trip', async () => {
-  const io = capturingIO();
+  const io = captureIO();
   assert.equal(await main(['show', 'attack', 'roleplay.developer-mode+obfuscation.reversed', '--json', '--sample', '1'], io), 0);
   const shown = JSON.parse(io.out());
   assert.equal(shown.chain, 'roleplay.developer-mode+obfuscation.reversed');
@@ -50,7 +44,7 @@ test('show attack --json gives the chain, metadata, messages and round trip', as
 });
 
 test('show attack for a helper vector explains it is not built without a helper', async () => {
-  const io = capturingIO();
+  const io = captureIO();
   assert.equal(await main(['show', 'attack', 'translation.hmong', '--json'], io), 0);
   const shown = JSON.parse(io.out());
   assert.equal(shown.example, null);
@@ -58,11 +52,11 @@ test('show attack for a helper vector explains it is not built without a helper'
 });
 
 test('show with an unknown vector or kind is a usage error', async () => {
-  const unknown = capturingIO();
+  const unknown = captureIO();
   assert.equal(await main(['show', 'attack', 'roleplay.grandma+nope.nothing'], unknown), 2);
   assert.match(unknown.err(), /unknown attack vector 'nope\.nothing'/);
-  const kind = capturingIO();
+  const kind = captureIO();
   assert.equal(await main(['show', 'widget', 'x'], kind), 2);
-  const sample = capturingIO();
+  const sample = captureIO();
   assert.equal(await main(['show', 'attack', 'direct', '--sample', '-1'], sample), 2);
 });
