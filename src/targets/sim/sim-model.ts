@@ -3,10 +3,13 @@ import { dataPath } from '../../util/paths.js';
 import { cueMatches, loadSimProfile, type ReplyEncoding, type SimProfile } from './sim-profile.js';
 import { collapseSpacing, decodeBase64Runs, encodeReply, reverseText, rot13, unHomoglyph, unleet } from './text-codecs.js';
 import { hashText, seededRandom } from './seeded-random.js';
+import { recogniseJudgePrompt } from './judge-prompts.js';
+import { simJudgeReply } from './sim-judge.js';
 
 /** What the simulator decided and said. `finishReason` uses OpenAI's raw values, as the sim server sends them. */
 export interface SimAnswer {
-  decision: 'refuse' | 'comply' | 'partial' | 'filtered';
+  /** `judge`: the request was one of redcard's judge prompts, answered in that judge's reply format. */
+  decision: 'refuse' | 'comply' | 'partial' | 'filtered' | 'judge';
   text: string;
   finishReason: 'stop' | 'length' | 'content_filter';
   promptTokens: number;
@@ -148,6 +151,12 @@ export function createSimModel(options: { seed?: number; profile?: string; model
     answer(messages, answerOptions = {}) {
       let conversationText = '';
       for (const message of messages) conversationText += `${message.role}: ${message.content}\n`;
+      const judgePrompt = recogniseJudgePrompt(messages);
+      if (judgePrompt !== undefined) {
+        const hazards = judgePrompt.kind === 'llama-guard' ? assessRequest(`user: ${judgePrompt.request}\n`, profile).hazards : [];
+        const { reply } = simJudgeReply(judgePrompt, { seed, sample: answerOptions.sample ?? 0, hazards });
+        return { decision: 'judge', text: reply, finishReason: 'stop', promptTokens: Math.ceil(conversationText.length / 4), completionTokens: Math.ceil(reply.length / 4) };
+      }
       const assessment = assessRequest(conversationText, profile);
       const random = seededRandom(hashText(conversationText, hashText(`:${answerOptions.sample ?? 0}`, seedHash)));
       const promptTokens = Math.ceil(conversationText.length / 4);
