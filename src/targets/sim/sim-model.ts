@@ -59,6 +59,9 @@ function readableText(conversationText: string): string {
 /** No request is refused with certainty: even the gravest keeps a sliver of compliance (models are never perfect). */
 const MAX_REFUSAL = 0.995;
 
+/** Hedged (partial) answers are kept for requests still clearly harmful after softening; a softened topic is answered. */
+const PARTIAL_MIN_HARM = 0.5;
+
 /** Exponent applied to the softening factor when an attack cue matched (0 would ignore softeners, 1 trust them). */
 const ATTACKED_SOFTENER_POWER = 0.4;
 
@@ -163,7 +166,7 @@ export function createSimModel(options: { seed?: number; profile?: string; model
       const pick = (list: string[]): string => list[Math.floor(random() * list.length)];
       let decision: SimAnswer['decision'];
       if (random() < assessment.refusalProbability) decision = 'refuse';
-      else if (assessment.harm >= 0.3 && random() < profile.refusal.partialShare) decision = 'partial';
+      else if (assessment.harm >= PARTIAL_MIN_HARM && random() < profile.refusal.partialShare) decision = 'partial';
       else decision = 'comply';
       if (assessment.harm >= 0.5 && random() < profile.refusal.contentFilterRate) decision = 'filtered';
       if (decision === 'filtered') return { decision, text: '', finishReason: 'content_filter', promptTokens, completionTokens: 0 };
