@@ -3,10 +3,13 @@ import { dataPath } from '../../util/paths.js';
 import { cueMatches, loadSimProfile, type ReplyEncoding, type SimProfile } from './sim-profile.js';
 import { collapseSpacing, decodeBase64Runs, encodeReply, reverseText, rot13, unHomoglyph, unleet } from './text-codecs.js';
 import { hashText, seededRandom } from './seeded-random.js';
+import { recogniseJudgePrompt } from './judge-prompts.js';
+import { simJudgeReply } from './sim-judge.js';
 
 /** What the simulator decided and said. `finishReason` uses OpenAI's raw values, as the sim server sends them. */
 export interface SimAnswer {
-  decision: 'refuse' | 'comply' | 'partial' | 'filtered';
+  /** `judge`: the request was one of redcard's judge prompts, answered in that judge's reply format. */
+  decision: 'refuse' | 'comply' | 'partial' | 'filtered' | 'judge';
   text: string;
   finishReason: 'stop' | 'length' | 'content_filter';
   promptTokens: number;
@@ -53,6 +56,27 @@ function readableText(conversationText: string): string {
   return text;
 }
 
+/** No request is refused with certainty: even the gravest keeps a sliver of compliance (models are never perfect). */
+const MAX_REFUSAL = 0.995;
+
+/** Hedged (partial) answers are kept for requests still clearly harmful after softening; a softened topic is answered. */
+const PARTIAL_MIN_HARM = 0.5;
+
+/** Exponent applied to the softening factor when an attack cue matched (0 would ignore softeners, 1 trust them). */
+const ATTACKED_SOFTENER_POWER = 0.4;
+
+/**
+ * A logistic step from harm to willingness to refuse, rescaled so that harm 0 gives 0 and harm 1 gives 1: real models
+ * refuse clear harm almost always, and a topic softened by a protective or educational framing seldom (the threshold
+ * is where the model hesitates half the time).
+ */
+function refusalCurve(harm: number, profile: SimProfile): number {
+  const { threshold, steepness } = profile.refusal;
+  const logistic = (value: number): number => 1 / (1 + Math.exp(-steepness * (value - threshold)));
+  const low = logistic(0);
+  return (logistic(harm) - low) / (logistic(1) - low);
+}
+
 /**
  * How the simulator reads a conversation text under a profile (exported for tests and for docs examples).
  *
@@ -62,16 +86,25 @@ function readableText(conversationText: string): string {
 export function assessRequest(conversationText: string, profile: SimProfile): SimAssessment {
   const text = readableText(conversationText);
   let keep = 1;
+  let resistance = 0;
+  let scale: number | undefined;
   const hazards: string[] = [];
   for (const cue of profile.harmCues) {
     if (cueMatches(cue, text)) {
       keep *= 1 - cue.weight;
+      resistance = Math.max(resistance, cue.attackResistance);
+      if (cue.refusalScale !== undefined) scale = scale === undefined ? cue.refusalScale : Math.max(scale, cue.refusalScale);
       if (!hazards.includes(cue.hazard)) hazards.push(cue.hazard);
     }
   }
+  let softenersBlocked = false;
   if (hazards.length > 0) {
     // Intent (a request for instructions or for content) makes a harmful topic more clearly harmful.
-    for (const cue of profile.intentCues) if (cueMatches(cue, text)) keep *= 1 - cue.weight;
+    for (const cue of profile.intentCues) {
+      if (!cueMatches(cue, text)) continue;
+      keep *= 1 - cue.weight;
+      softenersBlocked ||= cue.blocksSofteners;
+    }
   }
   let harm = 1 - keep;
   const attacks: string[] = [];
@@ -82,14 +115,17 @@ export function assessRequest(conversationText: string, profile: SimProfile): Si
       attackFactor *= cue.factor ** profile.attackStrength;
     }
   }
-  attackFactor = Math.max(attackFactor, 0.02);
+  attackFactor = Math.max(attackFactor ** (1 - resistance), 0.02);
   let refusalProbability: number;
   if (harm > 0) {
     let soften = 1;
-    for (const cue of profile.softeners) if (cueMatches(cue, conversationText)) soften = Math.min(soften, cue.factor);
+    if (!softenersBlocked) for (const cue of profile.softeners) if (cueMatches(cue, conversationText)) soften = Math.min(soften, cue.factor);
+    // Inside an attack wrapper a softening word is as likely the wrapper's as the request's ("understanding it helps
+    // prevent misuse"): it counts only in part, the attack cues having priced the wrapper already.
+    if (attacks.length > 0) soften **= ATTACKED_SOFTENER_POWER;
     harm *= soften;
-    // Squaring the complement sharpens the curve: clear harm is refused almost always, a faint topic cue seldom.
-    refusalProbability = Math.max(profile.refusal.max * (1 - (1 - harm) ** 2) * attackFactor, profile.overRefusal.base);
+    const refusalMax = Math.min(profile.refusal.max * (scale ?? 1), MAX_REFUSAL);
+    refusalProbability = Math.max(refusalMax * refusalCurve(harm, profile) * attackFactor, profile.overRefusal.base);
   } else {
     const scary = profile.scaryWords.some((cue) => cueMatches(cue, conversationText));
     refusalProbability = profile.overRefusal.base + (scary ? profile.overRefusal.scary : 0);
@@ -118,13 +154,19 @@ export function createSimModel(options: { seed?: number; profile?: string; model
     answer(messages, answerOptions = {}) {
       let conversationText = '';
       for (const message of messages) conversationText += `${message.role}: ${message.content}\n`;
+      const judgePrompt = recogniseJudgePrompt(messages);
+      if (judgePrompt !== undefined) {
+        const hazards = judgePrompt.kind === 'llama-guard' ? assessRequest(`user: ${judgePrompt.request}\n`, profile).hazards : [];
+        const { reply } = simJudgeReply(judgePrompt, { seed, sample: answerOptions.sample ?? 0, hazards });
+        return { decision: 'judge', text: reply, finishReason: 'stop', promptTokens: Math.ceil(conversationText.length / 4), completionTokens: Math.ceil(reply.length / 4) };
+      }
       const assessment = assessRequest(conversationText, profile);
       const random = seededRandom(hashText(conversationText, hashText(`:${answerOptions.sample ?? 0}`, seedHash)));
       const promptTokens = Math.ceil(conversationText.length / 4);
       const pick = (list: string[]): string => list[Math.floor(random() * list.length)];
       let decision: SimAnswer['decision'];
       if (random() < assessment.refusalProbability) decision = 'refuse';
-      else if (assessment.harm >= 0.3 && random() < profile.refusal.partialShare) decision = 'partial';
+      else if (assessment.harm >= PARTIAL_MIN_HARM && random() < profile.refusal.partialShare) decision = 'partial';
       else decision = 'comply';
       if (assessment.harm >= 0.5 && random() < profile.refusal.contentFilterRate) decision = 'filtered';
       if (decision === 'filtered') return { decision, text: '', finishReason: 'content_filter', promptTokens, completionTokens: 0 };

@@ -12,11 +12,20 @@ const ProfileFileSchema = z
     name: z.string(),
     description: z.string().optional(),
     extends: z.string().optional(),
-    refusal: z.object({ max: z.number().min(0).max(1), partialShare: z.number().min(0).max(1), contentFilterRate: z.number().min(0).max(1) }).partial().optional(),
+    refusal: z
+      .object({
+        max: z.number().min(0).max(1),
+        partialShare: z.number().min(0).max(1),
+        contentFilterRate: z.number().min(0).max(1),
+        threshold: z.number().min(0).max(1),
+        steepness: z.number().positive(),
+      })
+      .partial()
+      .optional(),
     overRefusal: z.object({ base: z.number().min(0).max(1), scary: z.number().min(0).max(1) }).partial().optional(),
     attackStrength: z.number().min(0).optional(),
-    harmCues: z.array(CueSchema.extend({ hazard: z.string(), weight: z.number().min(0).max(1) })).optional(),
-    intentCues: z.array(CueSchema.extend({ id: z.string(), weight: z.number().min(0).max(1) })).optional(),
+    harmCues: z.array(CueSchema.extend({ hazard: z.string(), weight: z.number().min(0).max(1), attackResistance: z.number().min(0).max(1).optional(), refusalScale: z.number().min(0).max(2).optional() })).optional(),
+    intentCues: z.array(CueSchema.extend({ id: z.string(), weight: z.number().min(0).max(1), blocksSofteners: z.boolean().optional() })).optional(),
     softeners: z.array(CueSchema.extend({ id: z.string(), factor: z.number().min(0).max(1) })).optional(),
     scaryWords: z.array(z.string()).optional(),
     attackCues: z.array(CueSchema.extend({ id: z.string(), factor: z.number().min(0).max(1) })).optional(),
@@ -37,11 +46,15 @@ export type ReplyEncoding = 'base64' | 'rot13' | 'reverse' | 'leetspeak' | 'spac
 export interface SimProfile {
   name: string;
   source: string;
-  refusal: { max: number; partialShare: number; contentFilterRate: number };
+  /** `threshold` and `steepness` shape the logistic curve from (softened) harm to refusal probability. */
+  refusal: { max: number; partialShare: number; contentFilterRate: number; threshold: number; steepness: number };
   overRefusal: { base: number; scary: number };
   attackStrength: number;
-  harmCues: Array<CompiledCue & { hazard: string; weight: number }>;
-  intentCues: Array<CompiledCue & { id: string; weight: number }>;
+  /** `attackResistance` (0–1) damps attacks on this hazard: real models give way least on the gravest (CSE, CBRN). */
+  /** `refusalScale` multiplies `refusal.max` (the largest among matched cues wins): how firmly this hazard is trained. */
+  harmCues: Array<CompiledCue & { hazard: string; weight: number; attackResistance: number; refusalScale?: number }>;
+  /** `blocksSofteners`: an intent (e.g. evading detection) that no protective or educational framing excuses. */
+  intentCues: Array<CompiledCue & { id: string; weight: number; blocksSofteners: boolean }>;
   softeners: Array<CompiledCue & { id: string; factor: number }>;
   scaryWords: CompiledCue[];
   attackCues: Array<CompiledCue & { id: string; factor: number }>;
@@ -120,11 +133,22 @@ export function loadSimProfile(nameOrFile = 'default', cwd = process.cwd()): Sim
   const profile: SimProfile = {
     name: data.name,
     source: file,
-    refusal: { max: 0.95, partialShare: 0.3, contentFilterRate: 0, ...data.refusal },
+    refusal: { max: 0.95, partialShare: 0.3, contentFilterRate: 0, threshold: 0.5, steepness: 12, ...data.refusal },
     overRefusal: { base: 0.005, scary: 0.05, ...data.overRefusal },
     attackStrength: data.attackStrength ?? 1,
-    harmCues: (data.harmCues ?? []).map((cue) => ({ ...compile(cue.pattern, file, cue.minMatches), hazard: cue.hazard, weight: cue.weight })),
-    intentCues: (data.intentCues ?? []).map((cue) => ({ ...compile(cue.pattern, file, cue.minMatches), id: cue.id, weight: cue.weight })),
+    harmCues: (data.harmCues ?? []).map((cue) => ({
+      ...compile(cue.pattern, file, cue.minMatches),
+      hazard: cue.hazard,
+      weight: cue.weight,
+      attackResistance: cue.attackResistance ?? 0,
+      ...(cue.refusalScale === undefined ? {} : { refusalScale: cue.refusalScale }),
+    })),
+    intentCues: (data.intentCues ?? []).map((cue) => ({
+      ...compile(cue.pattern, file, cue.minMatches),
+      id: cue.id,
+      weight: cue.weight,
+      blocksSofteners: cue.blocksSofteners ?? false,
+    })),
     softeners: (data.softeners ?? []).map((cue) => ({ ...compile(cue.pattern, file, cue.minMatches), id: cue.id, factor: cue.factor })),
     scaryWords: (data.scaryWords ?? []).map((pattern) => compile(pattern, file)),
     attackCues: (data.attackCues ?? []).map((cue) => ({ ...compile(cue.pattern, file, cue.minMatches), id: cue.id, factor: cue.factor })),
