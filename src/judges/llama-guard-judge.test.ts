@@ -14,7 +14,7 @@ test('llama guard chat mode: sends the user turn and the response as two message
     { role: 'user', content: behavior },
     { role: 'assistant', content: '[REDACTED]' },
   ]);
-  assert.deepEqual(verdict, { label: 'compliance', harmful: true, score: 1, judge: 'lg', categories: ['S9'], rationale: 'unsafe: S9' });
+  assert.deepEqual(verdict, { label: 'compliance', harmful: true, score: 1, judge: 'lg', categories: ['S9'], rationale: 'unsafe: S9 (iwp)' });
 });
 
 test('llama guard prompt mode: sends the full classification prompt as one user message', async () => {
