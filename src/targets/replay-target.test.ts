@@ -52,3 +52,20 @@ test('a malformed line is a DatasetError with file and line', async () => {
   assert.throws(() => createTarget({ kind: 'replay' }), ConfigError);
   assert.throws(() => createTarget({ kind: 'replay', file: '/no/such/file.jsonl' }), ConfigError);
 });
+
+test('replay reads redcard attempts.jsonl, so a recorded run can be judged again', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'redcard-replay-attempts-'));
+  const file = join(directory, 'attempts.jsonl');
+  const attempt = (behavior: string, text: string | null) => JSON.stringify({
+    id: 'x', runId: 'run-1', key: `${behavior}|direct|0`, index: 0, behavior, category: 'vcr', benign: false, attack: 'direct', sample: 0,
+    messages: [{ role: 'user', content: 'q' }],
+    response: text === null ? null : { text, decodedText: text, finishReason: { unified: 'length', raw: 'length' }, usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 3, cached: false },
+    verdict: null, error: text === null ? { stage: 'target', message: 'boom' } : null, finishedAt: 'now',
+  });
+  writeFileSync(file, `${attempt('b1', 'Sure: [REDACTED]')}\n${attempt('b2', null)}\n`);
+  const target = createTarget({ kind: 'replay', file });
+  const answer = await target.generate({ messages: [{ role: 'user', content: 'q' }], sample: 0, context: { behaviorId: 'b1', attack: 'direct' } });
+  assert.equal(answer.text, 'Sure: [REDACTED]');
+  assert.equal(answer.finishReason.unified, 'length');
+  await assert.rejects(target.generate({ messages: [{ role: 'user', content: 'other' }], sample: 0, context: { behaviorId: 'b2', attack: 'direct' } }), /no recorded answer/);
+});

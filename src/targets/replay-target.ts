@@ -23,6 +23,23 @@ const ReplayRowSchema = z
   });
 type ReplayRow = z.infer<typeof ReplayRowSchema>;
 
+/**
+ * A line of redcard's own attempts.jsonl (`response: {text, finishReason}`) read as a replay row, so a recorded run
+ * can be judged again with another judge: `--target replay:file=out/attempts.jsonl`. Errored attempts have no answer.
+ */
+function fromAttemptLine(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || !('runId' in raw)) return raw;
+  if ((raw as { response?: unknown }).response === null) return null;
+  const attempt = raw as { behavior?: unknown; attack?: unknown; sample?: unknown; response?: { text?: unknown; finishReason?: { raw?: unknown } } | null };
+  return {
+    behavior: attempt.behavior,
+    attack: attempt.attack,
+    sample: attempt.sample,
+    response: attempt.response?.text ?? null,
+    finish_reason: attempt.response?.finishReason?.raw ?? null,
+  };
+}
+
 const ANY_SAMPLE = '*';
 const contextKey = (behavior: string, attack: string, sample: number | string): string => `${behavior}\u0000${attack}\u0000${sample}`;
 const promptKey = (prompt: string, sample: number | string): string => `${prompt}\u0000${sample}`;
@@ -45,7 +62,9 @@ export function readReplayFile(file: string): { byContext: Map<string, ReplayRow
     } catch (error) {
       throw new DatasetError(`not a JSON line: ${(error as Error).message}`, file, index + 1);
     }
-    const parsed = ReplayRowSchema.safeParse(raw);
+    const candidate = fromAttemptLine(raw);
+    if (candidate === null) continue; // an errored attempt recorded no answer
+    const parsed = ReplayRowSchema.safeParse(candidate);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new DatasetError(`${issue.path.length > 0 ? `field '${issue.path.join('.')}': ` : ''}${issue.message}`, file, index + 1);
