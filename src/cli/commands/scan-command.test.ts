@@ -179,3 +179,38 @@ test('a model judge in a scan: verdicts are cached, so re-judging the same respo
     await judgeServer.close();
   }
 });
+
+test('Ctrl-C (SIGINT) stops a scan cleanly: exit 130, run interrupted, finished attempts kept, resumable', async () => {
+  const directory = temporaryDirectory();
+  const database = join(directory, 'r.db');
+  const args = ['scan', '--target', 'sim:latency-ms=20', '--suite', 'core', '--attacks', 'direct', '--concurrency', '4', '--db', database];
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let committed = 0;
+  for (let wait = 0; wait < 400 && committed < 40; wait += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    try {
+      const reader = new Database(database, { readonly: true, fileMustExist: true });
+      committed = (reader.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
+      reader.close();
+    } catch {
+      committed = 0;
+    }
+  }
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted: finished attempts are saved\. Resume with: redcard scan --resume run-/);
+  const reader = new Database(database, { readonly: true });
+  const run = JSON.parse((reader.prepare('SELECT record FROM runs').get() as { record: string }).record) as { status: string; id: string };
+  const saved = (reader.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
+  reader.close();
+  assert.equal(run.status, 'interrupted');
+  assert.ok(saved >= 40 && saved < 496, `saved ${saved}`);
+  const io = captureIO();
+  assert.equal(await main(['scan', '--resume', run.id, '--db', database, '--quiet'], io), 0, io.err());
+  const after = new Database(database, { readonly: true });
+  assert.equal((after.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n, 496);
+  after.close();
+});
