@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Attempt } from '../spec/attempt.js';
 import type { Store } from '../store/store-api.js';
 import { summarizeAttempts, type RunSummary } from './summarize.js';
 
@@ -17,20 +18,25 @@ export function writeRunOutputs(store: Store, runId: string, directory: string):
   const temporary = `${attemptsPath}.tmp`;
   const descriptor = openSync(temporary, 'w');
   let buffer = '';
-  try {
-    for (const attempt of store.iterateAttempts(runId)) {
+  // One pass over the store: each attempt is written as the summary counts it.
+  function* written(attempts: Iterable<Attempt>): Generator<Attempt> {
+    for (const attempt of attempts) {
       buffer += `${JSON.stringify(attempt)}\n`;
       if (buffer.length > 1 << 20) {
         writeSync(descriptor, buffer);
         buffer = '';
       }
+      yield attempt;
     }
+  }
+  let summary: RunSummary;
+  try {
+    summary = summarizeAttempts(run, written(store.iterateAttempts(runId)));
     if (buffer.length > 0) writeSync(descriptor, buffer);
   } finally {
     closeSync(descriptor);
   }
   renameSync(temporary, attemptsPath);
-  const summary = summarizeAttempts(run, store.iterateAttempts(runId));
   writeJsonAtomic(join(directory, 'summary.json'), summary);
   writeJsonAtomic(join(directory, 'run.json'), run);
   return summary;
