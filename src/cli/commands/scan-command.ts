@@ -157,7 +157,7 @@ export const scanCommand = defineCommand({
     if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}' (see redcard scan --help)`);
     const config = typeof values.config === 'string' ? loadConfigFile(resolve(io.cwd, values.config)) : undefined;
     const flags = flagsToSettings(values);
-    let resumeRunId = values.resume as string | undefined;
+    const resumeRunId = values.resume as string | undefined;
     let savedSettings: Record<string, unknown> | undefined;
     if (resumeRunId) {
       const store = openStore(resolve(io.cwd, (flags.db as string | undefined) ?? (config?.values.db as string | undefined) ?? DEFAULT_DB_PATH));
@@ -239,9 +239,9 @@ export const scanCommand = defineCommand({
       if (judgeStats && Object.keys(judgeStats).length > 0) {
         writeLine(io.stdout, `judge calls: ${Object.entries(judgeStats).map(([name, count]) => `${name} ${count}`).join(', ')}`);
       }
-      writeLine(io.stdout, `run ${run.id}: ${result.progress.done}/${run.planned} attempts recorded, ${store.countAttempts(run.id).errors} errors, status ${run.status}${target.simulated ? ' (SIMULATED target)' : ''}`);
+      const errors = summary.overall.errors;
+      writeLine(io.stdout, `run ${run.id}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${target.simulated ? ' (SIMULATED target)' : ''}`);
       if (outDirectory) writeLine(io.stdout, `wrote ${join(settings.out ?? '', 'attempts.jsonl')}, summary.json, run.json`);
-      const errors = store.countAttempts(run.id).errors;
       if (errors > 0) writeLine(io.stderr, `warning: ${errors} attempts failed (see 'error' in attempts.jsonl); retry them with: redcard scan --resume ${run.id}`);
       if (result.interrupted) {
         writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: redcard scan --resume ${run.id}`);
