@@ -19,6 +19,21 @@ const temporaryDirectory = (): string => mkdtempSync(join(tmpdir(), 'redcard-sca
 const readAttempts = (directory: string): Attempt[] =>
   readFileSync(join(directory, 'attempts.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Attempt);
 
+/** Wait (at most 15 s) until a scan in another process has committed `count` attempts to `database`. */
+async function waitForCommitted(database: string, count: number): Promise<void> {
+  for (let wait = 0; wait < 600; wait += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    try {
+      const reader = new Database(database, { readonly: true, fileMustExist: true });
+      const committed = (reader.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
+      reader.close();
+      if (committed >= count) return;
+    } catch {
+      // not created yet
+    }
+  }
+}
+
 /** Start `redcard sim serve --port 0` as a real child process and read its URL from stdout. */
 async function spawnSimServe(extra: string[] = []): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [BIN, 'sim', 'serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -100,17 +115,7 @@ test('a scan killed with SIGKILL part-way resumes: every planned attempt once, f
       '--concurrency', '4', '--db', database];
     const child = spawn(process.execPath, [BIN, ...args, '--quiet'], { stdio: 'ignore' });
     const planned = 496 * 2;
-    let committed = 0;
-    for (let wait = 0; wait < 600 && committed < 150; wait += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      try {
-        const reader = new Database(database, { readonly: true, fileMustExist: true });
-        committed = (reader.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
-        reader.close();
-      } catch {
-        committed = 0; // not created yet
-      }
-    }
+    await waitForCommitted(database, 150);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     const reader = new Database(database, { readonly: true });
@@ -187,17 +192,7 @@ test('Ctrl-C (SIGINT) stops a scan cleanly: exit 130, run interrupted, finished 
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let committed = 0;
-  for (let wait = 0; wait < 400 && committed < 40; wait += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    try {
-      const reader = new Database(database, { readonly: true, fileMustExist: true });
-      committed = (reader.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
-      reader.close();
-    } catch {
-      committed = 0;
-    }
-  }
+  await waitForCommitted(database, 40);
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   assert.equal(code, 130, stderr);
