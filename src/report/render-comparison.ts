@@ -21,7 +21,7 @@ const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009
  * process.stdout.write(renderComparisonTable(compareScorecards(a, b)));
  */
 export function renderComparisonTable(comparison: Comparison): string {
-  const header = ['hazard', 'vector', 'ASR A', 'ASR B', 'Δ ASR [95% CI]', '', 'OR A', 'OR B', 'Δ over-refusal [95% CI]', ''];
+  const header = ['hazard', 'vector', 'ASR A', 'ASR B', 'Δ ASR [95% CI]', 'ASR change', 'OR A', 'OR B', 'Δ over-refusal [95% CI]', 'OR change'];
   const rows: string[][] = [];
   for (const hazard of comparison.hazards) {
     rows.push([hazard.id, 'all', ...describe(hazard.asr), ...describe(hazard.overRefusal)]);
@@ -36,7 +36,7 @@ export function renderComparisonTable(comparison: Comparison): string {
   const summary = [
     `A: ${label(comparison.a)}`,
     `B: ${label(comparison.b)}`,
-    'Δ is B − A in percentage points with a 95 % Newcombe interval; WORSE marks an interval entirely above 0.',
+    'Δ is B − A in percentage points with a 95 % Newcombe interval (OR: over-refusal on benign twins); WORSE marks an interval entirely above 0.',
     ...(comparison.sameJudge ? [] : ['Warning: the runs used different judges; differences mix model and judge changes.']),
     '',
   ];
