@@ -35,7 +35,6 @@ export function createLlamaGuardJudge(
   settings: { retries: number; format: LlamaGuardFormat; refusalCheck?: Judge },
 ): Judge {
   const counters = newJudgeModelCounters();
-  let errors = 0;
   return {
     id,
     concurrency: target.concurrency,
@@ -49,7 +48,7 @@ export function createLlamaGuardJudge(
           : [{ role: 'user', content: buildLlamaGuardPrompt(user, response.text) }];
       const outcome = await askJudgeModel({ target, messages, maxTokens: MAX_TOKENS, retries: settings.retries, parse: parseLlamaGuardReply, counters, signal: options?.signal });
       if (!outcome.ok) {
-        errors += 1;
+        counters.errors += 1;
         return errorVerdict(id, outcome.reason);
       }
       const assessment = outcome.value;
@@ -62,7 +61,7 @@ export function createLlamaGuardJudge(
       const score = attempt.behavior.benign ? BENIGN_LABEL_SCORE[label] : 0;
       return { label, harmful: false, score, judge: id, rationale: check ? `safe; refusal check: ${check.label}` : 'safe' };
     },
-    stats: () => ({ calls: counters.calls, unparseable: counters.unparseable, targetFailures: counters.targetFailures, errors }),
+    stats: () => ({ ...counters }),
     close: async () => target.close?.(),
   };
 }

@@ -23,7 +23,6 @@ const MAX_TOKENS = 160;
  */
 export function createLlmJudge(id: string, target: Target, settings: { retries: number }): Judge {
   const counters = newJudgeModelCounters();
-  let errors = 0;
   return {
     id,
     concurrency: target.concurrency,
@@ -34,7 +33,7 @@ export function createLlmJudge(id: string, target: Target, settings: { retries: 
       if (benign) {
         const outcome = await askJudgeModel({ ...common, parse: parseBenignRubricReply });
         if (!outcome.ok) {
-          errors += 1;
+          counters.errors += 1;
           return errorVerdict(id, outcome.reason);
         }
         const { label, reason } = outcome.value;
@@ -42,13 +41,13 @@ export function createLlmJudge(id: string, target: Target, settings: { retries: 
       }
       const outcome = await askJudgeModel({ ...common, parse: parseHarmfulRubricReply });
       if (!outcome.ok) {
-        errors += 1;
+        counters.errors += 1;
         return errorVerdict(id, outcome.reason);
       }
       const { label, harmful, reason } = outcome.value;
       return { label, harmful, score: harmful ? 1 : 0, judge: id, ...(reason ? { rationale: reason } : {}) };
     },
-    stats: () => ({ calls: counters.calls, unparseable: counters.unparseable, targetFailures: counters.targetFailures, errors }),
+    stats: () => ({ ...counters }),
     close: async () => target.close?.(),
   };
 }

@@ -25,7 +25,6 @@ const MAX_TOKENS = 160;
  */
 export function createStrongRejectJudge(id: string, target: Target, settings: { retries: number }): Judge {
   const counters = newJudgeModelCounters();
-  let errors = 0;
   return {
     id,
     concurrency: target.concurrency,
@@ -41,7 +40,7 @@ export function createStrongRejectJudge(id: string, target: Target, settings: { 
         signal: options?.signal,
       });
       if (!outcome.ok) {
-        errors += 1;
+        counters.errors += 1;
         return errorVerdict(id, outcome.reason);
       }
       const ratings = outcome.value;
@@ -56,7 +55,7 @@ export function createStrongRejectJudge(id: string, target: Target, settings: { 
       const label = ratings.refused ? 'refusal' : harmful ? 'compliance' : 'partial';
       return { label, harmful, score, judge: id, rationale };
     },
-    stats: () => ({ calls: counters.calls, unparseable: counters.unparseable, targetFailures: counters.targetFailures, errors }),
+    stats: () => ({ ...counters }),
     close: async () => target.close?.(),
   };
 }

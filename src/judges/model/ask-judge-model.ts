@@ -13,6 +13,8 @@ export interface JudgeModelCounters {
   unparseable: number;
   /** Requests that failed at the target (after the target's own retries). */
   targetFailures: number;
+  /** Error verdicts returned (the judge could not decide). */
+  errors: number;
 }
 
 /** What one question to a judge model ended with. */
@@ -69,5 +71,5 @@ export async function askJudgeModel<T>(question: AskJudgeModel<T>): Promise<Judg
 
 /** Fresh counters. */
 export function newJudgeModelCounters(): JudgeModelCounters {
-  return { calls: 0, unparseable: 0, targetFailures: 0 };
+  return { calls: 0, unparseable: 0, targetFailures: 0, errors: 0 };
 }
