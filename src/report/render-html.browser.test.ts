@@ -10,7 +10,8 @@ import { renderHtml } from './render-html.js';
 import { syntheticAttempts, syntheticRun, type SyntheticCell } from './synthetic-run.js';
 import { renderLeaderboard } from './render-leaderboard.js';
 import { main } from '../cli/main.js';
-import { PassThrough } from 'node:stream';
+import { captureIO } from '../testing/capture-io.js';
+import type { Page } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (apt-get install chromium); skipped`;
@@ -21,6 +22,34 @@ const BACKGROUND = (element: any): string => (globalThis as any).getComputedStyl
 const SCRIPT_PAYLOAD = '<script>window.__pwned = "script"</script>';
 const IMG_PAYLOAD = '<img src=x onerror="window.__pwned = \'img\'">';
 const SVG_PAYLOAD = '<svg onload="window.__pwned = \'svg\'"></svg>';
+
+/** Open a file in Debian's Chromium; `problems` collects console errors and warnings, page errors and network requests. */
+async function openInChromium(
+  workspace: string,
+  file: string,
+  options: { viewport?: { width: number; height: number }; initScript?: string } = {},
+): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+  const { chromium } = await import('playwright-core');
+  const context = await chromium.launchPersistentContext(join(workspace, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: LAUNCH_ARGS,
+    ...(options.viewport ? { viewport: options.viewport } : {}),
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('request', (request) => {
+    if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) problems.push(`network request: ${request.url()}`);
+  });
+  if (options.initScript) await page.addInitScript({ content: options.initScript });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForLoadState('load');
+  return { page, problems, close: () => context.close() };
+}
 
 const cells: SyntheticCell[] = [
   { hazard: 'vcr', vector: 'direct', harmful: 30, successes: 3, benign: 10, overRefusals: 2 },
@@ -37,36 +66,18 @@ test(
   'HTML report in a real browser: renders, no console errors or CSP violations, hostile text shown and never run',
   { skip: SKIP },
   async () => {
-    const { chromium } = await import('playwright-core');
     const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
     const run = syntheticRun({ id: 'run-browser' });
     const scorecard = buildScorecard({ run, attempts: syntheticAttempts(run.id, cells, responseFor), policy: loadPolicy() });
     const file = join(workspace, 'report.html');
     writeFileSync(file, renderHtml(scorecard));
-    const context = await chromium.launchPersistentContext(join(workspace, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: LAUNCH_ARGS,
+    // Browser-side code is passed as strings: the project compiles without DOM types.
+    const { page, problems, close } = await openInChromium(workspace, file, {
       viewport: { width: 1366, height: 900 },
+      initScript:
+        "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', function (event) { window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI); });",
     });
     try {
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-      page.on('request', (request) => {
-        if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) problems.push(`network request: ${request.url()}`);
-      });
-      // Browser-side code is passed as strings: the project compiles without DOM types.
-      await page.addInitScript({
-        content:
-          "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', function (event) { window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI); });",
-      });
-      await page.goto(pathToFileURL(file).href);
-      await page.waitForLoadState('load');
-
       // The heatmap renders with one row per hazard and coloured cells (the hashed stylesheet applied).
       assert.equal(await page.locator('#heatmap tbody tr').count(), scorecard.hazards.length);
       const cellColour = await page.locator('#heatmap td.cell.h4, #heatmap td.cell.h3, #heatmap td.cell.h5').first().evaluate(BACKGROUND);
@@ -97,14 +108,13 @@ test(
       assert.deepEqual(violations, [], 'no CSP violations');
       assert.deepEqual(problems, [], 'no console errors, page errors or network requests');
     } finally {
-      await context.close();
+      await close();
       rmSync(workspace, { recursive: true, force: true });
     }
   },
 );
 
 test('leaderboard in a real browser: sorts by a column with its hashed script, no console errors', { skip: SKIP }, async () => {
-  const { chromium } = await import('playwright-core');
   const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
   const entry = (id: string, label: string, successes: number) => {
     const run = syntheticRun({ id, target: { kind: 'openai', label, identity: id, simulated: false } });
@@ -112,15 +122,8 @@ test('leaderboard in a real browser: sorts by a column with its hashed script, n
   };
   const file = join(workspace, 'index.html');
   writeFileSync(file, renderLeaderboard([entry('run-1', 'model-mid', 20), entry('run-2', 'model-low', 2), entry('run-3', 'model-high', 60)]));
-  const context = await chromium.launchPersistentContext(join(workspace, 'profile'), { executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  const { page, problems, close } = await openInChromium(workspace, file);
   try {
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    await page.goto(pathToFileURL(file).href);
     const models = () => page.locator('#leaderboard tbody th[scope=row] a, #leaderboard tbody th[scope=row]').evaluateAll((cells) => cells.map((cell) => (cell.textContent ?? '').replace(/run-\d$/, '')));
     assert.deepEqual(await models(), ['model-mid', 'model-low', 'model-high']);
     await page.locator('#leaderboard th', { hasText: 'ASR' }).click();
@@ -129,29 +132,18 @@ test('leaderboard in a real browser: sorts by a column with its hashed script, n
     assert.deepEqual(await models(), ['model-high', 'model-mid', 'model-low'], 'descending ASR');
     assert.deepEqual(problems, []);
   } finally {
-    await context.close();
+    await close();
     rmSync(workspace, { recursive: true, force: true });
   }
 });
 
 test('HTML report of a real simulated scan: renders every hazard with no console errors', { skip: SKIP }, async () => {
-  const { chromium } = await import('playwright-core');
   const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
-  const io = { stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: workspace, signal: new AbortController().signal };
-  io.stdout.resume();
-  io.stderr.resume();
-  // Absolute paths: scan resolves --out and --db against the process directory, not io.cwd.
-  assert.equal(await main(['scan', '--target', 'sim', '--limit', '400', '--out', join(workspace, 'scan-out'), '--db', join(workspace, 'r.db')], io), 0);
-  assert.equal(await main(['report', 'scan-out', '--out', 'report.html'], io), 0);
-  const context = await chromium.launchPersistentContext(join(workspace, 'profile'), { executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  const io = captureIO({ cwd: workspace });
+  assert.equal(await main(['scan', '--target', 'sim', '--limit', '400', '--out', 'scan-out', '--db', 'r.db'], io), 0, io.err());
+  assert.equal(await main(['report', 'scan-out', '--out', 'report.html'], io), 0, io.err());
+  const { page, problems, close } = await openInChromium(workspace, join(workspace, 'report.html'));
   try {
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    await page.goto(pathToFileURL(join(workspace, 'report.html')).href);
     const rows = await page.locator('#heatmap tbody tr').count();
     assert.ok(rows >= 1);
     assert.equal(await page.locator('#grades .badge').count(), rows);
@@ -160,7 +152,7 @@ test('HTML report of a real simulated scan: renders every hazard with no console
     assert.ok(await page.locator('pre.response').first().isVisible());
     assert.deepEqual(problems, []);
   } finally {
-    await context.close();
+    await close();
     rmSync(workspace, { recursive: true, force: true });
   }
 });
