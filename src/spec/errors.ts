@@ -73,3 +73,14 @@ export class AbortedError extends RedcardError {
     this.name = 'AbortedError';
   }
 }
+
+/** A strategy asked for a target query beyond its attempt's or its run's budget. */
+export class BudgetExhaustedError extends RedcardError {
+  /** Which limit was reached: `attempt-queries`, `run-queries`, `attempt-tokens`, `run-tokens`. */
+  readonly limit: string;
+  constructor(limit: string, message = `budget exhausted (${limit})`) {
+    super('budget', message);
+    this.name = 'BudgetExhaustedError';
+    this.limit = limit;
+  }
+}

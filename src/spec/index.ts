@@ -11,3 +11,4 @@ export * from './attempt.js';
 export * from './run-record.js';
 export * from './errors.js';
 export * from './calibration.js';
+export * from './strategy.js';

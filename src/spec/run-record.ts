@@ -24,6 +24,14 @@ export const RunRecordSchema = z.object({
   updatedAt: z.string(),
   /** redcard name and version that made the run. */
   tool: z.object({ name: z.string(), version: z.string() }),
+  /** Display name of the model under test (`--name`, config `name:`); reports show it instead of the target label. */
+  name: z.string().optional(),
+  /**
+   * Roles played by simulated models in this run (`target`, `judge`, `helper`, `attacker`, …), including a target
+   * reached over HTTP that announces itself as simulated. Reports say SIMULATED when this is non-empty or
+   * `target.simulated` is true.
+   */
+  simulatedRoles: z.array(z.string()).optional(),
   /** The target under test. */
   target: z.object({
     /** Adapter kind. */
