@@ -3,11 +3,26 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../spec/errors.js';
 import { SamplingParamsSchema } from '../spec/target.js';
-import { TargetConfigSchema } from '../spec/target-config.js';
+import { targetConfigSchema } from '../targets/target-settings.js';
+import { targetRegistry } from '../targets/registry.js';
 
 const listOfStrings = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((entry) => entry.trim()).filter(Boolean));
+
+/**
+ * A target block in a config: its kind, and settings checked against that kind's own schema (every setting optional
+ * here: flags may complete it; `createTarget` checks the complete config). Issues keep their paths, so an error names
+ * the config file's line.
+ */
+const TargetBlockSchema = z.looseObject({ kind: z.string().min(1) }).superRefine((block, context) => {
+  if (!targetRegistry.has(block.kind)) {
+    context.addIssue({ code: 'custom', path: ['kind'], message: `unknown target kind '${block.kind}'; known: ${targetRegistry.keys().join(', ')}` });
+    return;
+  }
+  const result = targetConfigSchema(targetRegistry.get(block.kind)).partial().safeParse(block);
+  if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue } as never);
+});
 
 /** Attack vectors used when none are named: the baseline and three common templates. */
 export const DEFAULT_ATTACKS = ['direct', 'roleplay.grandma', 'framing.fiction', 'output-control.prefix-injection'];
@@ -19,9 +34,9 @@ export const DEFAULT_ATTACKS = ['direct', 'roleplay.grandma', 'framing.fiction',
 export const ScanSettingsSchema = z
   .object({
     /** The model under test: a target spec string (`sim`, `openai:base-url=…,model=…`, `@name`) or a target config block. */
-    target: z.union([z.string().min(1), TargetConfigSchema.partial({ kind: true }).extend({ kind: z.string().min(1) })]),
+    target: z.union([z.string().min(1), TargetBlockSchema]),
     /** Named targets, referenced as `@name` by `target`, `helper` and model judges. */
-    targets: z.record(z.string(), TargetConfigSchema.partial().extend({ kind: z.string().min(1) })).default({}),
+    targets: z.record(z.string(), TargetBlockSchema).default({}),
     /** Suite specs (`core`, `core:vcr`, `harmbench:FILE`, …). */
     suites: listOfStrings.default(['core']),
     /** Attack chains (`direct`, `roleplay.grandma+obfuscation.base64`, `all`, `family:NAME`). */

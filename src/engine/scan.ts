@@ -33,7 +33,7 @@ export interface ScanInput {
   useCache?: boolean;
   /** Helper model for vectors that need one. */
   helper?: Target;
-  /** Descriptive fields recorded in the run. */
+  /** Descriptive fields recorded in the run (`params` are recorded, not sent: the target's config carries them). */
   describe: { suites: string[]; attacks: string[]; judge: string; params: SamplingParams; settings: Record<string, unknown> };
   /** Resume this run (its plan must match); otherwise an unfinished identical run is resumed, or a new one made. */
   resumeRunId?: string;
@@ -276,7 +276,8 @@ async function performAttempt(
     return fail([], { stage: 'attack', message: `attack '${chain.id}' failed: ${(error as Error).message}` });
   }
 
-  const request: GenerateRequest = { messages, ...input.describe.params, sample, context: { behaviorId: behavior.id, attack: chain.id } };
+  // Sampling parameters are the target's own (one path to the server; sample k gets seed + k there), not the request's.
+  const request: GenerateRequest = { messages, sample, context: { behaviorId: behavior.id, attack: chain.id } };
   const cacheKey = responseCacheKey(input.target, request);
   let generated = useCache ? input.store.getCachedResponse(cacheKey) : undefined;
   const cached = generated !== undefined;

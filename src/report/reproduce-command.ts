@@ -1,28 +1,15 @@
 import type { RunRecord } from '../spec/run-record.js';
+import { targetSpecString } from '../targets/parse-target-spec.js';
 
 const quote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
-
-/** Target config fields that `--target KIND:key=value,…` accepts, with their spec keys (no secrets: only the env var name). */
-const SPEC_FIELDS: Array<[field: string, key: string]> = [
-  ['baseUrl', 'base-url'],
-  ['model', 'model'],
-  ['apiKeyEnv', 'api-key-env'],
-  ['profile', 'profile'],
-  ['seed', 'seed'],
-  ['latencyMs', 'latency-ms'],
-  ['file', 'file'],
-];
 
 /** The `--target` value: a spec rebuilt from the stored target config when there is one, else the adapter kind. */
 function targetSpec(run: RunRecord): { spec: string; systemPrompt?: string } {
   const stored = run.settings?.target;
   if (stored === null || typeof stored !== 'object') return { spec: typeof stored === 'string' ? stored : run.target.kind };
   const config = stored as Record<string, unknown>;
-  const pairs = SPEC_FIELDS.filter(([field]) => config[field] !== undefined && config[field] !== null && !String(config[field]).includes(',')).map(
-    ([field, key]) => `${key}=${String(config[field])}`,
-  );
   const kind = typeof config.kind === 'string' ? config.kind : run.target.kind;
-  return { spec: pairs.length ? `${kind}:${pairs.join(',')}` : kind, systemPrompt: typeof config.systemPrompt === 'string' ? config.systemPrompt : undefined };
+  return { spec: targetSpecString({ ...config, kind }), systemPrompt: typeof config.systemPrompt === 'string' ? config.systemPrompt : undefined };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { GenerateOptions, GenerateRequest, GenerateResponse, Target } from '../spec/target.js';
+import { z } from 'zod';
 import { defineTargetKind, type TargetConfig } from '../spec/target-config.js';
 import { AbortedError, ConfigError, TargetError } from '../spec/errors.js';
 import { createAgent, httpPost, NetworkFailure, type HttpAnswer } from './http-post.js';
@@ -8,6 +9,23 @@ import { backoffDelayMs, retryAfterMs } from './retry-delay.js';
 import { RequestLimiter } from './request-limiter.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { stableIdentity } from './stable-identity.js';
+
+/** Settings of the `openai` kind, beside the common ones (model, system prompt, concurrency, params). */
+export const OpenAITargetSettingsSchema = z.object({
+  /** Base URL of an OpenAI-compatible API, e.g. `http://127.0.0.1:11434/v1`. Not part of the model's identity: a server that moves keeps its cache and runs. */
+  baseUrl: z.string().url().optional(),
+  /** Name of the environment variable holding the API key; the key itself is never stored. */
+  apiKeyEnv: z.string().optional(),
+  /** Extra HTTP headers. */
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: z.number().int().positive().default(120_000),
+  /** Retries after the first try for retryable failures (429, 408, 5xx, network errors, malformed bodies). */
+  maxRetries: z.number().int().min(0).default(6),
+  /** Requests per minute at most (unset: unlimited). */
+  rpm: z.number().positive().optional(),
+});
+export type OpenAITargetConfig = TargetConfig<z.infer<typeof OpenAITargetSettingsSchema>>;
 
 /** Backoff settings; tests shorten them. */
 export interface RetryTuning {
@@ -38,9 +56,9 @@ function isRetryableStatus(status: number): boolean {
  * Build an OpenAI-compatible chat-completions target (vLLM, llama.cpp server, Ollama /v1, TGI, LM Studio, OpenAI).
  *
  * @example
- * const target = createOpenAITarget(TargetConfigSchema.parse({ kind: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1:8b' }));
+ * const target = createOpenAITarget(parseTargetConfig({ kind: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1:8b' }) as OpenAITargetConfig);
  */
-export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTuning> = {}, env: NodeJS.ProcessEnv = process.env): Target {
+export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<RetryTuning> = {}, env: NodeJS.ProcessEnv = process.env): Target {
   const retry = { ...DEFAULT_TUNING, ...tuning };
   if (config.baseUrl === undefined) {
     throw new ConfigError("the openai target needs a base URL (e.g. 'http://127.0.0.1:8000/v1')", { field: 'target.baseUrl' });
@@ -101,7 +119,8 @@ export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTu
   return {
     kind: 'openai',
     label: `openai:${model}@${baseUrl}`,
-    identity: stableIdentity({ kind: 'openai', baseUrl, model, systemPrompt: config.systemPrompt ?? null, params: config.params }),
+    // Not the base URL: a server that moves (new port, new host) keeps its cache and its resumable runs.
+    identity: stableIdentity({ kind: 'openai', name: config.name, model, systemPrompt: config.systemPrompt ?? null, params: config.params }),
     simulated: false,
     concurrency: config.concurrency,
 
@@ -156,5 +175,13 @@ export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTu
 export const openaiTargetKind = defineTargetKind({
   kind: 'openai',
   description: 'Any OpenAI-compatible chat-completions server (vLLM, llama.cpp server, Ollama /v1, TGI, LM Studio, OpenAI).',
+  settings: OpenAITargetSettingsSchema,
+  specKeys: {
+    'base-url': { field: 'baseUrl', type: 'string' },
+    'api-key-env': { field: 'apiKeyEnv', type: 'string' },
+    'timeout-ms': { field: 'timeoutMs', type: 'integer' },
+    'max-retries': { field: 'maxRetries', type: 'integer' },
+    rpm: { field: 'rpm', type: 'number' },
+  },
   create: (config) => createOpenAITarget(config),
 });

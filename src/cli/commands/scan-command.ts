@@ -113,8 +113,10 @@ function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values'
   const headers = headerFlags(values.header as string[] | undefined);
   const merged: TargetConfigInput = { ...base };
   for (const [key, value] of Object.entries(overlay)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  if (headers) merged.headers = { ...(base.headers ?? {}), ...headers };
+  if (headers) merged.headers = { ...((base.headers as Record<string, string> | undefined) ?? {}), ...headers };
   merged.concurrency ??= settings.concurrency;
+  // One path for sampling settings: the run's params become the target's (seed + k for sample k is applied there).
+  if (Object.keys(settings.params).length > 0) merged.params = { ...((base.params as object | undefined) ?? {}), ...settings.params };
   return merged;
 }
 
@@ -173,7 +175,7 @@ export const scanCommand = defineCommand({
     if (settings.failOn) loadPolicy(resolve(io.cwd, settings.failOn)); // a broken policy fails now, not after the scan
     const targetConfig = resolveTargetConfig(settings, values);
     const target = createTarget(targetConfig);
-    if (targetConfig.baseUrl && target.kind === 'openai') await checkReachable(targetConfig.baseUrl);
+    if (target.kind === 'openai' && typeof targetConfig.baseUrl === 'string') await checkReachable(targetConfig.baseUrl);
     const context = createJudgeContext((spec) => createTarget(parseTargetSpec(spec, settings.targets)));
     const judge = createJudge(settings.judge, context);
     // Model-backed judges get a verdict cache (the offline judge is faster than a cache lookup).
@@ -192,7 +194,10 @@ export const scanCommand = defineCommand({
     for (const entry of skipped) writeLine(io.stderr, `skipped attack ${entry.id}: ${entry.reason}`);
     if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
 
-    const storedTarget = { ...targetConfig, headers: Object.fromEntries(Object.entries(targetConfig.headers ?? {}).filter(([name]) => !SECRET_HEADER.test(name))) };
+    const storedTarget: TargetConfigInput = { ...targetConfig };
+    if (targetConfig.headers !== undefined) {
+      storedTarget.headers = Object.fromEntries(Object.entries(targetConfig.headers as Record<string, string>).filter(([name]) => !SECRET_HEADER.test(name)));
+    }
     const { out: _out, db: _db, failOn: _failOn, ...storedSettings } = settings;
     const store = openStore(resolve(io.cwd, settings.db));
     const renderer = new ProgressRenderer(io.stderr);
