@@ -66,3 +66,12 @@ test('every kind spec key sets a field of its composed settings, and each kind s
     if (kind.positionalField !== undefined) assert.ok(Object.hasOwn(shape, kind.positionalField), kind.kind);
   }
 });
+
+test("the simulator's identity names its profile by content, not by where the package is installed", async () => {
+  const { PACKAGE_ROOT } = await import('../util/paths.js');
+  const identity = createTarget({ kind: 'sim', profile: 'strict' }).identity;
+  assert.ok(!identity.includes(PACKAGE_ROOT), identity);
+  assert.match(identity, /"profile":"strict@[0-9a-f]{12}"/);
+  assert.notEqual(createTarget({ kind: 'sim', profile: 'weak' }).identity, identity);
+  assert.equal(createTarget({ kind: 'sim', profile: 'strict' }).identity, identity);
+});

@@ -31,7 +31,7 @@ export function createSimTarget(config: SimTargetConfig): Target {
   return {
     kind: 'sim',
     label: `sim:${model.profile.name}${model.seed === 0 ? '' : `,seed=${model.seed}`}`,
-    identity: stableIdentity({ kind: 'sim', name: config.name, profile: model.profile.source, seed: model.seed, model: model.model, systemPrompt: systemPrompt ?? null, params: config.params }),
+    identity: stableIdentity({ kind: 'sim', name: config.name, profile: `${model.profile.name}@${model.profile.fingerprint}`, seed: model.seed, model: model.model, systemPrompt: systemPrompt ?? null, params: config.params }),
     simulated: true,
     concurrency: config.concurrency,
     async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResponse> {
