@@ -1,6 +1,7 @@
 import type { SkippedChain } from '../attacks/chain.js';
 import type { JudgeStats } from '../spec/judge.js';
 import type { RunRecord } from '../spec/run-record.js';
+import type { ModelRole } from '../spec/strategy.js';
 
 /** Counters of a scan in progress. */
 export interface ScanProgress {
@@ -24,5 +25,5 @@ export interface ScanProgress {
 export type ScanEvent =
   | { type: 'start'; run: RunRecord; planned: number; alreadyDone: number; resumed: boolean; skippedChains: SkippedChain[] }
   | ({ type: 'progress' } & ScanProgress)
-  | { type: 'retry'; key: string; attempt: number; delayMs: number; reason: string }
+  | { type: 'retry'; key: string; role: ModelRole; attempt: number; delayMs: number; reason: string }
   | ({ type: 'finish'; run: RunRecord; interrupted: boolean; judgeStats: JudgeStats } & ScanProgress);
