@@ -147,6 +147,8 @@ export async function runStrategyAttempt(session: AttemptSession, planned: Plann
     else if (!(error instanceof BudgetExhaustedError)) failure = { stage: 'attack', message: `strategy '${strategy.id}' failed: ${(error as Error).message}` };
   }
   if (signal.aborted) return undefined;
+  // Stopped by the run's budget (not its own): not finished. Left unrecorded, it resumes from its journal.
+  if (outcome.stopReason === 'budget' && scope.blockedBy('target', true)?.startsWith('run-')) return undefined;
   return trajectoryAttempt(session, planned, { turns, outcome, failure, scope, latencyMs: latency.fromModel > 0 ? latency.ms / latency.fromModel : 0, strategyId: strategy.id });
 }
 

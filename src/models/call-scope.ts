@@ -90,7 +90,12 @@ export class AttemptScope implements CallScope {
     if (role === 'judge') return undefined;
     if (role === 'target' && this.limits.maxQueries !== undefined && this.queries >= this.limits.maxQueries) return 'attempt-queries';
     if (this.limits.maxTokens !== undefined && this.tokens() >= this.limits.maxTokens) return 'attempt-tokens';
-    if (!sending || this.run === undefined) return undefined;
+    return sending ? this.runBlockedBy(role) : undefined;
+  }
+
+  /** The run limit a call of `role` that is really sent would break, if any. */
+  runBlockedBy(role: ModelRole): string | undefined {
+    if (role === 'judge' || this.run === undefined) return undefined;
     const runLimit = this.run.exhausted();
     if (runLimit === 'run-tokens' || (runLimit === 'run-queries' && role === 'target')) return runLimit;
     return undefined;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { RoleAccounting } from '../spec/attempt.js';
-import { AbortedError } from '../spec/errors.js';
+import { AbortedError, BudgetExhaustedError } from '../spec/errors.js';
 import type { ModelRole } from '../spec/strategy.js';
 import type { GenerateOptions, GenerateRequest, GenerateResponse, Target } from '../spec/target.js';
 import { RequestLimiter } from '../targets/request-limiter.js';
@@ -148,13 +148,10 @@ export class ModelCallLayer {
         return this.#answered(scope, role, cached, 'cache', correlationId);
       }
     }
-    if (scope) {
-      try {
-        scope.assertAllowed(role, true);
-      } catch (error) {
-        if (role === 'target') scope.queries -= 1; // not sent: not a query
-        throw error;
-      }
+    const runLimit = scope?.runBlockedBy(role);
+    if (scope && runLimit !== undefined) {
+      if (role === 'target') scope.queries -= 1; // not sent: not a query
+      throw new BudgetExhaustedError(runLimit, `budget exhausted (${runLimit}) for attempt ${scope.key}`);
     }
     const release = await limiter.acquire(options.signal);
     const started = performance.now();
