@@ -110,8 +110,8 @@ export function encodeRunRecord(record: RunRecord): string {
  * decodeAttempt(row.record, row.version, `${path}: run ${runId}, attempt ${key}`)
  */
 export function decodeAttempt(text: string, version: number, where: string): Attempt {
-  const value = parseJson(text, where);
   checkVersion(version, 'the attempt', where);
+  const value = parseJson(text, where);
   if (version === 1) {
     const error = value.error as { stage?: string } | null | undefined;
     value.queries = value.response !== null && value.response !== undefined ? 1 : error?.stage === 'target' ? 1 : 0;
