@@ -26,4 +26,5 @@ export type ScanEvent =
   | { type: 'start'; run: RunRecord; planned: number; alreadyDone: number; resumed: boolean; skippedChains: SkippedChain[] }
   | ({ type: 'progress' } & ScanProgress)
   | { type: 'retry'; key: string; role: ModelRole; attempt: number; delayMs: number; reason: string }
+  | { type: 'notice'; level: 'warning' | 'note' | 'info'; message: string }
   | ({ type: 'finish'; run: RunRecord; interrupted: boolean; judgeStats: JudgeStats } & ScanProgress);

@@ -45,6 +45,18 @@ export const ScanSettingsSchema = z
     judge: z.string().min(1).default('refusal'),
     /** Helper model for vectors that need one (translation): a target spec. */
     helper: z.string().min(1).optional(),
+    /** Attacker model for strategies (`strategy.pair`, …): a target spec (a local OpenAI-compatible server, or `sim`). */
+    attacker: z.string().min(1).optional(),
+    /** Model for evaluator prompts (TAP's off-topic check): a target spec; default the attacker. */
+    evaluator: z.string().min(1).optional(),
+    /** Target queries one attempt may make at most (default: the strategy's own maximum; a static chain makes one). */
+    maxQueries: z.number().int().positive().optional(),
+    /** Tokens (all roles, as servers report them) one attempt may spend at most. */
+    maxAttemptTokens: z.number().int().positive().optional(),
+    /** Target queries the whole run may send at most (answers from the cache or journal are free); resume with more to go on. */
+    maxRunQueries: z.number().int().positive().optional(),
+    /** Tokens the whole run may spend at most. */
+    maxRunTokens: z.number().int().positive().optional(),
     /** Samples per behavior × attack. */
     samples: z.number().int().min(1).default(1),
     /** Run only the first N planned attempts. */

@@ -1,18 +1,12 @@
-import { resolveAttackChains } from '../../attacks/chain.js';
-import { loadSuites } from '../../corpus/load-suites.js';
-import { runScan } from '../../engine/scan.js';
+import { scan } from '../../engine/scan-library.js';
 import { loadConfigFile, resolveScanSettings, type ScanSettings } from '../../engine/scan-settings.js';
 import { writeRunOutputs } from '../../engine/write-run-outputs.js';
 import { summarizeAttempts } from '../../engine/summarize.js';
-import { createJudge } from '../../judges/create-judge.js';
 import { ConfigError } from '../../spec/errors.js';
-import { createJudgeContext, judgeCacheIdentity } from '../../judges/judge-context.js';
 import type { TargetConfigInput } from '../../spec/target-config.js';
 import { DEFAULT_DB_PATH, openStore } from '../../store/sqlite-store.js';
 import { join, resolve } from 'node:path';
-import { createTarget } from '../../targets/create-target.js';
 import { parseTargetSpec } from '../../targets/parse-target-spec.js';
-import { checkReachable } from '../../targets/check-reachable.js';
 import { defineCommand, writeLine, type ParsedArgs } from '../command.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { formatSummaryTable } from '../summary-table.js';
@@ -38,13 +32,22 @@ Target:
   --rpm N                requests per minute at most
 What to run:
   --suite SPEC           suite (repeatable or comma-separated; default core): core, core:benign, core:vcr, harmbench:FILE…
-  --attacks LIST         attack chains: direct, roleplay.grandma+obfuscation.base64, family:NAME, all
+  --attacks LIST         attack chains: direct, roleplay.grandma+obfuscation.base64, family:NAME, all, and
+                         strategies: strategy.pair:streams=20,iterations=3 (see docs/strategies.md)
                          (default: direct, roleplay.grandma, framing.fiction, output-control.prefix-injection)
   --judge SPEC           refusal (default), llm:TARGET, strongreject:TARGET, llama-guard:TARGET, cascade:A>B
   --helper SPEC          helper model for vectors that need one (translation)
+  --attacker SPEC        attacker model for strategies (strategy.pair, …): any target spec, e.g. sim or
+                         openai:base-url=http://127.0.0.1:8000/v1,model=NAME
+  --evaluator SPEC       model for evaluator prompts (TAP's off-topic check); default the attacker
   --samples N            samples per behavior × attack (default 1)
   --limit N              run only the first N planned attempts (stable order)
   --lenient              skip malformed dataset rows (counted) instead of stopping
+Budgets (unset: unlimited; reported in the run record):
+  --max-queries N        target queries per attempt (default: the strategy's own maximum)
+  --max-attempt-tokens N tokens per attempt, all roles
+  --max-run-queries N    target queries the whole run may send (resume with a larger one to go on)
+  --max-run-tokens N     tokens the whole run may spend
 Running:
   --concurrency N        attempts in flight (default 16)
   --no-cache             always send requests, even ones answered before
@@ -57,8 +60,6 @@ Running:
   --quiet                no progress output
 
 Exit codes: 0 done, 1 failure, 2 bad flag or config, 3 policy failed, 130 interrupted (resumable).`;
-
-const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i;
 
 function headerFlags(values: string[] | undefined): Record<string, string> | undefined {
   if (!values || values.length === 0) return undefined;
@@ -85,9 +86,15 @@ function flagsToSettings(values: ParsedArgs['values']): Record<string, unknown> 
     attacks: values.attacks,
     judge: values.judge,
     helper: values.helper,
+    attacker: values.attacker,
+    evaluator: values.evaluator,
     samples: numberFlag(values, 'samples', { integer: true }),
     limit: numberFlag(values, 'limit', { integer: true }),
     concurrency: numberFlag(values, 'concurrency', { integer: true }),
+    maxQueries: numberFlag(values, 'max-queries', { integer: true }),
+    maxAttemptTokens: numberFlag(values, 'max-attempt-tokens', { integer: true }),
+    maxRunQueries: numberFlag(values, 'max-run-queries', { integer: true }),
+    maxRunTokens: numberFlag(values, 'max-run-tokens', { integer: true }),
     params: Object.keys(definedParams).length > 0 ? definedParams : undefined,
     cache: values['no-cache'] ? false : undefined,
     lenient: values.lenient ? true : undefined,
@@ -97,27 +104,24 @@ function flagsToSettings(values: ParsedArgs['values']): Record<string, unknown> 
   };
 }
 
-/** The target config: the target spec or block, overlaid by the connection flags. */
-function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values']): TargetConfigInput {
-  const base: TargetConfigInput =
-    typeof settings.target === 'string' ? parseTargetSpec(settings.target, settings.targets) : { ...settings.target };
-  const overlay: Partial<TargetConfigInput> = {
-    baseUrl: values['base-url'] as string | undefined,
-    model: values.model as string | undefined,
-    apiKeyEnv: values['api-key-env'] as string | undefined,
-    systemPrompt: values['system-prompt'] as string | undefined,
+/** Settings with the connection flags (`--base-url`, `--model`, …) laid over the target they name. */
+function withConnectionFlags(settings: ScanSettings, values: ParsedArgs['values']): ScanSettings {
+  const overlay: Record<string, unknown> = {
+    baseUrl: values['base-url'],
+    model: values.model,
+    apiKeyEnv: values['api-key-env'],
+    systemPrompt: values['system-prompt'],
     timeoutMs: numberFlag(values, 'timeout-ms', { integer: true }),
     maxRetries: numberFlag(values, 'retries', { integer: true }),
     rpm: numberFlag(values, 'rpm'),
   };
   const headers = headerFlags(values.header as string[] | undefined);
-  const merged: TargetConfigInput = { ...base };
-  for (const [key, value] of Object.entries(overlay)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  if (headers) merged.headers = { ...((base.headers as Record<string, string> | undefined) ?? {}), ...headers };
-  merged.concurrency ??= settings.concurrency;
-  // One path for sampling settings: the run's params become the target's (seed + k for sample k is applied there).
-  if (Object.keys(settings.params).length > 0) merged.params = { ...((base.params as object | undefined) ?? {}), ...settings.params };
-  return merged;
+  const defined = Object.entries(overlay).filter(([, value]) => value !== undefined);
+  if (defined.length === 0 && headers === undefined) return settings;
+  const base: TargetConfigInput = typeof settings.target === 'string' ? parseTargetSpec(settings.target, settings.targets) : { ...settings.target };
+  const target: TargetConfigInput = { ...base, ...Object.fromEntries(defined) };
+  if (headers) target.headers = { ...((base.headers as Record<string, string> | undefined) ?? {}), ...headers };
+  return { ...settings, target };
 }
 
 export const scanCommand = defineCommand({
@@ -143,6 +147,12 @@ export const scanCommand = defineCommand({
     attacks: { type: 'string' },
     judge: { type: 'string' },
     helper: { type: 'string' },
+    attacker: { type: 'string' },
+    evaluator: { type: 'string' },
+    'max-queries': { type: 'string' },
+    'max-attempt-tokens': { type: 'string' },
+    'max-run-queries': { type: 'string' },
+    'max-run-tokens': { type: 'string' },
     samples: { type: 'string' },
     limit: { type: 'string' },
     lenient: { type: 'boolean' },
@@ -170,64 +180,25 @@ export const scanCommand = defineCommand({
       }
     }
     const baseConfig = savedSettings ? { file: config?.file ?? `run ${resumeRunId}`, values: { ...savedSettings, ...(config?.values ?? {}) }, lineOf: config?.lineOf ?? (() => undefined) } : config;
-    const settings = resolveScanSettings(flags, baseConfig);
+    const settings = withConnectionFlags(resolveScanSettings(flags, baseConfig), values);
     const outDirectory = settings.out === undefined ? undefined : resolve(io.cwd, settings.out);
     if (settings.failOn) loadPolicy(resolve(io.cwd, settings.failOn)); // a broken policy fails now, not after the scan
-    const targetConfig = resolveTargetConfig(settings, values);
-    const target = createTarget(targetConfig);
-    if (target.kind === 'openai' && typeof targetConfig.baseUrl === 'string') await checkReachable(targetConfig.baseUrl);
-    const context = createJudgeContext((spec) => createTarget(parseTargetSpec(spec, settings.targets)));
-    const judge = createJudge(settings.judge, context);
-    // Model-backed judges get a verdict cache (the offline judge is faster than a cache lookup).
-    const verdictCacheIdentity = context.targetIdentities.length > 0 ? judgeCacheIdentity(settings.judge, context) : undefined;
-    const helper = settings.helper ? createTarget(parseTargetSpec(settings.helper, settings.targets)) : undefined;
-    const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
-    for (const note of suites.notes) {
-      if (note.skipped > 0) writeLine(io.stderr, `warning: ${note.spec}: skipped ${note.skipped} malformed rows (--lenient)`);
-      const unmapped = Object.entries(note.unmapped);
-      if (unmapped.length > 0) {
-        writeLine(io.stderr, `note: ${note.spec}: categories kept unmapped: ${unmapped.map(([name, count]) => `${name} (${count})`).join(', ')}`);
-      }
-    }
-    if (suites.behaviors.length === 0) throw new ConfigError('the suites selected no behaviors', { field: 'suite' });
-    const { chains, skipped } = resolveAttackChains(settings.attacks, { helperAvailable: helper !== undefined });
-    for (const entry of skipped) writeLine(io.stderr, `skipped attack ${entry.id}: ${entry.reason}`);
-    if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
-
-    const storedTarget: TargetConfigInput = { ...targetConfig };
-    if (targetConfig.headers !== undefined) {
-      storedTarget.headers = Object.fromEntries(Object.entries(targetConfig.headers as Record<string, string>).filter(([name]) => !SECRET_HEADER.test(name)));
-    }
-    const { out: _out, db: _db, failOn: _failOn, ...storedSettings } = settings;
     const store = openStore(resolve(io.cwd, settings.db));
     const renderer = new ProgressRenderer(io.stderr);
     try {
-      const result = await runScan({
+      const result = await scan(settings, {
         store,
-        target,
-        judge,
-        behaviors: suites.behaviors,
-        chains,
-        skippedChains: skipped,
-        samples: settings.samples,
-        limit: settings.limit ?? null,
-        concurrency: settings.concurrency,
-        useCache: settings.cache,
-        verdictCacheIdentity,
-        helper,
-        describe: {
-          suites: settings.suites,
-          attacks: chains.map((chain) => chain.id),
-          judge: settings.judge,
-          params: settings.params,
-          settings: { ...storedSettings, target: storedTarget },
-        },
         resumeRunId,
         fresh: values.fresh === true,
         signal: io.signal,
-        onEvent: (event) => {
+        events: (event) => {
+          if (event.type === 'notice') {
+            writeLine(io.stderr, event.level === 'info' ? event.message : `${event.level}: ${event.message}`);
+            return;
+          }
           if (values.quiet) return;
           if (event.type === 'start') {
+            const target = event.run.target;
             const verb = event.resumed ? `resuming ${event.run.id} (${event.alreadyDone} already done)` : `run ${event.run.id}`;
             writeLine(io.stderr, `${verb}: ${event.planned} attempts on ${target.label}${target.simulated ? ' [SIMULATED]' : ''}, judge ${settings.judge}`);
           } else if (event.type === 'progress') {
@@ -240,26 +211,31 @@ export const scanCommand = defineCommand({
       const summary = outDirectory ? writeRunOutputs(store, run.id, outDirectory) : summarizeAttempts(run, store.iterateAttempts(run.id));
       writeLine(io.stdout, formatSummaryTable(summary));
       writeLine(io.stdout);
-      const judgeStats = judge.stats?.();
-      if (judgeStats && Object.keys(judgeStats).length > 0) {
+      const judgeStats = result.judgeStats;
+      if (Object.keys(judgeStats).length > 0) {
         writeLine(io.stdout, `judge calls: ${Object.entries(judgeStats).map(([name, count]) => `${name} ${count}`).join(', ')}`);
       }
       const errors = summary.overall.errors;
-      writeLine(io.stdout, `run ${run.id}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${target.simulated ? ' (SIMULATED target)' : ''}`);
+      const simulated = result.target.simulated ? ' (SIMULATED target)' : '';
+      writeLine(io.stdout, `run ${run.id}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, ${summary.overall.queries} target queries, status ${run.status}${simulated}`);
       if (outDirectory) writeLine(io.stdout, `wrote ${join(settings.out ?? '', 'attempts.jsonl')}, summary.json, run.json`);
       if (errors > 0) writeLine(io.stderr, `warning: ${errors} attempts failed (see 'error' in attempts.jsonl); retry them with: redcard scan --resume ${run.id}`);
+      if (summary.overall.decodeErrors > 0) {
+        writeLine(io.stderr, `warning: ${summary.overall.decodeErrors} answers could not be decoded and were judged as received (see 'response.decodeError')`);
+      }
       if (result.interrupted) {
         writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: redcard scan --resume ${run.id}`);
         return 130;
+      }
+      if (result.stoppedBy !== undefined) {
+        const flag = result.stoppedBy === 'run-queries' ? '--max-run-queries' : '--max-run-tokens';
+        writeLine(io.stderr, `run budget reached (${result.stoppedBy}): ${summary.run.recorded} of ${run.planned} attempts done. Raise ${flag} and resume with: redcard scan --resume ${run.id} ${flag} N`);
       }
       if (settings.failOn) return applyFailOn({ store, run, policyFile: settings.failOn, io });
       return 0;
     } finally {
       renderer.done();
       store.close();
-      await target.close?.();
-      await helper?.close?.();
-      await judge.close?.();
     }
   },
 });
