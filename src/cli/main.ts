@@ -4,6 +4,7 @@ import { writeLine, type CliIO, type Command } from './command.js';
 import { RedcardError, ConfigError, NotFoundError, DatasetError } from '../spec/errors.js';
 import { toolVersion } from '../util/paths.js';
 import { isSystemError, systemErrorReason } from '../util/file-system-error.js';
+import { terminalSafeStream } from '../util/strip-terminal.js';
 import { describeDatabaseError, isDatabaseError } from '../store/database-error.js';
 
 function topHelp(): string {
@@ -59,7 +60,10 @@ export function describeError(error: unknown): string {
 }
 
 /** Run the CLI with the given arguments; returns the exit code. Never calls process.exit itself. */
-export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+export async function main(argv: string[], rawIO: CliIO = defaultIO()): Promise<number> {
+  // Everything a command prints passes through one filter: model names, categories and responses are untrusted, and
+  // their terminal escape sequences never reach the terminal (redcard's own cursor control uses writeTerminalControl).
+  const io: CliIO = { ...rawIO, stdout: terminalSafeStream(rawIO.stdout), stderr: terminalSafeStream(rawIO.stderr) };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     writeLine(io.stdout, topHelp());
