@@ -12,8 +12,16 @@ export const TargetConfigSchema = z
     model: z.string().optional(),
     /** Name of the environment variable holding the API key; the key itself is never stored. */
     apiKeyEnv: z.string().optional(),
-    /** Extra HTTP headers. */
+    /** Extra HTTP headers, sent with every request. Values are stored only for names in `publicHeaders`. */
     headers: z.record(z.string(), z.string()).default({}),
+    /**
+     * Names of `headers` (case-insensitive) whose values may be stored in run records and reports. Every other header
+     * value is sent but never stored, and names that look secret (`Authorization`, `*-Key`, `*Token*`, `Cookie`…) are
+     * never stored even when listed here.
+     */
+    publicHeaders: z.array(z.string().min(1)).default([]),
+    /** In stored run settings only: names of headers that were sent but whose values were not stored (resume asks for them). */
+    withheldHeaders: z.array(z.string()).optional(),
     /** System prompt prepended to every conversation. */
     systemPrompt: z.string().optional(),
     /** Per-request timeout in milliseconds. */
