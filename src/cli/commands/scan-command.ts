@@ -19,6 +19,7 @@ import { formatSummaryTable } from '../summary-table.js';
 import { numberFlag, stringList } from '../flags.js';
 import { applyFailOn } from '../fail-on.js';
 import { storableHeaders, storedTargetConfig } from '../../targets/stored-headers.js';
+import { MAX_TIMER_MS } from '../../util/timer-limit.js';
 import { loadPolicy } from '../../report/policy.js';
 
 const usage = `Usage: redcard scan --target sim|openai|replay|SPEC [options]
@@ -106,7 +107,7 @@ function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values'
     model: values.model as string | undefined,
     apiKeyEnv: values['api-key-env'] as string | undefined,
     systemPrompt: values['system-prompt'] as string | undefined,
-    timeoutMs: numberFlag(values, 'timeout-ms', { integer: true }),
+    timeoutMs: numberFlag(values, 'timeout-ms', { integer: true, maximum: MAX_TIMER_MS, maximumReason: 'about 24.8 days, the longest timer Node can set; a longer one would fire after 1 ms' }),
     maxRetries: numberFlag(values, 'retries', { integer: true }),
     rpm: numberFlag(values, 'rpm'),
   };
