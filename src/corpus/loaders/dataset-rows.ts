@@ -30,6 +30,7 @@ export class SuiteBuilder {
   readonly behaviors: Behavior[] = [];
   readonly skipped: SuiteLoadResult['skipped'] = [];
   readonly unmapped: Record<string, number> = {};
+  readonly origins: Record<string, { file: string; line: number }> = {};
   readonly #ids = new Map<string, Behavior>();
   readonly #lenient: boolean;
 
@@ -80,6 +81,7 @@ export class SuiteBuilder {
       return undefined;
     }
     this.#ids.set(parsed.data.id, parsed.data);
+    this.origins[parsed.data.id] = { file, line };
     this.behaviors.push(parsed.data);
     return parsed.data;
   }
@@ -99,7 +101,7 @@ export class SuiteBuilder {
   }
 
   result(): SuiteLoadResult {
-    return { behaviors: this.behaviors, skipped: this.skipped, unmapped: this.unmapped };
+    return { behaviors: this.behaviors, skipped: this.skipped, unmapped: this.unmapped, origins: this.origins };
   }
 }
 
