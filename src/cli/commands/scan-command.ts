@@ -20,6 +20,9 @@ import { numberFlag, stringList } from '../flags.js';
 import { applyFailOn } from '../fail-on.js';
 import { storableHeaders, storedTargetConfig } from '../../targets/stored-headers.js';
 import { MAX_TIMER_MS } from '../../util/timer-limit.js';
+import { checkOutputDirectory } from '../../util/output-path.js';
+import { FileSystemError } from '../../util/file-system-error.js';
+import type { Store } from '../../store/store-api.js';
 import { loadPolicy } from '../../report/policy.js';
 
 const usage = `Usage: redcard scan --target sim|openai|replay|SPEC [options]
@@ -174,6 +177,7 @@ export const scanCommand = defineCommand({
     const baseConfig = savedSettings ? { file: config?.file ?? `run ${resumeRunId}`, values: { ...savedSettings, ...(config?.values ?? {}) }, lineOf: config?.lineOf ?? (() => undefined) } : config;
     const settings = resolveScanSettings(flags, baseConfig);
     const outDirectory = settings.out === undefined ? undefined : resolve(io.cwd, settings.out);
+    if (outDirectory !== undefined) checkOutputDirectory(outDirectory, { flag: '--out' }); // a file there fails now, not after the scan
     if (settings.failOn) loadPolicy(resolve(io.cwd, settings.failOn)); // a broken policy fails now, not after the scan
     const targetConfig = resolveTargetConfig(settings, values);
     for (const line of headerWarnings(targetConfig)) writeLine(io.stderr, line);
@@ -240,7 +244,7 @@ export const scanCommand = defineCommand({
       });
       renderer.done();
       const run = result.run;
-      const summary = outDirectory ? writeRunOutputs(store, run.id, outDirectory) : summarizeAttempts(run, store.iterateAttempts(run.id));
+      const summary = outDirectory ? writeOutputsOrExplain(store, run.id, outDirectory) : summarizeAttempts(run, store.iterateAttempts(run.id));
       writeLine(io.stdout, formatSummaryTable(summary));
       writeLine(io.stdout);
       const judgeStats = judge.stats?.();
@@ -278,4 +282,14 @@ function headerWarnings(config: TargetConfigInput): string[] {
     warnings.push(`warning: this run was made with header(s) ${missing.join(', ')} whose values were not stored; pass them again with --header 'Name: value'`);
   }
   return warnings;
+}
+
+/** Write --out; when the disk refuses (full, read-only), say that the run itself is safe in the store and how to retry. */
+function writeOutputsOrExplain(store: Store, runId: string, directory: string): ReturnType<typeof writeRunOutputs> {
+  try {
+    return writeRunOutputs(store, runId, directory);
+  } catch (error) {
+    if (!(error instanceof FileSystemError)) throw error;
+    throw new FileSystemError(`${error.message}; every attempt is saved in the store: write the files again with 'redcard scan --resume ${runId} --out DIR'`, error.path, error.errno, error);
+  }
 }
