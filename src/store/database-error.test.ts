@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from './sqlite-store.js';
@@ -43,6 +44,13 @@ test('a file that is not a SQLite database (text, random bytes) is one line nami
     assert.equal(err, `redcard runs: ${path} is not a SQLite database (no SQLite header); move it aside or pass another --db\n`);
   }
   assert.equal(readFileSync(text, 'utf8').startsWith('these are my notes'), true, 'the file is not touched');
+});
+
+test('a directory or a FIFO as the database is refused with one line', () => {
+  assert.throws(() => openStore(workspace), /it is a directory \(pass a file with --db\)/);
+  const fifo = join(workspace, 'db.fifo');
+  execFileSync('mkfifo', [fifo]);
+  assert.throws(() => openStore(fifo), /db\.fifo: not a regular file \(a FIFO, socket or device\)/);
 });
 
 test('a truncated database (a copy cut short) is refused with its sizes', async () => {

@@ -38,7 +38,7 @@ export function checkDatabaseFile(path: string): void {
   try {
     const stats = statSync(path);
     if (stats.isDirectory()) throw new RedcardError('store', `cannot open database ${path}: it is a directory (pass a file with --db)`);
-    if (!stats.isFile()) return;
+    if (!stats.isFile()) throw new RedcardError('store', `cannot open database ${path}: not a regular file (a FIFO, socket or device); pass a file with --db`);
     size = stats.size;
   } catch (error) {
     if (error instanceof RedcardError) throw error;
