@@ -64,3 +64,11 @@ test('scan stores header values only for public headers: run record, run.json, n
   assert.match(reproduce, /--header 'X-Trace: …' --header 'X-Api-Key: …'/);
   assert.doesNotMatch(reproduce, /trace-secret-value|sk-should/);
 });
+
+test('a header that is not valid HTTP (space in the name, CR/LF in the value) is a config error before any request', async () => {
+  for (const header of ['X A: 1', 'X-A: a\r\nInjected: yes']) {
+    const io = captureIO();
+    assert.equal(await main(['scan', '--target', 'openai', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--header', header], io), 2, JSON.stringify(header));
+    assert.match(io.err(), /field 'target\.headers': header '.*' is not a valid HTTP header/);
+  }
+});
