@@ -10,6 +10,7 @@ import type { Store } from '../store/store-api.js';
 import { checkReachable } from '../targets/check-reachable.js';
 import { createTarget } from '../targets/create-target.js';
 import { parseTargetSpec } from '../targets/parse-target-spec.js';
+import { storedTargetConfig } from '../targets/stored-headers.js';
 import type { ScanSettings } from './scan-settings.js';
 import type { ScanEvent } from './scan-events.js';
 import { runScan, type ScanResult } from './scan.js';
@@ -39,8 +40,6 @@ export interface ScanOutcome extends ScanResult {
   judgeStats: Record<string, number>;
 }
 
-const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i;
-
 /** The target config of settings: a spec string parsed (named targets resolved), the run's concurrency and params applied. */
 export function targetConfigOf(settings: ScanSettings): TargetConfigInput {
   const base: TargetConfigInput = typeof settings.target === 'string' ? parseTargetSpec(settings.target, settings.targets) : { ...settings.target };
@@ -51,15 +50,22 @@ export function targetConfigOf(settings: ScanSettings): TargetConfigInput {
   return config;
 }
 
-/** The settings a run stores (so `--resume` can rebuild it): no output paths, no secret headers. */
+/**
+ * The settings a run stores (so `--resume` can rebuild it): no output paths; header values only where marked public
+ * (and not secret-looking), for the target and the named targets.
+ */
 function storedSettings(settings: ScanSettings, targetConfig: TargetConfigInput): Record<string, unknown> {
   const { out: _out, db: _db, failOn: _failOn, ...kept } = settings;
-  const target: TargetConfigInput = { ...targetConfig };
-  if (targetConfig.headers !== undefined) {
-    target.headers = Object.fromEntries(Object.entries(targetConfig.headers as Record<string, string>).filter(([name]) => !SECRET_HEADER.test(name)));
-  }
-  return { ...kept, target };
+  const targets = Object.fromEntries(Object.entries(settings.targets).map(([name, config]) => [name, storedTarget(config)]));
+  return { ...kept, targets, target: storedTarget(targetConfig) };
 }
+
+/** A kind without headers (sim, replay) keeps none: each kind owns its settings. */
+function storedTarget(config: TargetConfigInput): TargetConfigInput {
+  return config.headers === undefined && config.withheldHeaders === undefined ? config : storedTargetConfig(config as StoredHeaderFields);
+}
+
+type StoredHeaderFields = TargetConfigInput & { headers?: Record<string, string>; publicHeaders?: string[]; withheldHeaders?: string[] };
 
 /**
  * Run a scan from settings as the CLI resolves them (`resolveScanSettings`): build the target, judge, helper,
@@ -97,6 +103,9 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
     const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
     for (const note of suites.notes) {
       if (note.skipped > 0) emit({ type: 'notice', level: 'warning', message: `${note.spec}: skipped ${note.skipped} malformed rows (--lenient)` });
+      if (note.duplicates > 0) {
+        emit({ type: 'notice', level: 'note', message: `${note.spec}: ${note.duplicates} behaviors already loaded by ${note.duplicateOf} (same id and text) are run once` });
+      }
       const unmapped = Object.entries(note.unmapped);
       if (unmapped.length > 0) emit({ type: 'notice', level: 'note', message: `${note.spec}: categories kept unmapped: ${unmapped.map(([name, count]) => `${name} (${count})`).join(', ')}` });
     }

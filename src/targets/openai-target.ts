@@ -1,6 +1,8 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { GenerateOptions, GenerateRequest, GenerateResponse, Target } from '../spec/target.js';
 import { z } from 'zod';
+import { MAX_TIMER_MS, TIMER_LIMIT_MESSAGE } from '../util/timer-limit.js';
 import { defineTargetKind, type TargetConfig } from '../spec/target-config.js';
 import { AbortedError, ConfigError, TargetError } from '../spec/errors.js';
 import { createAgent, httpPost, NetworkFailure, type HttpAnswer } from './http-post.js';
@@ -10,20 +12,31 @@ import { RequestLimiter } from './request-limiter.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { stableIdentity } from './stable-identity.js';
 
+/** The fewest requests per minute whose gap (60000 / rpm ms) still fits a Node timer. */
+const MIN_RPM = Math.ceil((60_000 / MAX_TIMER_MS) * 1e6) / 1e6;
+
 /** Settings of the `openai` kind, beside the common ones (model, system prompt, concurrency, params). */
 export const OpenAITargetSettingsSchema = z.object({
   /** Base URL of an OpenAI-compatible API, e.g. `http://127.0.0.1:11434/v1`. Not part of the model's identity: a server that moves keeps its cache and runs. */
   baseUrl: z.string().url().optional(),
   /** Name of the environment variable holding the API key; the key itself is never stored. */
   apiKeyEnv: z.string().optional(),
-  /** Extra HTTP headers. */
+  /** Extra HTTP headers, sent with every request. Values are stored only for names in `publicHeaders`. */
   headers: z.record(z.string(), z.string()).default({}),
-  /** Per-request timeout in milliseconds. */
-  timeoutMs: z.number().int().positive().default(120_000),
+  /**
+   * Names of `headers` (case-insensitive) whose values may be stored in run records and reports. Every other header
+   * value is sent but never stored, and names that look secret (`Authorization`, `*-Key`, `*Token*`, `Cookie`…) are
+   * never stored even when listed here.
+   */
+  publicHeaders: z.array(z.string().min(1)).default([]),
+  /** In stored run settings only: names of headers that were sent but whose values were not stored (resume asks for them). */
+  withheldHeaders: z.array(z.string()).optional(),
+  /** Per-request timeout in milliseconds, at most 2^31 − 1 (about 24.8 days, the longest timer Node can set). */
+  timeoutMs: z.number().int().positive().max(MAX_TIMER_MS, TIMER_LIMIT_MESSAGE).default(120_000),
   /** Retries after the first try for retryable failures (429, 408, 5xx, network errors, malformed bodies). */
   maxRetries: z.number().int().min(0).default(6),
-  /** Requests per minute at most (unset: unlimited). */
-  rpm: z.number().positive().optional(),
+  /** Requests per minute at most (unset: unlimited); the gap between requests must fit a Node timer. */
+  rpm: z.number().min(MIN_RPM, `must be at least ${MIN_RPM} (one request per ~24.8 days, the longest timer Node can set)`).optional(),
 });
 export type OpenAITargetConfig = TargetConfig<z.infer<typeof OpenAITargetSettingsSchema>>;
 
@@ -70,6 +83,15 @@ export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<R
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
   const url = new URL(`${baseUrl}/chat/completions`);
   const headers: Record<string, string> = { ...config.headers };
+  for (const [name, value] of Object.entries(headers)) {
+    // Checked once here, so a bad header (a space in the name, a CR/LF in the value) is a config error, not 1 error per request.
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      throw new ConfigError(`header '${name.replace(/[^\x20-\x7e]/g, '?')}' is not a valid HTTP header (names are letters, digits and !#$%&'*+-.^_\`|~; values have no line breaks or control characters)`, { field: 'target.headers' });
+    }
+  }
   if (config.apiKeyEnv !== undefined) {
     const key = env[config.apiKeyEnv];
     if (key === undefined || key === '') {

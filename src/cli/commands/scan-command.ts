@@ -1,4 +1,4 @@
-import { scan } from '../../engine/scan-library.js';
+import { scan, targetConfigOf } from '../../engine/scan-library.js';
 import { loadConfigFile, resolveScanSettings, type ScanSettings } from '../../engine/scan-settings.js';
 import { writeRunOutputs } from '../../engine/write-run-outputs.js';
 import { summarizeAttempts } from '../../engine/summarize.js';
@@ -13,6 +13,11 @@ import { formatSummaryTable } from '../summary-table.js';
 import { numberFlag, stringList } from '../flags.js';
 import { applyFailOn } from '../fail-on.js';
 import { loadPolicy } from '../../report/policy.js';
+import { storableHeaders } from '../../targets/stored-headers.js';
+import { MAX_TIMER_MS } from '../../util/timer-limit.js';
+import { checkOutputDirectory } from '../../util/output-path.js';
+import { FileSystemError } from '../../util/file-system-error.js';
+import type { Store } from '../../store/store-api.js';
 
 const usage = `Usage: redcard scan --target sim|openai|replay|SPEC [options]
 
@@ -24,7 +29,8 @@ Target:
   --base-url URL         OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1 for Ollama)
   --model NAME           model name sent to the server
   --api-key-env VAR      read the API key from this environment variable (never stored)
-  --header 'K: V'        extra HTTP header (repeatable)
+  --header 'K: V'        extra HTTP header (repeatable); its value is sent, never stored
+  --public-header 'K: V' extra HTTP header whose value may be stored in the run record and reports
   --system-prompt TEXT   system prompt prepended to every conversation
   --temperature N, --top-p N, --max-tokens N, --seed N   sampling parameters
   --timeout-ms N         per-request timeout (default 120000)
@@ -61,12 +67,12 @@ Running:
 
 Exit codes: 0 done, 1 failure, 2 bad flag or config, 3 policy failed, 130 interrupted (resumable).`;
 
-function headerFlags(values: string[] | undefined): Record<string, string> | undefined {
+function headerFlags(values: string[] | undefined, flag: string): Record<string, string> | undefined {
   if (!values || values.length === 0) return undefined;
   const headers: Record<string, string> = {};
   for (const entry of values) {
     const colon = entry.indexOf(':');
-    if (colon <= 0) throw new ConfigError(`expected 'Name: value', got '${entry}'`, { field: '--header' });
+    if (colon <= 0) throw new ConfigError(`expected 'Name: value', got '${entry}'`, { field: flag });
     headers[entry.slice(0, colon).trim()] = entry.slice(colon + 1).trim();
   }
   return headers;
@@ -111,16 +117,18 @@ function withConnectionFlags(settings: ScanSettings, values: ParsedArgs['values'
     model: values.model,
     apiKeyEnv: values['api-key-env'],
     systemPrompt: values['system-prompt'],
-    timeoutMs: numberFlag(values, 'timeout-ms', { integer: true }),
+    timeoutMs: numberFlag(values, 'timeout-ms', { integer: true, maximum: MAX_TIMER_MS, maximumReason: 'about 24.8 days, the longest timer Node can set; a longer one would fire after 1 ms' }),
     maxRetries: numberFlag(values, 'retries', { integer: true }),
     rpm: numberFlag(values, 'rpm'),
   };
-  const headers = headerFlags(values.header as string[] | undefined);
+  const headers = headerFlags(values.header as string[] | undefined, '--header');
+  const publicHeaders = headerFlags(values['public-header'] as string[] | undefined, '--public-header');
   const defined = Object.entries(overlay).filter(([, value]) => value !== undefined);
-  if (defined.length === 0 && headers === undefined) return settings;
+  if (defined.length === 0 && headers === undefined && publicHeaders === undefined) return settings;
   const base: TargetConfigInput = typeof settings.target === 'string' ? parseTargetSpec(settings.target, settings.targets) : { ...settings.target };
   const target: TargetConfigInput = { ...base, ...Object.fromEntries(defined) };
-  if (headers) target.headers = { ...((base.headers as Record<string, string> | undefined) ?? {}), ...headers };
+  if (headers || publicHeaders) target.headers = { ...((base.headers as Record<string, string> | undefined) ?? {}), ...headers, ...publicHeaders };
+  if (publicHeaders) target.publicHeaders = [...((base.publicHeaders as string[] | undefined) ?? []), ...Object.keys(publicHeaders)];
   return { ...settings, target };
 }
 
@@ -135,6 +143,7 @@ export const scanCommand = defineCommand({
     model: { type: 'string' },
     'api-key-env': { type: 'string' },
     header: { type: 'string', multiple: true },
+    'public-header': { type: 'string', multiple: true },
     'system-prompt': { type: 'string' },
     temperature: { type: 'string' },
     'top-p': { type: 'string' },
@@ -182,6 +191,8 @@ export const scanCommand = defineCommand({
     const baseConfig = savedSettings ? { file: config?.file ?? `run ${resumeRunId}`, values: { ...savedSettings, ...(config?.values ?? {}) }, lineOf: config?.lineOf ?? (() => undefined) } : config;
     const settings = withConnectionFlags(resolveScanSettings(flags, baseConfig), values);
     const outDirectory = settings.out === undefined ? undefined : resolve(io.cwd, settings.out);
+    if (outDirectory !== undefined) checkOutputDirectory(outDirectory, { flag: '--out' }); // a file there fails now, not after the scan
+    for (const line of headerWarnings(targetConfigOf(settings))) writeLine(io.stderr, line);
     if (settings.failOn) loadPolicy(resolve(io.cwd, settings.failOn)); // a broken policy fails now, not after the scan
     const store = openStore(resolve(io.cwd, settings.db));
     const renderer = new ProgressRenderer(io.stderr);
@@ -208,7 +219,7 @@ export const scanCommand = defineCommand({
       });
       renderer.done();
       const run = result.run;
-      const summary = outDirectory ? writeRunOutputs(store, run.id, outDirectory) : summarizeAttempts(run, store.iterateAttempts(run.id));
+      const summary = outDirectory ? writeOutputsOrExplain(store, run.id, outDirectory) : summarizeAttempts(run, store.iterateAttempts(run.id));
       writeLine(io.stdout, formatSummaryTable(summary));
       writeLine(io.stdout);
       const judgeStats = result.judgeStats;
@@ -239,3 +250,27 @@ export const scanCommand = defineCommand({
     }
   },
 });
+
+/** Warnings about headers: public ones that look secret (not stored), and ones a resumed run sent but did not store. */
+function headerWarnings(config: TargetConfigInput): string[] {
+  const headers = config.headers as Record<string, string> | undefined;
+  const warnings = storableHeaders(headers, config.publicHeaders as string[] | undefined).refusedPublic.map(
+    (name) => `warning: header '${name}' looks like a credential: its value is sent but not stored, although marked public`,
+  );
+  const sent = new Set(Object.keys(headers ?? {}).map((name) => name.toLowerCase()));
+  const missing = ((config.withheldHeaders as string[] | undefined) ?? []).filter((name) => !sent.has(name.toLowerCase()));
+  if (missing.length > 0) {
+    warnings.push(`warning: this run was made with header(s) ${missing.join(', ')} whose values were not stored; pass them again with --header 'Name: value'`);
+  }
+  return warnings;
+}
+
+/** Write --out; when the disk refuses (full, read-only), say that the run itself is safe in the store and how to retry. */
+function writeOutputsOrExplain(store: Store, runId: string, directory: string): ReturnType<typeof writeRunOutputs> {
+  try {
+    return writeRunOutputs(store, runId, directory);
+  } catch (error) {
+    if (!(error instanceof FileSystemError)) throw error;
+    throw new FileSystemError(`${error.message}; every attempt is saved in the store: write the files again with 'redcard scan --resume ${runId} --out DIR'`, error.path, error.errno, error);
+  }
+}

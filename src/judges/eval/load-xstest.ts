@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../util/read-text-file.js';
 import { DatasetError } from '../../spec/errors.js';
 import { parseCsv } from '../../util/csv.js';
 import type { LabelledItem, LabelledSet } from './labelled-set.js';
@@ -14,13 +14,7 @@ const REQUIRED = ['prompt', 'completion', 'final_label'];
  * loadXstest('xstest_v2_completions_gpt4.csv').task // 'refusal'
  */
 export function loadXstest(file: string): LabelledSet {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new DatasetError(`cannot read: ${(error as Error).message}`, file);
-  }
-  const records = parseCsv(text, file);
+  const records = parseCsv(readTextFile(file), file);
   const header = records[0]?.fields ?? [];
   const missing = REQUIRED.filter((name) => !header.includes(name));
   if (missing.length > 0) throw new DatasetError(`missing columns: ${missing.join(', ')}`, file, 1);

@@ -1,5 +1,6 @@
 import type { GenerateOptions, GenerateRequest, GenerateResponse, Target } from '../../spec/target.js';
 import { z } from 'zod';
+import { MAX_TIMER_MS, TIMER_LIMIT_MESSAGE } from '../../util/timer-limit.js';
 import { defineTargetKind, type TargetConfig } from '../../spec/target-config.js';
 import { AbortedError } from '../../spec/errors.js';
 import { abortableSleep } from '../abortable-sleep.js';
@@ -13,8 +14,8 @@ export const SimTargetSettingsSchema = z.object({
   profile: z.string().optional(),
   /** Seed of the simulated behaviour (not the sampling seed). */
   seed: z.number().int().optional(),
-  /** Simulated latency in milliseconds. */
-  latencyMs: z.number().min(0).optional(),
+  /** Simulated latency in milliseconds, at most 2^31 − 1. */
+  latencyMs: z.number().min(0).max(MAX_TIMER_MS, TIMER_LIMIT_MESSAGE).optional(),
 });
 export type SimTargetConfig = TargetConfig<z.infer<typeof SimTargetSettingsSchema>>;
 
