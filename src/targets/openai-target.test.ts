@@ -9,6 +9,7 @@ import { startSimServer } from './sim-server.js';
 import { startFaultServer } from './testing/fault-server.js';
 import { chatCompletionBody, startScriptedServer } from './testing/scripted-server.js';
 import { createTarget } from './create-target.js';
+import { startLargeAnswerServer } from './testing/large-answer-server.js';
 
 const FAST: Partial<RetryTuning> = { baseDelayMs: 1, maxDelayMs: 5 };
 const hello = { messages: [{ role: 'user' as const, content: 'Hello there' }] };
@@ -239,5 +240,47 @@ test('the rpm limiter spaces requests', async () => {
   } finally {
     await target.close?.();
     await server.close();
+  }
+});
+
+test('an answer over max-response-bytes is cut at the cap on a character boundary, marked length, and not retried', async () => {
+  const server = await startLargeAnswerServer({ bytes: 8 * 1024 * 1024, unit: 'é€😀' });
+  const cap = 64 * 1024;
+  const target = openai({ baseUrl: server.url, maxResponseBytes: cap });
+  try {
+    const response = await target.generate(hello);
+    assert.deepEqual(response.finishReason, { unified: 'length', raw: 'redcard:max-response-bytes' });
+    assert.ok(Buffer.byteLength(response.text) <= cap, `${Buffer.byteLength(response.text)} bytes`);
+    assert.ok(Buffer.byteLength(response.text) > cap - 200, 'the text fills the cap but for the JSON envelope');
+    assert.ok(!response.text.includes('\ufffd'), 'no broken character');
+    assert.ok(response.text.startsWith('é€😀é€😀'));
+    assert.deepEqual(response.usage, { promptTokens: null, completionTokens: null });
+    assert.equal(server.stats().requests, 1, 'not retried');
+    assert.ok(server.stats().bytesSent < 4 * 1024 * 1024, `the client stopped reading (server wrote ${server.stats().bytesSent} bytes)`);
+  } finally {
+    await target.close?.();
+    await server.close();
+  }
+});
+
+test('an answer over the cap without content fails at once; an error answer over the cap keeps its status and retries', async () => {
+  const noContent = await startLargeAnswerServer({ bytes: 1024 * 1024, withoutContent: true });
+  const first = openai({ baseUrl: noContent.url, maxResponseBytes: 4096, maxRetries: 3 });
+  try {
+    await assert.rejects(first.generate(hello), (error: unknown) =>
+      error instanceof TargetError && !error.retryable && error.tries === 1 && /no message content in the first 4096 bytes/.test(error.message));
+    assert.equal(noContent.stats().requests, 1);
+  } finally {
+    await first.close?.();
+    await noContent.close();
+  }
+  const failing = await startLargeAnswerServer({ bytes: 1024 * 1024, status: 503 });
+  const second = openai({ baseUrl: failing.url, maxResponseBytes: 4096, maxRetries: 2 });
+  try {
+    await assert.rejects(second.generate(hello), (error: unknown) => error instanceof TargetError && error.status === 503 && error.tries === 3);
+    assert.equal(failing.stats().requests, 3);
+  } finally {
+    await second.close?.();
+    await failing.close();
   }
 });

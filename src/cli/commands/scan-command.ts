@@ -35,6 +35,7 @@ Target:
   --temperature N, --top-p N, --max-tokens N, --seed N   sampling parameters
   --timeout-ms N         per-request timeout (default 120000)
   --retries N            retries for 429/5xx/network errors (default 6)
+  --max-response-bytes N read at most N bytes of an answer (default 1048576); longer ones are cut, marked length
   --rpm N                requests per minute at most
 What to run:
   --suite SPEC           suite (repeatable or comma-separated; default core): core, core:benign, core:vcr, harmbench:FILE…
@@ -107,6 +108,7 @@ function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values'
     apiKeyEnv: values['api-key-env'] as string | undefined,
     systemPrompt: values['system-prompt'] as string | undefined,
     timeoutMs: numberFlag(values, 'timeout-ms', { integer: true }),
+    maxResponseBytes: numberFlag(values, 'max-response-bytes', { integer: true }),
     maxRetries: numberFlag(values, 'retries', { integer: true }),
     rpm: numberFlag(values, 'rpm'),
   };
@@ -135,6 +137,7 @@ export const scanCommand = defineCommand({
     'max-tokens': { type: 'string' },
     seed: { type: 'string' },
     'timeout-ms': { type: 'string' },
+    'max-response-bytes': { type: 'string' },
     retries: { type: 'string' },
     rpm: { type: 'string' },
     suite: { type: 'string', multiple: true },
