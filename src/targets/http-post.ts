@@ -17,6 +17,8 @@ export class NetworkFailure extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    /** Whether the connection had been established (a timeout after connecting is a slow server, not a missing one). */
+    readonly connected = false,
   ) {
     super(message);
     this.name = 'NetworkFailure';
@@ -107,12 +109,17 @@ function httpRequest(method: 'GET' | 'POST', url: URL, body: string | undefined,
       agent: options.agent,
       headers,
     });
+    let connected = false;
+    request.on('socket', (socket) => {
+      if (!socket.connecting) connected = true;
+      else socket.once('connect', () => (connected = true));
+    });
     const onAbort = (): void => {
       finish(new AbortedError());
       request.destroy();
     };
     const timer = setTimeout(() => {
-      finish(new NetworkFailure(`no answer within ${timeoutMs} ms (timed out)`, 'TIMEOUT'));
+      finish(new NetworkFailure(`no answer within ${timeoutMs} ms (timed out)`, 'TIMEOUT', connected));
       request.destroy();
     }, timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -8,6 +8,7 @@ import { backoffDelayMs, retryAfterMs } from './retry-delay.js';
 import { RequestLimiter } from './request-limiter.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { stableIdentity } from './stable-identity.js';
+import { checkReachable } from './check-reachable.js';
 
 /** Backoff settings; tests shorten them. */
 export interface RetryTuning {
@@ -98,12 +99,20 @@ export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTu
     return `${where}: ${failure.reason}${gaveUp}`;
   };
 
+  let simulated = false;
   return {
     kind: 'openai',
     label: `openai:${model}@${baseUrl}`,
     identity: stableIdentity({ kind: 'openai', baseUrl, model, systemPrompt: config.systemPrompt ?? null, params: config.params }),
-    simulated: false,
+    get simulated() {
+      return simulated;
+    },
     concurrency: config.concurrency,
+
+    async probe(options = {}): Promise<void> {
+      const probe = await checkReachable(baseUrl, { headers, timeoutMs: Math.min(config.timeoutMs, 5000), signal: options.signal });
+      simulated = probe.simulated;
+    },
 
     async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResponse> {
       const { signal, onRetry } = options;

@@ -9,7 +9,7 @@ export interface LargeAnswerServer {
 }
 
 /**
- * Start an OpenAI-compatible server (127.0.0.1, free port) whose every answer is a chat completion with a message
+ * Start an OpenAI-compatible server (127.0.0.1, free port) whose every chat answer (`GET …/models` gets a short list, not counted) is a chat completion with a message
  * `bytes` long, made of `unit` repeated, streamed in 64 KiB chunks with back-pressure (the server never holds the answer
  * in memory, so a 50 MB answer costs it nothing). `status` other than 200 sends the same body as an error answer.
  *
@@ -22,6 +22,11 @@ export async function startLargeAnswerServer(options: { bytes: number; unit?: st
   const chunk = unit.repeat(Math.max(1, Math.floor(65536 / Buffer.byteLength(unit))));
   const stats = { requests: 0, bytesSent: 0 };
   const server = http.createServer((request, response) => {
+    if (request.method === 'GET') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"object":"list","data":[{"id":"large","object":"model"}]}');
+      return;
+    }
     stats.requests += 1;
     request.resume();
     request.on('end', () => {
