@@ -5,16 +5,15 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLargeAnswerServer } from '../../targets/testing/large-answer-server.js';
-import { PACKAGE_ROOT } from '../../util/paths.js';
+import { REDCARD_BIN } from '../../testing/cli-processes.js';
 import type { Attempt } from '../../spec/attempt.js';
 
-const BIN = join(PACKAGE_ROOT, 'bin', 'redcard.js');
 // Prints the process's peak resident set (KiB) on exit, so the test measures the child's peak, not a sample.
 const PEAK_HOOK = "data:text/javascript,process.on('exit',()=>process.stderr.write('PEAK_RSS_KB '+process.resourceUsage().maxRSS+'\\n'))";
 
 /** Run a scan of `limit` attempts against `url` in a child process; its exit code, stderr and peak RSS in MiB. */
 async function scanInChild(url: string, directory: string, limit: number): Promise<{ code: number | null; stderr: string; peakMiB: number }> {
-  const args = ['--import', PEAK_HOOK, BIN, 'scan', '--target', 'openai', '--base-url', url, '--model', 'large', '--suite', 'smoke', '--attacks', 'direct',
+  const args = ['--import', PEAK_HOOK, REDCARD_BIN, 'scan', '--target', 'openai', '--base-url', url, '--model', 'large', '--suite', 'smoke', '--attacks', 'direct',
     '--limit', String(limit), '--no-cache', '--db', join(directory, 'r.db'), '--out', join(directory, 'out'), '--quiet'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
