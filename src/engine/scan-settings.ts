@@ -9,6 +9,23 @@ const listOfStrings = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((entry) => entry.trim()).filter(Boolean));
 
+/** The shape of a target block (defaults and all); used to validate blocks that are kept as written. */
+const TargetBlockShape = TargetConfigSchema.partial({ kind: true }).extend({ kind: z.string().min(1) });
+
+/**
+ * A target block in the config: validated like a target config, but kept as written. Defaults are applied when the
+ * target is built, so that a block without `concurrency` takes the scan's (and a resumed run's record shows what was
+ * given, not the defaults of the day).
+ */
+const TargetBlockSchema = z
+  .custom<z.input<typeof TargetBlockShape>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    message: 'expected a target spec string or a target block (kind, baseUrl, model, …)',
+  })
+  .superRefine((value, context) => {
+    const parsed = TargetBlockShape.safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) context.addIssue({ ...issue } as never);
+  });
+
 /** Attack vectors used when none are named: the baseline and three common templates. */
 export const DEFAULT_ATTACKS = ['direct', 'roleplay.grandma', 'framing.fiction', 'output-control.prefix-injection'];
 
@@ -19,9 +36,9 @@ export const DEFAULT_ATTACKS = ['direct', 'roleplay.grandma', 'framing.fiction',
 export const ScanSettingsSchema = z
   .object({
     /** The model under test: a target spec string (`sim`, `openai:base-url=…,model=…`, `@name`) or a target config block. */
-    target: z.union([z.string().min(1), TargetConfigSchema.partial({ kind: true }).extend({ kind: z.string().min(1) })]),
+    target: z.union([z.string().min(1), TargetBlockSchema]),
     /** Named targets, referenced as `@name` by `target`, `helper` and model judges. */
-    targets: z.record(z.string(), TargetConfigSchema.partial().extend({ kind: z.string().min(1) })).default({}),
+    targets: z.record(z.string(), TargetBlockSchema).default({}),
     /** Suite specs (`core`, `core:vcr`, `harmbench:FILE`, …). */
     suites: listOfStrings.default(['core']),
     /** Attack chains (`direct`, `roleplay.grandma+obfuscation.base64`, `all`, `family:NAME`). */

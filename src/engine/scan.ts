@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { applyChain, decodeChain, type AttackChain, type SkippedChain } from '../attacks/chain.js';
+import { applyChain, decodeChain, type SkippedChain } from '../attacks/chain.js';
 import type { Attempt, AttemptError, AttemptResponse } from '../spec/attempt.js';
-import type { Behavior } from '../spec/behavior.js';
 import { TargetError } from '../spec/errors.js';
 import type { Judge } from '../spec/judge.js';
 import type { RunRecord } from '../spec/run-record.js';
@@ -10,49 +9,29 @@ import type { Verdict } from '../spec/verdict.js';
 import { behaviorPrompt } from '../spec/behavior.js';
 import { lastUserText } from '../spec/message.js';
 import { verdictCacheKey } from '../judges/judge-responses.js';
-import type { Store } from '../store/store-api.js';
 import { sha256 } from '../util/hash.js';
 import { planAttempts, planSize, type PlannedAttempt } from './plan.js';
 import type { ScanEvent, ScanProgress } from './scan-events.js';
-import { openScanRun, type ScanDescription } from './open-run.js';
-import { currentClaimant, holdRunLease, RunLockedError, type LeaseClaimant } from './run-lease.js';
+import { openScanRun, type OpenRunInput } from './open-run.js';
+import { currentClaimant, holdRunLease, RunLockedError } from './run-lease.js';
 import { summarizeErrors, type ErrorSummary } from './error-summary.js';
 
 export { scanConfigHash } from './open-run.js';
 
-/** Everything a scan needs; the CLI builds it from flags and config. */
-export interface ScanInput {
-  store: Store;
-  target: Target;
+/**
+ * Everything a scan needs; the CLI builds it from flags and config. The fields that find or make the run (store, plan,
+ * description, resume, fresh, lease) are OpenRunInput's.
+ */
+export interface ScanInput extends Omit<OpenRunInput, 'onWaiting'> {
   judge: Judge;
-  behaviors: Behavior[];
-  chains: AttackChain[];
   /** Chains left out (e.g. need a helper), reported in the start event. */
   skippedChains?: SkippedChain[];
-  samples: number;
-  limit?: number | null;
   /** Attempts in flight at most (also bounded by the target's own limit). */
   concurrency: number;
   /** Use the response cache (default true). */
   useCache?: boolean;
   /** Helper model for vectors that need one. */
   helper?: Target;
-  /** Descriptive fields recorded in the run. */
-  describe: ScanDescription;
-  /** Resume this run (its plan must match); otherwise an unfinished identical run is resumed, or a new one made. */
-  resumeRunId?: string;
-  /** Always start a new run, even when an identical unfinished one exists. */
-  fresh?: boolean;
-  /**
-   * When another process is working the run, wait until it stops (a `waiting` event says so) instead of throwing
-   * RunLockedError. Either way, at most one process works a run at a time (src/engine/run-lease.ts).
-   */
-  waitForLease?: boolean;
-  /** Poll period while waiting for the lease (default 500 ms). */
-  leasePollMs?: number;
-  /** Who takes the run's lease (default this process); tests inject a clock and a process table. */
-  claimant?: LeaseClaimant;
-  signal?: AbortSignal;
   onEvent?: (event: ScanEvent) => void;
   /** Commit after this many finished attempts (default 256) … */
   batchSize?: number;
