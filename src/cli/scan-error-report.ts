@@ -42,14 +42,15 @@ function clip(text: string): string {
  * @example
  * formatErrorReport(result.errors, { recorded: 48, resumeCommand: 'redcard scan --resume run-1' })
  */
-export function formatErrorReport(summary: ErrorSummary, context: { recorded: number; resumeCommand: string }): string[] {
+export function formatErrorReport(summary: ErrorSummary, context: { recorded: number; resumeCommand: string; attemptsFile?: string }): string[] {
   if (summary.total === 0) return [];
   const lines = [`warning: ${summary.total} of ${context.recorded} attempts failed; commonest errors:`];
   const stageWidth = Math.max(...summary.groups.slice(0, SHOWN_GROUPS).map((group) => group.stage.length));
   for (const group of summary.groups.slice(0, SHOWN_GROUPS)) lines.push(`  ${group.stage.padEnd(stageWidth)}  ${clip(group.message)} ×${group.count}`);
   const hidden = summary.groups.slice(SHOWN_GROUPS);
   if (hidden.length > 0) {
-    lines.push(`  … and ${hidden.length} other message${hidden.length === 1 ? '' : 's'} (${hidden.reduce((sum, group) => sum + group.count, 0)} attempts; all in attempts.jsonl with --out)`);
+    const where = context.attemptsFile === undefined ? '' : `; every error is in ${context.attemptsFile}`;
+    lines.push(`  … and ${hidden.length} other message${hidden.length === 1 ? '' : 's'} (${hidden.reduce((sum, group) => sum + group.count, 0)} attempts${where})`);
   }
   const advice = new Set(summary.groups.filter((group) => !group.retryable).map(adviceFor));
   for (const line of advice) lines.push(`fix: ${line}`);

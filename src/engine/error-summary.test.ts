@@ -24,4 +24,9 @@ test('retryable statuses and long messages', () => {
   assert.deepEqual([400, 401, 403, 404, 408, 422, 429, 500, 503, undefined].map(isRetryableStatus), [false, false, false, false, true, false, true, true, true, true]);
   assert.equal(normaliseErrorMessage(`HTTP 500: ${'x'.repeat(500)}`).length, 201);
   assert.equal(summarizeErrors([]).groups.length, 0);
+  assert.equal(
+    normaliseErrorMessage('HTTP 500: request 123e4567-e89b-12d3-a456-426614174000 failed (id req_8f3a9c2b1d4e5f60)'),
+    'HTTP 500: request … failed (id …)',
+    'request ids do not split a group',
+  );
 });

@@ -39,6 +39,9 @@ export function normaliseErrorMessage(message: string): string {
     .replace(/POST \S+ \(model '[^']*'\): /g, '')
     .replace(/ \[POST, model '[^']*'\]/g, '')
     .replace(/ \(gave up after \d+ tries\)/g, '')
+    // Request ids differ per request: UUIDs and long hex or alphanumeric tokens with digits (`req_8f3a…`).
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '…')
+    .replace(/\b(?=[A-Za-z_]*\d)[A-Za-z0-9_]{16,}\b/g, '…')
     .replace(/\s+/g, ' ')
     .trim();
   return normalised.length <= LONGEST_MESSAGE ? normalised : `${normalised.slice(0, LONGEST_MESSAGE)}…`;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScan, scanConfigHash, ScanStoppedError, type ScanResult } from '../../engine/scan.js';
-import { compareResumedSettings, loadConfigFile } from '../../engine/scan-settings.js';
+import { compareResumedSettings, loadConfigFile, type LoadedConfig } from '../../engine/scan-settings.js';
 import { RunLockedError } from '../../engine/run-lease.js';
 import { writeRunOutputs } from '../../engine/write-run-outputs.js';
 import { summarizeAttempts } from '../../engine/summarize.js';
@@ -11,7 +11,7 @@ import { DEFAULT_DB_PATH, openStore } from '../../store/sqlite-store.js';
 import type { Store } from '../../store/store-api.js';
 import { resolve } from 'node:path';
 import { createTarget } from '../../targets/create-target.js';
-import { defineCommand, writeLine } from '../command.js';
+import { defineCommand, writeLine, type ParsedArgs } from '../command.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { applyFailOn } from '../fail-on.js';
@@ -101,8 +101,8 @@ async function adoptResumableRun(
   store: Store,
   session: SessionSettings,
   parts: ScanParts,
-  values: Record<string, unknown>,
-  config: ReturnType<typeof loadConfigFile> | undefined,
+  values: ParsedArgs['values'],
+  config: LoadedConfig | undefined,
   cwd: string,
 ): Promise<{ run: RunRecord; session: SessionSettings } | undefined> {
   const hash = scanConfigHash({
@@ -115,7 +115,7 @@ async function adoptResumableRun(
   });
   const run = store.findResumableRun(hash);
   if (run === undefined) return undefined;
-  const adopted = resolveSessionSettings(values as never, config, run.settings, cwd, `run ${run.id}`);
+  const adopted = resolveSessionSettings(values, config, run.settings, cwd, `run ${run.id}`);
   if (JSON.stringify(targetWithConcurrency(adopted)) !== JSON.stringify(targetWithConcurrency(session))) {
     await parts.target.close?.();
     parts.target = createTarget(targetWithConcurrency(adopted));
@@ -239,7 +239,8 @@ export const scanCommand = defineCommand({
         if (!(error instanceof ScanStoppedError)) throw error;
         if (settings.out !== undefined) writeRunOutputs(store, error.run.id, settings.out);
         const saved = store.countAttempts(error.run.id).total;
-        for (const line of formatErrorReport(error.errors, { recorded: saved, resumeCommand: resumeLine(error.run.id) })) writeLine(io.stderr, line);
+        const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
+        for (const line of formatErrorReport(error.errors, { recorded: saved, resumeCommand: resumeLine(error.run.id), attemptsFile })) writeLine(io.stderr, line);
         writeLine(io.stderr, `redcard scan: ${error.message.split('\n')[0]}`);
         writeLine(io.stderr, stoppedScanAdvice(error.errors, { saved, planned: error.run.planned, resumeCommand: resumeLine(error.run.id) }));
         return 1;
@@ -256,7 +257,8 @@ export const scanCommand = defineCommand({
       const errors = summary.overall.errors;
       writeLine(io.stdout, `run ${run.id} on ${modelLabel(run)}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${simulatedTag(run)}`);
       if (settings.out !== undefined) writeLine(io.stdout, `wrote ${join(settings.out, 'attempts.jsonl')}, summary.json, run.json`);
-      for (const line of formatErrorReport(result.errors, { recorded: summary.run.recorded, resumeCommand: resumeLine(run.id) })) writeLine(io.stderr, line);
+      const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
+      for (const line of formatErrorReport(result.errors, { recorded: summary.run.recorded, resumeCommand: resumeLine(run.id), attemptsFile })) writeLine(io.stderr, line);
       if (result.interrupted) {
         writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: ${resumeLine(run.id)}`);
         return 130;
