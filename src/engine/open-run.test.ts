@@ -34,7 +34,7 @@ test('resuming with another plan names the setting that differs', async () => {
   };
   await rejects({ samples: 3 }, /planned with another samples \(the run has 2, this scan 3\)/);
   await rejects({ chains: [directChain] }, /another attacks \(the run has \["direct","test\.shout"\], this scan \["direct"\]\)/);
-  await rejects({ target: new CountingTarget(4, { identity: 'other-target' }) }, /another target/);
+  await rejects({ target: new CountingTarget(4, { identity: 'other-target' }) }, /another target \(the run has test-target, this scan other-target\)/);
   await rejects({ describe: { ...input({}).describe, judge: 'other-judge' } }, /another judge \(the run has 'test-judge', this scan 'other-judge'\)/);
   await rejects({ behaviors: fakeBehaviors(11) }, /another suites \(the behaviors they hold differ/);
 });

@@ -87,8 +87,12 @@ export function planDifference(run: RunRecord, input: PlanInput): string {
   const show = (value: unknown): string => (value === null || value === undefined ? 'none' : typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
   const differs = (name: string, recorded: unknown, current: unknown): string | undefined =>
     JSON.stringify(recorded) === JSON.stringify(current) ? undefined : `${name} (the run has ${show(recorded)}, this scan ${show(current)})`;
+  // Two targets with one label differ in what the label does not show (system prompt, params, profile file): show all.
+  const shownTarget = (label: string, identity: string): string => (run.target.label === input.target.label ? identity : show(label));
   return (
-    (run.target.identity === input.target.identity ? undefined : `target (the run has ${show(run.target.label)}, this scan ${show(input.target.label)})`) ??
+    (run.target.identity === input.target.identity
+      ? undefined
+      : `target (the run has ${shownTarget(run.target.label, run.target.identity)}, this scan ${shownTarget(input.target.label, input.target.identity)})`) ??
     differs('attacks', run.attacks, input.chains.map((chain) => chain.id)) ??
     differs('samples', run.samples, input.samples) ??
     differs('limit', run.limit, input.limit ?? null) ??

@@ -284,3 +284,33 @@ test('an answer over the cap without content fails at once; an error answer over
     await failing.close();
   }
 });
+
+test('probe: sim serve announces itself, other servers do not, any HTTP answer is reachable, a refused connection is not', async () => {
+  const sim = await startSimServer();
+  const scripted = await startScriptedServer(() => ({ body: chatCompletionBody('ok') }));
+  const missing = await startScriptedServer(() => ({ body: chatCompletionBody('ok') }));
+  const missingUrl = missing.url;
+  await missing.close();
+  const notListing = http.createServer((request, response) => {
+    response.writeHead(request.url?.endsWith('/models') ? 404 : 200, { 'content-type': 'application/json' });
+    response.end('{"error":{"message":"no such route"}}');
+  });
+  await new Promise<void>((resolve) => notListing.listen(0, '127.0.0.1', resolve));
+  const notListingUrl = `http://127.0.0.1:${(notListing.address() as AddressInfo).port}/v1`;
+  const targets = [openai({ baseUrl: sim.url }), openai({ baseUrl: scripted.url }), openai({ baseUrl: notListingUrl }), openai({ baseUrl: missingUrl })];
+  try {
+    await targets[0].probe?.();
+    assert.equal(targets[0].simulated, true);
+    await targets[1].probe?.();
+    assert.equal(targets[1].simulated, false);
+    await targets[2].probe?.();
+    assert.equal(targets[2].simulated, false, 'a 404 on /models is reachable, not simulated');
+    await assert.rejects(targets[3].probe!(), (error: unknown) => error instanceof TargetError && /cannot reach http:\/\/127\.0\.0\.1:\d+\/v1: connection refused/.test(error.message));
+  } finally {
+    for (const target of targets) await target.close?.();
+    await sim.close();
+    await scripted.close();
+    notListing.closeAllConnections();
+    await new Promise((resolve) => notListing.close(resolve));
+  }
+});
