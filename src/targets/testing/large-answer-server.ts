@@ -1,10 +1,10 @@
 import http from 'node:http';
 import { listen } from '../http-listen.js';
 
-/** A running large-answer server: `requests` counts requests, `bytesSent` what it managed to write before clients hung up. */
+/** A running large-answer server: `requests` counts chat requests. */
 export interface LargeAnswerServer {
   url: string;
-  stats(): { requests: number; bytesSent: number };
+  stats(): { requests: number };
   close(): Promise<void>;
 }
 
@@ -20,7 +20,7 @@ export interface LargeAnswerServer {
 export async function startLargeAnswerServer(options: { bytes: number; unit?: string; status?: number; withoutContent?: boolean }): Promise<LargeAnswerServer> {
   const unit = options.unit ?? 'A';
   const chunk = unit.repeat(Math.max(1, Math.floor(65536 / Buffer.byteLength(unit))));
-  const stats = { requests: 0, bytesSent: 0 };
+  const stats = { requests: 0 };
   const server = http.createServer((request, response) => {
     if (request.method === 'GET') {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -35,10 +35,7 @@ export async function startLargeAnswerServer(options: { bytes: number; unit?: st
         ? '{"id":"chatcmpl-large","object":"chat.completion","padding":"'
         : '{"id":"chatcmpl-large","object":"chat.completion","model":"large","choices":[{"index":0,"message":{"role":"assistant","content":"';
       let sent = 0;
-      const write = (text: string): boolean => {
-        stats.bytesSent += Buffer.byteLength(text);
-        return response.write(text);
-      };
+      const write = (text: string): boolean => response.write(text);
       write(head);
       const pump = (): void => {
         while (sent < options.bytes) {
