@@ -123,12 +123,14 @@ test('operational settings change on resume and say so; a plan-defining change i
 });
 
 test('two processes scanning the same run: one works it, the other refuses naming the run and the holder; the server gets exactly the plan', async () => {
-  const server = await startFaultServer({ faults: {}, latencyMs: 10 });
+  // Slow answers (a run of about 3 s), so that the two processes overlap even on a loaded machine.
+  const server = await startFaultServer({ faults: {}, latencyMs: 60 });
+  const planned = 100;
   try {
     const directory = temporaryDirectory();
     const database = join(directory, 'r.db');
-    const args = ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'core', '--attacks', 'direct', '--concurrency', '4',
-      '--db', database, '--no-cache', '--quiet'];
+    const args = ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'core', '--attacks', 'direct', '--limit', String(planned),
+      '--concurrency', '2', '--db', database, '--no-cache', '--quiet'];
     const one = spawnRedcard(args);
     const two = spawnRedcard(args); // started at the same moment: both look for the run at once
     const results = await Promise.all([one.finished, two.finished]);
@@ -137,10 +139,10 @@ test('two processes scanning the same run: one works it, the other refuses namin
     const worker = [one, two][1 - refused].child;
     assert.equal(results[1 - refused].code, 0, results[1 - refused].stderr);
     assert.match(results[refused].stderr, new RegExp(`run run-\\S+ is being worked by another process \\(pid ${worker.pid} on .+\\); wait for it with --wait, or start a separate run with --fresh`));
-    assert.equal(server.stats().requests, PLANNED, 'the server received exactly the planned requests');
+    assert.equal(server.stats().requests, planned, 'the server received exactly the planned requests');
     const reader = new Database(database, { readonly: true });
     assert.equal(reader.prepare('SELECT COUNT(*) FROM runs').pluck().get(), 1);
-    assert.equal(reader.prepare('SELECT COUNT(*) FROM attempts').pluck().get(), PLANNED, 'each attempt recorded once');
+    assert.equal(reader.prepare('SELECT COUNT(*) FROM attempts').pluck().get(), planned, 'each attempt recorded once');
     assert.equal(reader.prepare('SELECT COUNT(*) FROM run_leases').pluck().get(), 0, 'the lease is released at the end');
     reader.close();
 
@@ -148,14 +150,14 @@ test('two processes scanning the same run: one works it, the other refuses namin
     const fresh = join(directory, 'wait.db');
     const waitArgs = args.map((arg) => (arg === database ? fresh : arg));
     const first = spawnRedcard(waitArgs);
-    await waitForCommitted(fresh, 20);
+    await waitForCommitted(fresh, 10);
     const second = spawnRedcard([...waitArgs, '--wait']);
     const [a, b] = await Promise.all([first.finished, second.finished]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
     assert.match(b.stderr, new RegExp(`waiting: run run-\\S+ is being worked by pid ${first.child.pid} on `));
-    assert.match(b.stdout, new RegExp(`${PLANNED}/${PLANNED} attempts recorded, 0 errors, status completed`));
-    assert.equal(server.stats().requests, 2 * PLANNED, 'the waiting process sent nothing');
+    assert.match(b.stdout, new RegExp(`${planned}/${planned} attempts recorded, 0 errors, status completed`));
+    assert.equal(server.stats().requests, 2 * planned, 'the waiting process sent nothing');
   } finally {
     await server.close();
   }
