@@ -29,27 +29,27 @@ export function openStore(path: string = DEFAULT_DB_PATH): Store {
   } catch (error) {
     throw new RedcardError('store', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
   }
+  // The busy timeout first: another process opening the same new store at once may hold the lock for a moment.
+  database.pragma('busy_timeout = 5000');
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
   migrate(database, path);
   return new SqliteStore(database, path);
 }
 
 function migrate(database: Database.Database, path: string): void {
-  const version = database.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new RedcardError(
-      'store',
-      `${path} was written by a newer redcard (schema ${version}, this one knows ${MIGRATIONS.length}); upgrade redcard`,
-    );
-  }
-  for (let index = version; index < MIGRATIONS.length; index += 1) {
-    database.transaction(() => {
-      database.exec(MIGRATIONS[index]);
-      database.pragma(`user_version = ${index + 1}`);
-    })();
-  }
+  const version = (): number => database.pragma('user_version', { simple: true }) as number;
+  const newer = (found: number): RedcardError =>
+    new RedcardError('store', `${path} was written by a newer redcard (schema ${found}, this one knows ${MIGRATIONS.length}); upgrade redcard`);
+  if (version() > MIGRATIONS.length) throw newer(version());
+  if (version() === MIGRATIONS.length) return;
+  // Under the write lock, and reading the version again: two processes opening a new store at once migrate it once.
+  database.transaction(() => {
+    const current = version();
+    if (current > MIGRATIONS.length) throw newer(current);
+    for (let index = current; index < MIGRATIONS.length; index += 1) database.exec(MIGRATIONS[index]);
+    database.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
 }
 
 class SqliteStore implements Store {
