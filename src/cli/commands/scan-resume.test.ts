@@ -8,6 +8,7 @@ import { main } from '../main.js';
 import { captureIO } from '../../testing/capture-io.js';
 import { spawnRedcard, waitForCommitted } from '../../testing/cli-processes.js';
 import { startFaultServer } from '../../targets/testing/fault-server.js';
+import { chatCompletionBody, startScriptedServer } from '../../targets/testing/scripted-server.js';
 import type { Attempt } from '../../spec/attempt.js';
 import type { RunSummary } from '../../engine/summarize.js';
 
@@ -122,24 +123,42 @@ test('operational settings change on resume and say so; a plan-defining change i
   }
 });
 
+/** Poll `condition` every 20 ms for at most 20 s. */
+async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  for (let wait = 0; wait < 1000; wait += 1) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
 test('two processes scanning the same run: one works it, the other refuses naming the run and the holder; the server gets exactly the plan', async () => {
-  // Slow answers (a run of about 3 s), so that the two processes overlap even on a loaded machine.
-  const server = await startFaultServer({ faults: {}, latencyMs: 60 });
-  const planned = 100;
+  // The server holds every answer until the test opens its gate: the process working the run is then surely still
+  // working it while the other one tries, however loaded the machine is.
+  const gate = { open: (): void => undefined, opened: Promise.resolve() };
+  const closeGate = (): void => {
+    gate.opened = new Promise<void>((resolve) => (gate.open = resolve));
+  };
+  closeGate();
+  const server = await startScriptedServer(async () => {
+    await gate.opened;
+    return { body: chatCompletionBody("I can't help with that.") };
+  });
+  const planned = 40;
   try {
     const directory = temporaryDirectory();
     const database = join(directory, 'r.db');
     const args = ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'core', '--attacks', 'direct', '--limit', String(planned),
-      '--concurrency', '2', '--db', database, '--no-cache', '--quiet'];
-    const one = spawnRedcard(args);
-    const two = spawnRedcard(args); // started at the same moment: both look for the run at once
-    const results = await Promise.all([one.finished, two.finished]);
-    const refused = results.findIndex((result) => result.code === 1);
-    assert.ok(refused !== -1, results.map((result) => `${result.code}: ${result.stderr}`).join('\n'));
-    const worker = [one, two][1 - refused].child;
-    assert.equal(results[1 - refused].code, 0, results[1 - refused].stderr);
-    assert.match(results[refused].stderr, new RegExp(`run run-\\S+ is being worked by another process \\(pid ${worker.pid} on .+\\); wait for it with --wait, or start a separate run with --fresh`));
-    assert.equal(server.stats().requests, planned, 'the server received exactly the planned requests');
+      '--concurrency', '4', '--db', database, '--no-cache', '--quiet'];
+    const processes = [spawnRedcard(args), spawnRedcard(args)]; // started at the same moment: both look for the run at once
+    const first = await Promise.race(processes.map((process, index) => process.finished.then((result) => ({ index, result }))));
+    assert.equal(first.result.code, 1, `the refused process ends first, while the other waits for answers: ${first.result.stderr}`);
+    const worker = processes[1 - first.index];
+    assert.match(first.result.stderr, new RegExp(`run run-\\S+ is being worked by another process \\(pid ${worker.child.pid} on .+\\); wait for it with --wait, or start a separate run with --fresh`));
+    gate.open();
+    const worked = await worker.finished;
+    assert.equal(worked.code, 0, worked.stderr);
+    assert.equal(server.requests.length, planned, 'the server received exactly the planned requests');
     const reader = new Database(database, { readonly: true });
     assert.equal(reader.prepare('SELECT COUNT(*) FROM runs').pluck().get(), 1);
     assert.equal(reader.prepare('SELECT COUNT(*) FROM attempts').pluck().get(), planned, 'each attempt recorded once');
@@ -147,18 +166,23 @@ test('two processes scanning the same run: one works it, the other refuses namin
     reader.close();
 
     // With --wait the second process waits for the first, then finds nothing left to do.
-    const fresh = join(directory, 'wait.db');
-    const waitArgs = args.map((arg) => (arg === database ? fresh : arg));
-    const first = spawnRedcard(waitArgs);
-    await waitForCommitted(fresh, 10);
-    const second = spawnRedcard([...waitArgs, '--wait']);
-    const [a, b] = await Promise.all([first.finished, second.finished]);
+    closeGate();
+    const waitArgs = args.map((arg) => (arg === database ? join(directory, 'wait.db') : arg));
+    const holder = spawnRedcard(waitArgs);
+    await waitFor(() => server.requests.length > planned, 'the first process to send');
+    const waiter = spawnRedcard([...waitArgs, '--wait']);
+    let waiterErr = '';
+    waiter.child.stderr?.on('data', (chunk: Buffer) => (waiterErr += chunk.toString()));
+    await waitFor(() => waiterErr.includes('waiting:'), 'the second process to wait');
+    assert.match(waiterErr, new RegExp(`waiting: run run-\\S+ is being worked by pid ${holder.child.pid} on `));
+    gate.open();
+    const [a, b] = await Promise.all([holder.finished, waiter.finished]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
-    assert.match(b.stderr, new RegExp(`waiting: run run-\\S+ is being worked by pid ${first.child.pid} on `));
     assert.match(b.stdout, new RegExp(`${planned}/${planned} attempts recorded, 0 errors, status completed`));
-    assert.equal(server.stats().requests, 2 * planned, 'the waiting process sent nothing');
+    assert.equal(server.requests.length, 2 * planned, 'the waiting process sent nothing');
   } finally {
+    gate.open();
     await server.close();
   }
 });
