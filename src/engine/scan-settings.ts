@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { isNode } from 'yaml';
+import { parseYaml } from '../util/parse-yaml.js';
 import { z } from 'zod';
 import { ConfigError } from '../spec/errors.js';
 import { SamplingParamsSchema } from '../spec/target.js';
@@ -92,13 +93,7 @@ export function loadConfigFile(file: string): LoadedConfig {
   } catch (error) {
     throw new ConfigError(`cannot read config: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { file });
   }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    throw new ConfigError(`YAML syntax error: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, { file, line: first.linePos?.[0].line });
-  }
-  const values = document.toJS() as unknown;
+  const { values, document, lineCounter } = parseYaml(text, file);
   if (values !== null && values !== undefined && (typeof values !== 'object' || Array.isArray(values))) {
     throw new ConfigError('the config must be a mapping of settings (key: value)', { file, line: 1 });
   }
@@ -151,10 +146,14 @@ export function resolveScanSettings(flags: Record<string, unknown>, config?: Loa
 }
 
 /**
- * Target fields a resumed run may change: how requests are sent, not what is asked of whom. `headers` and `apiKeyEnv`
- * belong here too (a fixed API key must not need a new run), but are never compared: header values are not stored.
+ * Target fields a resumed run may change: how requests are sent, not what is asked of whom. Headers and `apiKeyEnv`
+ * belong here too (a fixed API key must not need a new run), but are never compared: most header values are not stored.
  */
-export const OPERATIONAL_TARGET_FIELDS = ['timeoutMs', 'maxRetries', 'rpm', 'maxResponseBytes', 'concurrency', 'latencyMs', 'apiKeyEnv', 'headers'] as const;
+export const OPERATIONAL_TARGET_FIELDS = [
+  'timeoutMs', 'maxRetries', 'rpm', 'maxResponseBytes', 'concurrency', 'latencyMs', 'apiKeyEnv', 'headers', 'publicHeaders', 'withheldHeaders',
+] as const;
+/** Target fields never compared on resume: header values are not all stored, and the key lives in the environment. */
+const UNCOMPARED_TARGET_FIELDS = new Set(['headers', 'publicHeaders', 'withheldHeaders', 'apiKeyEnv']);
 
 /** Top-level settings a resumed run may change, and those that say where results go (also changeable). */
 const OPERATIONAL_SETTINGS = ['concurrency', 'cache'] as const;
@@ -193,7 +192,7 @@ export function compareResumedSettings(recorded: Record<string, unknown>, curren
   const currentTarget = withTargetDefaults(current.target);
   if (recordedTarget !== undefined && currentTarget !== undefined) {
     for (const field of new Set([...Object.keys(recordedTarget), ...Object.keys(currentTarget)])) {
-      if (field === 'headers' || field === 'apiKeyEnv') continue;
+      if (UNCOMPARED_TARGET_FIELDS.has(field)) continue;
       const operational = (OPERATIONAL_TARGET_FIELDS as readonly string[]).includes(field);
       compare(`target.${field}`, recordedTarget[field], currentTarget[field], operational ? 'operational' : 'plan');
     }

@@ -17,14 +17,18 @@ import { formatSummaryTable } from '../summary-table.js';
 import { applyFailOn } from '../fail-on.js';
 import { loadPolicy } from '../../report/policy.js';
 import { formatErrorReport, stoppedScanAdvice } from '../scan-error-report.js';
+import { storableHeaders } from '../../targets/stored-headers.js';
+import { checkOutputDirectory } from '../../util/output-path.js';
+import { FileSystemError } from '../../util/file-system-error.js';
+import type { TargetConfigInput } from '../../spec/target-config.js';
 import { buildScanParts, closeScanParts, probeScanModels, type ScanParts } from './scan-parts.js';
 import { describeResumeChanges, resumeCommand } from './scan-resume-notes.js';
 import {
   recordableSettings,
   recordedSettingsBase,
   resolveSessionSettings,
-  secretHeaderNames,
   targetWithConcurrency,
+  withheldHeaderNames,
   type SessionSettings,
 } from './scan-session-settings.js';
 
@@ -38,7 +42,8 @@ Target:
   --base-url URL         OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1 for Ollama)
   --model NAME           model name sent to the server
   --api-key-env VAR      read the API key from this environment variable (never stored)
-  --header 'K: V'        extra HTTP header (repeatable)
+  --header 'K: V'        extra HTTP header (repeatable); its value is sent, never stored
+  --public-header 'K: V' extra HTTP header whose value may be stored in the run record and reports
   --system-prompt TEXT   system prompt prepended to every conversation
   --temperature N, --top-p N, --max-tokens N, --seed N   sampling parameters
   --timeout-ms N         per-request timeout (default 120000)
@@ -134,6 +139,7 @@ export const scanCommand = defineCommand({
     model: { type: 'string' },
     'api-key-env': { type: 'string' },
     header: { type: 'string', multiple: true },
+    'public-header': { type: 'string', multiple: true },
     'system-prompt': { type: 'string' },
     temperature: { type: 'string' },
     'top-p': { type: 'string' },
@@ -169,7 +175,9 @@ export const scanCommand = defineCommand({
     const named = values.resume as string | undefined;
     let recorded = named === undefined ? undefined : readRecordedRun(databasePath, named);
     let session = resolveSessionSettings(values, config, recorded?.settings, io.cwd, `run ${named}`);
-    if (session.settings.failOn) loadPolicy(session.settings.failOn); // a broken policy fails now, not after the scan
+    // A file where --out should be, or a broken policy, fails now, not after the scan (and before a store is made).
+    if (session.settings.out !== undefined) checkOutputDirectory(session.settings.out, { flag: '--out' });
+    if (session.settings.failOn) loadPolicy(session.settings.failOn);
     const parts = await buildScanParts(session, io);
     const store = openStore(databasePath);
     const renderer = new ProgressRenderer(io.stderr);
@@ -178,17 +186,19 @@ export const scanCommand = defineCommand({
         const adopted = await adoptResumableRun(store, session, parts, values, config, io.cwd);
         if (adopted !== undefined) {
           ({ run: recorded, session } = adopted);
+          if (session.settings.out !== undefined) checkOutputDirectory(session.settings.out, { flag: '--out' });
           if (session.settings.failOn) loadPolicy(session.settings.failOn);
         }
       }
       const { settings } = session;
+      for (const line of headerWarnings(session.targetConfig)) writeLine(io.stderr, line);
       const storedSettings = recordableSettings(session, io.cwd);
       if (recorded !== undefined) {
         const changes = compareResumedSettings(recordedSettingsBase(recorded.settings, io.cwd), storedSettings);
         for (const note of describeResumeChanges(recorded.id, changes)) writeLine(io.stderr, note);
       }
       const simulatedRoles = await probeScanModels(parts, io.signal);
-      const resumeLine = (runId: string): string => resumeCommand(runId, databasePath, io.cwd, secretHeaderNames(session.targetConfig));
+      const resumeLine = (runId: string): string => resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig));
       let result: ScanResult;
       try {
         result = await runScan({
@@ -237,7 +247,7 @@ export const scanCommand = defineCommand({
           return 1;
         }
         if (!(error instanceof ScanStoppedError)) throw error;
-        if (settings.out !== undefined) writeRunOutputs(store, error.run.id, settings.out);
+        if (settings.out !== undefined) writeOutputsOrExplain(store, error.run.id, settings.out, resumeLine(error.run.id));
         const saved = store.countAttempts(error.run.id).total;
         const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
         for (const line of formatErrorReport(error.errors, { recorded: saved, resumeCommand: resumeLine(error.run.id), attemptsFile })) writeLine(io.stderr, line);
@@ -247,7 +257,7 @@ export const scanCommand = defineCommand({
       }
       renderer.done();
       const run = result.run;
-      const summary = settings.out !== undefined ? writeRunOutputs(store, run.id, settings.out) : summarizeAttempts(run, store.iterateAttempts(run.id));
+      const summary = settings.out !== undefined ? writeOutputsOrExplain(store, run.id, settings.out, resumeLine(run.id)) : summarizeAttempts(run, store.iterateAttempts(run.id));
       writeLine(io.stdout, formatSummaryTable(summary));
       writeLine(io.stdout);
       const judgeStats = parts.judge.stats?.();
@@ -272,3 +282,26 @@ export const scanCommand = defineCommand({
     }
   },
 });
+
+/** Warnings about headers: public ones that look secret (not stored), and ones a resumed run sent but did not store. */
+function headerWarnings(config: TargetConfigInput): string[] {
+  const warnings = storableHeaders(config.headers, config.publicHeaders).refusedPublic.map(
+    (name) => `warning: header '${name}' looks like a credential: its value is sent but not stored, although marked public`,
+  );
+  const sent = new Set(Object.keys(config.headers ?? {}).map((name) => name.toLowerCase()));
+  const missing = (config.withheldHeaders ?? []).filter((name) => !sent.has(name.toLowerCase()));
+  if (missing.length > 0) {
+    warnings.push(`warning: this run was made with header(s) ${missing.join(', ')} whose values were not stored; pass them again with --header 'Name: value'`);
+  }
+  return warnings;
+}
+
+/** Write --out; when the disk refuses (full, read-only), say that the run itself is safe in the store and how to retry. */
+function writeOutputsOrExplain(store: Store, runId: string, directory: string, resume: string): ReturnType<typeof writeRunOutputs> {
+  try {
+    return writeRunOutputs(store, runId, directory);
+  } catch (error) {
+    if (!(error instanceof FileSystemError)) throw error;
+    throw new FileSystemError(`${error.message}; every attempt is saved in the store: write the files again with '${resume} --out DIR'`, error.path, error.errno, error);
+  }
+}

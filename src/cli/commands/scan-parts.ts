@@ -48,6 +48,7 @@ export async function buildScanParts(session: SessionSettings, io: CliIO): Promi
   const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
   for (const note of suites.notes) {
     if (note.skipped > 0) writeLine(io.stderr, `warning: ${note.spec}: skipped ${note.skipped} malformed rows (--lenient)`);
+    if (note.duplicates > 0) writeLine(io.stderr, `note: ${note.spec}: ${note.duplicates} behaviors already loaded by ${note.duplicateOf} (same id and text) are run once`);
     const unmapped = Object.entries(note.unmapped);
     if (unmapped.length > 0) {
       writeLine(io.stderr, `note: ${note.spec}: categories kept unmapped: ${unmapped.map(([name, count]) => `${name} (${count})`).join(', ')}`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeResumeChanges, resumeCommand } from './scan-resume-notes.js';
-import { recordableSettings, recordedSettingsBase, resolveSessionSettings, resolveSuitePaths, targetWithConcurrency } from './scan-session-settings.js';
+import { recordableSettings, recordedSettingsBase, resolveSessionSettings, resolveSuitePaths, targetWithConcurrency, withheldHeaderNames } from './scan-session-settings.js';
 import { ConfigError } from '../../spec/errors.js';
 
 test('a resumed session keeps what the run recorded unless the session gives it', () => {
@@ -22,11 +22,13 @@ test('a resumed session keeps what the run recorded unless the session gives it'
   assert.equal(again.targetConfig.apiKeyEnv, 'KEY');
   assert.equal(again.targetConfig.timeoutMs, 5000);
   assert.deepEqual(again.targetConfig.headers, { 'x-team': 'red' });
-  const fresh = resolveSessionSettings({ target: 'sim', out: 'o', 'fail-on': 'p.yaml', header: ['Authorization: Bearer x', 'X-Team: red'] }, undefined, undefined, '/work');
+  const fresh = resolveSessionSettings({ target: 'sim', out: 'o', 'fail-on': 'p.yaml', header: ['Authorization: Bearer x'], 'public-header': ['X-Team: red'] }, undefined, undefined, '/work');
   assert.equal(fresh.settings.out, '/work/o');
   assert.equal(fresh.settings.failOn, '/work/p.yaml');
   const stored = recordableSettings(fresh, '/work');
-  assert.deepEqual((stored.target as { headers: object }).headers, { 'X-Team': 'red' }, 'secret header values are not recorded');
+  assert.deepEqual((stored.target as { headers: object }).headers, { 'X-Team': 'red' }, 'only public header values are recorded');
+  assert.deepEqual((stored.target as { withheldHeaders: string[] }).withheldHeaders, ['Authorization']);
+  assert.deepEqual(withheldHeaderNames(fresh.targetConfig), ['Authorization'], 'the resume command asks for it again');
   assert.equal('db' in stored, false);
 });
 

@@ -6,9 +6,8 @@ import type { TargetConfigInput } from '../../spec/target-config.js';
 import { parseTargetSpec } from '../../targets/parse-target-spec.js';
 import type { ParsedArgs } from '../command.js';
 import { numberFlag, stringList } from '../flags.js';
-
-/** Header names whose values are secrets: never stored in a run. */
-export const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i;
+import { storedTargetConfig } from '../../targets/stored-headers.js';
+import { MAX_TIMER_MS } from '../../util/timer-limit.js';
 
 /** The settings of one scan session: resolved settings (paths absolute) and the target config they give. */
 export interface SessionSettings {
@@ -17,12 +16,12 @@ export interface SessionSettings {
   targetConfig: TargetConfigInput;
 }
 
-function headerFlags(values: string[] | undefined): Record<string, string> | undefined {
+function headerFlags(values: string[] | undefined, flag: string): Record<string, string> | undefined {
   if (!values || values.length === 0) return undefined;
   const headers: Record<string, string> = {};
   for (const entry of values) {
     const colon = entry.indexOf(':');
-    if (colon <= 0) throw new ConfigError(`expected 'Name: value', got '${entry}'`, { field: '--header' });
+    if (colon <= 0) throw new ConfigError(`expected 'Name: value', got '${entry}'`, { field: flag });
     headers[entry.slice(0, colon).trim()] = entry.slice(colon + 1).trim();
   }
   return headers;
@@ -65,15 +64,17 @@ function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values'
     model: values.model as string | undefined,
     apiKeyEnv: values['api-key-env'] as string | undefined,
     systemPrompt: values['system-prompt'] as string | undefined,
-    timeoutMs: numberFlag(values, 'timeout-ms', { integer: true }),
+    timeoutMs: numberFlag(values, 'timeout-ms', { integer: true, maximum: MAX_TIMER_MS, maximumReason: 'about 24.8 days, the longest timer Node can set; a longer one would fire after 1 ms' }),
     maxResponseBytes: numberFlag(values, 'max-response-bytes', { integer: true }),
     maxRetries: numberFlag(values, 'retries', { integer: true }),
     rpm: numberFlag(values, 'rpm'),
   };
-  const headers = headerFlags(values.header as string[] | undefined);
+  const headers = headerFlags(values.header as string[] | undefined, '--header');
+  const publicHeaders = headerFlags(values['public-header'] as string[] | undefined, '--public-header');
   const merged: TargetConfigInput = { ...base };
   for (const [key, value] of Object.entries(overlay)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  if (headers) merged.headers = { ...(base.headers ?? {}), ...headers };
+  if (headers || publicHeaders) merged.headers = { ...(base.headers ?? {}), ...headers, ...publicHeaders };
+  if (publicHeaders) merged.publicHeaders = [...(base.publicHeaders ?? []), ...Object.keys(publicHeaders)];
   return merged;
 }
 
@@ -141,25 +142,33 @@ export function resolveSessionSettings(
   if (typeof recordedTarget === 'object' && recordedTarget !== null) {
     const fields = recordedTarget as Record<string, unknown>;
     for (const field of OPERATIONAL_TARGET_FIELDS) {
-      if (field === 'headers') continue;
+      if (field === 'headers' || field === 'publicHeaders') continue;
       if ((targetConfig as Record<string, unknown>)[field] === undefined && fields[field] !== undefined) (targetConfig as Record<string, unknown>)[field] = fields[field];
     }
     if (fields.headers !== undefined) targetConfig.headers = { ...(fields.headers as Record<string, string>), ...(targetConfig.headers ?? {}) };
+    if (Array.isArray(fields.publicHeaders)) targetConfig.publicHeaders = [...new Set([...(fields.publicHeaders as string[]), ...(targetConfig.publicHeaders ?? [])])];
   }
   return { settings, targetConfig };
 }
 
-/** Names of the target's headers whose values are secrets (never stored): a resume must be given them again. */
-export function secretHeaderNames(targetConfig: TargetConfigInput): string[] {
-  return Object.keys(targetConfig.headers ?? {}).filter((name) => SECRET_HEADER.test(name));
+/**
+ * Names of the target's headers whose values are not stored (all but those marked public and not secret-looking): a
+ * resume must be given them again.
+ */
+export function withheldHeaderNames(targetConfig: TargetConfigInput): string[] {
+  return storedTargetConfig(targetConfig).withheldHeaders ?? [];
 }
 
 /**
  * The settings recorded in the run: everything but the database path, suite files as absolute paths, and the target
- * without secret header values.
+ * and named targets with only storable header values (docs/config.md).
  */
 export function recordableSettings(session: SessionSettings, cwd: string): Record<string, unknown> {
   const { db: _db, ...settings } = session.settings;
-  const headers = Object.fromEntries(Object.entries(session.targetConfig.headers ?? {}).filter(([name]) => !SECRET_HEADER.test(name)));
-  return { ...settings, suites: resolveSuitePaths(settings.suites, cwd), target: { ...session.targetConfig, headers } };
+  return {
+    ...settings,
+    suites: resolveSuitePaths(settings.suites, cwd),
+    targets: Object.fromEntries(Object.entries(settings.targets).map(([name, config]) => [name, storedTargetConfig(config)])),
+    target: storedTargetConfig(session.targetConfig),
+  };
 }
