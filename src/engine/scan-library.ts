@@ -65,6 +65,7 @@ function storedTarget(config: TargetConfigInput): TargetConfigInput {
   return config.headers === undefined && config.withheldHeaders === undefined ? config : storedTargetConfig(config as StoredHeaderFields);
 }
 
+
 type StoredHeaderFields = TargetConfigInput & { headers?: Record<string, string>; publicHeaders?: string[]; withheldHeaders?: string[] };
 
 /**

@@ -13,17 +13,26 @@ const listOfStrings = z
 
 /**
  * A target block in a config: its kind, and settings checked against that kind's own schema (every setting optional
- * here: flags may complete it; `createTarget` checks the complete config). Issues keep their paths, so an error names
- * the config file's line.
+ * here: flags may complete it; `createTarget` checks the complete config), but kept as written: defaults are applied
+ * when the target is built, so that a block without `concurrency` takes the scan's (and a resumed run's record shows
+ * what was given, not the defaults of the day). Issues keep their paths, so an error names the config file's line.
  */
-const TargetBlockSchema = z.looseObject({ kind: z.string().min(1) }).superRefine((block, context) => {
-  if (!targetRegistry.has(block.kind)) {
-    context.addIssue({ code: 'custom', path: ['kind'], message: `unknown target kind '${block.kind}'; known: ${targetRegistry.keys().join(', ')}` });
-    return;
-  }
-  const result = targetConfigSchema(targetRegistry.get(block.kind)).partial().safeParse(block);
-  if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue } as never);
-});
+const TargetBlockSchema = z
+  .custom<{ kind: string } & Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    message: 'expected a target spec string or a target block (kind, baseUrl, model, …)',
+  })
+  .superRefine((block, context) => {
+    if (typeof block.kind !== 'string' || block.kind === '') {
+      context.addIssue({ code: 'custom', path: ['kind'], message: 'a target block needs a kind (openai, sim, replay, …)' });
+      return;
+    }
+    if (!targetRegistry.has(block.kind)) {
+      context.addIssue({ code: 'custom', path: ['kind'], message: `unknown target kind '${block.kind}'; known: ${targetRegistry.keys().join(', ')}` });
+      return;
+    }
+    const result = targetConfigSchema(targetRegistry.get(block.kind)).partial().safeParse(block);
+    if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue } as never);
+  });
 
 /** Attack vectors used when none are named: the baseline and three common templates. */
 export const DEFAULT_ATTACKS = ['direct', 'roleplay.grandma', 'framing.fiction', 'output-control.prefix-injection'];
@@ -76,6 +85,8 @@ export const ScanSettingsSchema = z
     db: z.string().min(1).default('.redcard/redcard.db'),
     /** Policy file: exit non-zero when a hazard fails it. */
     failOn: z.string().min(1).optional(),
+    /** Display name of the model under test, shown by every report instead of the target label. */
+    name: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
 export type ScanSettings = z.infer<typeof ScanSettingsSchema>;
@@ -151,4 +162,72 @@ export function resolveScanSettings(flags: Record<string, unknown>, config?: Loa
     throw new ConfigError(issue.message, { file: config.file, line: config.lineOf(keyPath), field: issue.code === 'unrecognized_keys' ? [...path, ...issue.keys].join('.') : field });
   }
   throw new ConfigError(issue.message, { field: field ? `--${field}` : undefined });
+}
+
+/**
+ * Target fields a resumed run may change: how requests are sent, not what is asked of whom. Headers and `apiKeyEnv`
+ * belong here too (a fixed API key must not need a new run), but are never compared: most header values are not stored.
+ */
+export const OPERATIONAL_TARGET_FIELDS = [
+  'timeoutMs', 'maxRetries', 'rpm', 'maxResponseBytes', 'concurrency', 'latencyMs', 'apiKeyEnv', 'headers', 'publicHeaders', 'withheldHeaders',
+] as const;
+/** Target fields never compared on resume: header values are not all stored, and the key lives in the environment. */
+const UNCOMPARED_TARGET_FIELDS = new Set(['headers', 'publicHeaders', 'withheldHeaders', 'apiKeyEnv']);
+
+/** Top-level settings a resumed run may change, and those that say where results go (also changeable). */
+const OPERATIONAL_SETTINGS = ['concurrency', 'cache', 'maxQueries', 'maxAttemptTokens', 'maxRunQueries', 'maxRunTokens'] as const;
+const OUTPUT_SETTINGS = ['out', 'failOn', 'name'] as const;
+/** Settings that define the plan: a resumed run keeps them. `target` is compared field by field without the operational ones. */
+const PLAN_SETTINGS = ['targets', 'suites', 'attacks', 'judge', 'helper', 'attacker', 'evaluator', 'samples', 'limit', 'params', 'lenient'] as const;
+
+/** One setting of a resumed run that differs from the run's record; `path` is the settings key (`target.rpm`, `samples`). */
+export interface SettingChange {
+  path: string;
+  was: unknown;
+  now: unknown;
+  /** `operational` and `output` changes are allowed (and said); `plan` changes are not. */
+  kind: 'operational' | 'output' | 'plan';
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * Compare the settings recorded in a run with those of a session that resumes it. Only what the record holds is
+ * compared (a run recorded by an older redcard lacks `out`, `failOn` and `name`). Target fields are compared one by one.
+ *
+ * @example
+ * compareResumedSettings({ concurrency: 16, samples: 1 }, { concurrency: 32, samples: 1 })
+ * // [{ path: 'concurrency', was: 16, now: 32, kind: 'operational' }]
+ */
+export function compareResumedSettings(recorded: Record<string, unknown>, current: Record<string, unknown>): SettingChange[] {
+  const changes: SettingChange[] = [];
+  const compare = (path: string, was: unknown, now: unknown, kind: SettingChange['kind']): void => {
+    if (!same(was, now)) changes.push({ path, was, now, kind });
+  };
+  for (const key of OPERATIONAL_SETTINGS) if (key in recorded) compare(key, recorded[key], current[key], 'operational');
+  for (const key of OUTPUT_SETTINGS) if (key in recorded || current[key] !== undefined) compare(key, recorded[key], current[key], 'output');
+  for (const key of PLAN_SETTINGS) if (key in recorded) compare(key, recorded[key], current[key], 'plan');
+  const recordedTarget = withTargetDefaults(recorded.target);
+  const currentTarget = withTargetDefaults(current.target);
+  if (recordedTarget !== undefined && currentTarget !== undefined) {
+    for (const field of new Set([...Object.keys(recordedTarget), ...Object.keys(currentTarget)])) {
+      if (UNCOMPARED_TARGET_FIELDS.has(field)) continue;
+      const operational = (OPERATIONAL_TARGET_FIELDS as readonly string[]).includes(field);
+      compare(`target.${field}`, recordedTarget[field], currentTarget[field], operational ? 'operational' : 'plan');
+    }
+  } else if ('target' in recorded) {
+    compare('target', recorded.target, current.target, 'plan');
+  }
+  return changes;
+}
+
+/** A target config block with its defaults filled in (so that an absent field equals its default), or undefined. */
+function withTargetDefaults(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !targetRegistry.has(kind)) return value as Record<string, unknown>;
+  // Fields never compared are left out first: a kind without headers still compares on the rest, with its defaults.
+  const compared = Object.fromEntries(Object.entries(value).filter(([field]) => !UNCOMPARED_TARGET_FIELDS.has(field)));
+  const parsed = targetConfigSchema(targetRegistry.get(kind)).safeParse(compared);
+  return parsed.success ? (parsed.data as Record<string, unknown>) : compared;
 }

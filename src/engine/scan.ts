@@ -1,37 +1,33 @@
 import { setMaxListeners } from 'node:events';
-import type { AttackChain, SkippedChain } from '../attacks/chain.js';
+import type { SkippedChain } from '../attacks/chain.js';
 import type { Attempt, RoleAccounting } from '../spec/attempt.js';
-import type { Behavior } from '../spec/behavior.js';
 import { TargetError } from '../spec/errors.js';
 import type { Judge } from '../spec/judge.js';
 import type { RunRecord } from '../spec/run-record.js';
 import type { BudgetLimits, ModelRole } from '../spec/strategy.js';
-import type { GenerateRequest, SamplingParams, Target } from '../spec/target.js';
+import type { GenerateRequest, Target } from '../spec/target.js';
 import { RunBudget } from '../models/call-scope.js';
 import { ModelCallLayer, requestKey, type ModelClient } from '../models/model-call-layer.js';
 import { mergeAccounting } from '../models/role-usage.js';
-import type { Store } from '../store/store-api.js';
 import { runStaticAttempt, type AttemptSession } from './attempt-runner.js';
 import { createJudgeStep } from './judge-step.js';
-import { openRun } from './open-run.js';
+import { openScanRun, type OpenRunInput } from './open-run.js';
+import { currentClaimant, holdRunLease, RunLockedError } from './run-lease.js';
+import { summarizeErrors, type ErrorSummary } from './error-summary.js';
 import { planAttempts, planSize, type PlannedAttempt } from './plan.js';
 import type { ScanEvent, ScanProgress } from './scan-events.js';
 import { runStrategyAttempt, verdictStrategyJudge, type StrategyJudgeFactory } from './strategy-attempt.js';
 
 export { scanConfigHash } from './open-run.js';
 
-/** Everything a scan needs; `scan()` (src/engine/scan-library.ts) builds it from settings, the CLI from flags. */
-export interface ScanInput {
-  store: Store;
-  target: Target;
+/**
+ * Everything a scan needs; `scan()` (src/engine/scan-library.ts) builds it from settings, the CLI from flags. The fields
+ * that find or make the run (store, plan, description, resume, fresh, lease) are OpenRunInput's.
+ */
+export interface ScanInput extends Omit<OpenRunInput, 'onWaiting' | 'roles' | 'budgets'> {
   judge: Judge;
-  behaviors: Behavior[];
-  /** Static chains and strategies (a chain with `strategy`). */
-  chains: AttackChain[];
   /** Chains left out (e.g. need a helper), reported in the start event. */
   skippedChains?: SkippedChain[];
-  samples: number;
-  limit?: number | null;
   /** Attempts in flight at most (also bounded by the target's own limit). */
   concurrency: number;
   /** Use the response cache (default true); ignored when `layer` is given (the layer decides). */
@@ -50,13 +46,6 @@ export interface ScanInput {
   budgets?: { attempt?: BudgetLimits; run?: BudgetLimits };
   /** Builds the judge a strategy sees (the 1–10 rating); default: derived from the run judge's verdict. */
   strategyJudge?: StrategyJudgeFactory;
-  /** Descriptive fields recorded in the run (`params` are recorded, not sent: the target's config carries them). */
-  describe: { suites: string[]; attacks: string[]; judge: string; params: SamplingParams; settings: Record<string, unknown> };
-  /** Resume this run (its plan must match); otherwise an unfinished identical run is resumed, or a new one made. */
-  resumeRunId?: string;
-  /** Always start a new run, even when an identical unfinished one exists. */
-  fresh?: boolean;
-  signal?: AbortSignal;
   onEvent?: (event: ScanEvent) => void;
   /** Commit after this many finished attempts (default 256) … */
   batchSize?: number;
@@ -80,6 +69,20 @@ export interface ScanResult {
   /** Set when the run's budget ran out (`run-queries`, `run-tokens`): the run is resumable with a larger one. */
   stoppedBy?: string;
   progress: ScanProgress;
+  /** The run's errored attempts (all sessions), grouped by stage and message. */
+  errors: ErrorSummary;
+}
+
+/** The target kept failing and the scan stopped; finished work is saved and the run is resumable. */
+export class ScanStoppedError extends TargetError {
+  constructor(
+    message: string,
+    readonly run: RunRecord,
+    readonly errors: ErrorSummary,
+  ) {
+    super(message, { retryable: false });
+    this.name = 'ScanStoppedError';
+  }
 }
 
 /** Cache key of a request: target identity and the full request. */
@@ -107,23 +110,58 @@ function baseOf(target: Target): Target {
  * const result = await runScan({ store, target, judge, behaviors, chains, samples: 1, concurrency: 16, describe });
  */
 export async function runScan(input: ScanInput): Promise<ScanResult> {
-  const store = input.store;
-  const layer = input.layer ?? new ModelCallLayer({ cache: store, useCache: input.useCache ?? true });
   const planned = planSize(input);
+  const claimant = input.claimant ?? currentClaimant();
   const budgets = { attempt: input.budgets?.attempt ?? {}, run: input.budgets?.run ?? {} };
-  const roles: Partial<Record<ModelRole, Target[]>> = { target: [baseOf(input.target)] };
+  const roles: Partial<Record<ModelRole, Target[]>> = {};
   if (input.judgeModels && input.judgeModels.length > 0) roles.judge = input.judgeModels.map(baseOf);
   if (input.helper) roles.helper = [baseOf(input.helper)];
   if (input.attacker) roles.attacker = [baseOf(input.attacker)];
   if (input.evaluator) roles.evaluator = [baseOf(input.evaluator)];
-  const { run, resumed } = openRun({ ...input, target: baseOf(input.target), roles, budgets }, planned);
+  const opened = await openScanRun(
+    {
+      ...input,
+      target: baseOf(input.target),
+      roles,
+      budgets,
+      claimant,
+      onWaiting: (error) => input.onEvent?.({ type: 'waiting', runId: error.runId, holder: error.holder }),
+    },
+    planned,
+  );
+  // Another process that took the lease over (this one looked dead) now works the run: stop sending.
+  const controller = new AbortController();
+  let leaseLost = false;
+  const held = holdRunLease(input.store, opened.lease, claimant, () => {
+    leaseLost = true;
+    controller.abort();
+  });
+  try {
+    const result = await workRun(input, opened.run, opened.resumed, planned, controller, budgets);
+    if (leaseLost) throw new RunLockedError(opened.run.id, input.store.getRunLease(opened.run.id) ?? opened.lease, claimant.now());
+    return result;
+  } finally {
+    held.release();
+  }
+}
+
+async function workRun(
+  input: ScanInput,
+  run: RunRecord,
+  resumed: boolean,
+  planned: number,
+  controller: AbortController,
+  budgets: { attempt: BudgetLimits; run: BudgetLimits },
+): Promise<ScanResult> {
+  const store = input.store;
+  const layer = input.layer ?? new ModelCallLayer({ cache: store, useCache: input.useCache ?? true });
   const runBudget = new RunBudget(budgets.run, run.spent.queries, run.spent.tokens);
   Object.assign(layer.runBudget, { limits: runBudget.limits, sentQueries: runBudget.sentQueries, sentTokens: runBudget.sentTokens });
   const completed = store.completedKeys(run.id);
   const alreadyDone = completed.size;
   const started = Date.now();
   const progress: ScanProgress = { done: completed.size, total: planned, sessionDone: 0, errors: 0, retries: 0, cacheHits: 0, elapsedMs: 0 };
-  store.updateRun(run.id, { status: 'running', stoppedBy: undefined });
+  store.updateRun(run.id, { status: 'running' });
   input.onEvent?.({ type: 'start', run, planned, alreadyDone: completed.size, resumed, skippedChains: input.skippedChains ?? [] });
 
   layer.onRetry = (retry) => {
@@ -161,8 +199,8 @@ export async function runScan(input: ScanInput): Promise<ScanResult> {
     input.onEvent?.({ type: 'progress', ...progress });
   }, input.progressIntervalMs ?? 250);
 
-  // An internal controller stops the scan on Ctrl-C (the caller's signal) or when the target keeps failing.
-  const controller = new AbortController();
+  // The internal controller stops the scan on Ctrl-C (the caller's signal), when the target keeps failing, or when the
+  // run's lease is lost.
   setMaxListeners(0, controller.signal); // every request in flight listens for Ctrl-C
   const onCallerAbort = (): void => controller.abort();
   input.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -232,13 +270,15 @@ export async function runScan(input: ScanInput): Promise<ScanResult> {
   const budgetStop = status === 'interrupted' && !interrupted ? stoppedBy : undefined;
   store.updateRun(run.id, { status, wallTimeMs: run.wallTimeMs + progress.elapsedMs, planned, ...(budgetStop ? { stoppedBy: budgetStop } : {}) });
   const finalRun = store.getRun(run.id);
+  const errors = summarizeErrors(store.iterateErrors(run.id));
   input.onEvent?.({ type: 'finish', run: finalRun, interrupted, judgeStats: input.judge.stats?.() ?? {}, ...progress });
   if (brokeCircuit) {
-    throw new TargetError(
+    throw new ScanStoppedError(
       `stopped after ${breaker.limit} requests in a row failed; last error: ${breaker.lastError}\n` +
-        `${progress.done} of ${planned} attempts are saved; fix the target, then: redcard scan --resume ${run.id}`,
-      { retryable: false },
+        `${progress.done} of ${planned} attempts are saved; fix the target, then resume run ${run.id}`,
+      finalRun,
+      errors,
     );
   }
-  return { run: finalRun, interrupted, ...(budgetStop ? { stoppedBy: budgetStop } : {}), progress };
+  return { run: finalRun, interrupted, ...(budgetStop ? { stoppedBy: budgetStop } : {}), progress, errors };
 }

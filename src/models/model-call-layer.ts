@@ -85,17 +85,23 @@ export class ModelCallLayer {
   readonly runBudget: RunBudget;
   /** Told of every retried call (the scan counts and reports them); set from the options, replaceable. */
   onRetry?: (retry: CallRetry) => void;
-  readonly #options: ModelCallLayerOptions;
-  readonly #useCache: boolean;
+  #options: ModelCallLayerOptions;
+  #useCache: boolean;
   #cacheWrites: Array<{ key: string; response: GenerateResponse }> = [];
   readonly #limiters = new Map<string, RequestLimiter>();
   #unscopedCalls = 0;
 
   constructor(options: ModelCallLayerOptions = {}) {
-    this.#options = options;
+    this.#options = { ...options };
     this.#useCache = (options.useCache ?? true) && options.cache !== undefined;
     this.runBudget = options.runBudget ?? new RunBudget({});
     this.onRetry = options.onRetry;
+  }
+
+  /** Attach the response cache (a store opened after the layer was made). */
+  useCache(cache: ResponseCache, enabled = true): void {
+    this.#options.cache = cache;
+    this.#useCache = enabled;
   }
 
   /** Whether answers are read from and written to the response cache. */

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { SamplingParamsSchema, type Target } from './target.js';
 
+/** Default cap on the size of one answer body: 1 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
+
 /**
  * Settings every target kind has. A kind adds its own (`TargetKind.settings`); the target registry composes the two
  * into the schema a config of that kind is checked against, so adding a kind never edits a central list.

@@ -31,7 +31,18 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX calibrations_by_judge ON calibrations (judge, id);
   `,
-  // 2: record schema v2. Attempt rows say their schema version (old rows are 1); an attempt's turns are committed one
+  // 2: one lease per run, so that at most one process works a run at a time (src/engine/run-lease.ts).
+  `
+  CREATE TABLE run_leases (
+    run_id TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    acquired_at INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  // 3: record schema v2. Attempt rows say their schema version (old rows are 1); an attempt's turns are committed one
   // by one while it runs; a strategy attempt's model calls are journaled so a resumed session replays them.
   `
   ALTER TABLE attempts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;

@@ -3,14 +3,15 @@ import { performance } from 'node:perf_hooks';
 import type { GenerateOptions, GenerateRequest, GenerateResponse, Target } from '../spec/target.js';
 import { z } from 'zod';
 import { MAX_TIMER_MS, TIMER_LIMIT_MESSAGE } from '../util/timer-limit.js';
-import { defineTargetKind, type TargetConfig } from '../spec/target-config.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, defineTargetKind, type TargetConfig } from '../spec/target-config.js';
 import { AbortedError, ConfigError, TargetError } from '../spec/errors.js';
 import { createAgent, httpPost, NetworkFailure, type HttpAnswer } from './http-post.js';
-import { MalformedBody, parseChatCompletion, serverErrorMessage } from './chat-completion-body.js';
+import { MalformedBody, parseChatCompletion, parseTruncatedChatCompletion, serverErrorMessage } from './chat-completion-body.js';
 import { backoffDelayMs, retryAfterMs } from './retry-delay.js';
 import { RequestLimiter } from './request-limiter.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { stableIdentity } from './stable-identity.js';
+import { checkReachable } from './check-reachable.js';
 
 /** The fewest requests per minute whose gap (60000 / rpm ms) still fits a Node timer. */
 const MIN_RPM = Math.ceil((60_000 / MAX_TIMER_MS) * 1e6) / 1e6;
@@ -35,6 +36,12 @@ export const OpenAITargetSettingsSchema = z.object({
   timeoutMs: z.number().int().positive().max(MAX_TIMER_MS, TIMER_LIMIT_MESSAGE).default(120_000),
   /** Retries after the first try for retryable failures (429, 408, 5xx, network errors, malformed bodies). */
   maxRetries: z.number().int().min(0).default(6),
+  /**
+   * Largest answer body read, in bytes (default 1 MiB). Past it the connection is closed, the answer's text is what
+   * arrived (cut at a character boundary), recorded with finish reason `length` (raw `redcard:max-response-bytes`),
+   * and the request is not retried.
+   */
+  maxResponseBytes: z.number().int().min(1024).default(DEFAULT_MAX_RESPONSE_BYTES),
   /** Requests per minute at most (unset: unlimited); the gap between requests must fit a Node timer. */
   rpm: z.number().min(MIN_RPM, `must be at least ${MIN_RPM} (one request per ~24.8 days, the longest timer Node can set)`).optional(),
 });
@@ -138,13 +145,21 @@ export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<R
     return `${where}: ${failure.reason}${gaveUp}`;
   };
 
+  let simulated = false;
   return {
     kind: 'openai',
     label: `openai:${model}@${baseUrl}`,
     // Not the base URL: a server that moves (new port, new host) keeps its cache and its resumable runs.
     identity: stableIdentity({ kind: 'openai', name: config.name, model, systemPrompt: config.systemPrompt ?? null, params: config.params }),
-    simulated: false,
+    get simulated() {
+      return simulated;
+    },
     concurrency: config.concurrency,
+
+    async probe(options = {}): Promise<void> {
+      const probe = await checkReachable(baseUrl, { headers, timeoutMs: Math.min(config.timeoutMs, 5000), signal: options.signal });
+      simulated = probe.simulated;
+    },
 
     async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResponse> {
       const { signal, onRetry } = options;
@@ -155,18 +170,19 @@ export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<R
         const release = await limiter.acquire(signal);
         const started = performance.now();
         try {
-          const answer = await httpPost(url, body, headers, agent, config.timeoutMs, signal);
+          const answer = await httpPost(url, body, { headers, agent, timeoutMs: config.timeoutMs, signal, maxBytes: config.maxResponseBytes });
           const latencyMs = performance.now() - started;
           const httpFailure = judgeAnswer(answer);
           if (httpFailure === undefined) {
-            const result = parseChatCompletion(answer.text);
+            // An answer over the cap is kept as far as it goes and never retried: asking again would cost as much.
+            const result = answer.truncated ? parseTruncatedChatCompletion(answer.text) : parseChatCompletion(answer.text);
             return { ...result, latencyMs };
           }
           failure = httpFailure;
         } catch (error) {
           if (error instanceof AbortedError) throw error;
           if (error instanceof NetworkFailure) failure = { reason: error.message, retryable: true, network: true };
-          else if (error instanceof MalformedBody) failure = { reason: error.message, retryable: true };
+          else if (error instanceof MalformedBody) failure = { reason: error.message, retryable: error.retryable };
           else throw error;
         } finally {
           release();
@@ -203,6 +219,7 @@ export const openaiTargetKind = defineTargetKind({
     'api-key-env': { field: 'apiKeyEnv', type: 'string' },
     'timeout-ms': { field: 'timeoutMs', type: 'integer' },
     'max-retries': { field: 'maxRetries', type: 'integer' },
+    'max-response-bytes': { field: 'maxResponseBytes', type: 'integer' },
     rpm: { field: 'rpm', type: 'number' },
   },
   create: (config) => createOpenAITarget(config),
