@@ -14,6 +14,8 @@ test('the library entry point: scan(settings, { store, events }) runs a scan end
     assert.equal(outcome.run.status, 'completed');
     assert.equal(outcome.interrupted, false);
     assert.equal(outcome.target.kind, 'openai');
+    assert.equal(outcome.target.simulated, true, 'the probe learnt that sim serve is simulated');
+    assert.deepEqual(outcome.run.simulatedRoles, ['target']);
     assert.equal(events[0].type, 'start');
     assert.equal(events.at(-1)?.type, 'finish');
     const attempts = [...store.iterateAttempts(outcome.run.id)];
@@ -33,9 +35,9 @@ test('the library entry point: scan(settings, { store, events }) runs a scan end
 });
 
 test('a server that moves to a new port keeps its resumable run and its cache (identity is not the base URL)', async () => {
-  const first = await startSimServer();
+  const first = await startSimServer({ latencyMs: 60 });
   const store = openStore(':memory:');
-  const settingsFor = (url: string) => resolveScanSettings({ target: { kind: 'openai', baseUrl: url, model: 'sim' }, suites: ['smoke'], attacks: ['direct'], concurrency: 2 });
+  const settingsFor = (url: string) => resolveScanSettings({ target: { kind: 'openai', baseUrl: url, model: 'sim' }, suites: ['smoke'], attacks: ['direct'], concurrency: 2 }, undefined);
   const controller = new AbortController();
   let runId = '';
   try {

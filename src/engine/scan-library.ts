@@ -3,11 +3,10 @@ import { loadSuites } from '../corpus/load-suites.js';
 import { createJudge } from '../judges/create-judge.js';
 import { createJudgeContext, judgeCacheIdentity } from '../judges/judge-context.js';
 import { ModelCallLayer } from '../models/model-call-layer.js';
-import { ConfigError } from '../spec/errors.js';
+import { ConfigError, TargetError } from '../spec/errors.js';
 import type { Target } from '../spec/target.js';
 import type { TargetConfigInput } from '../spec/target-config.js';
 import type { Store } from '../store/store-api.js';
-import { checkReachable } from '../targets/check-reachable.js';
 import { createTarget } from '../targets/create-target.js';
 import { parseTargetSpec } from '../targets/parse-target-spec.js';
 import { storedTargetConfig } from '../targets/stored-headers.js';
@@ -28,7 +27,7 @@ export interface ScanOptions {
   fresh?: boolean;
   /** Turns `strategy.…` attack specs into strategies (the strategy registry's parser). */
   resolveStrategy?: StrategyResolver;
-  /** Check that an OpenAI-compatible target answers before planning (default true). */
+  /** Probe every model server before planning (default true): unreachable ones fail now, simulated ones are known. */
   checkTarget?: boolean;
 }
 
@@ -88,7 +87,6 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
   const target = createTarget(targetConfig);
   const opened: Target[] = [target];
   try {
-    if (options.checkTarget !== false && target.kind === 'openai' && typeof targetConfig.baseUrl === 'string') await checkReachable(targetConfig.baseUrl);
     const context = createJudgeContext((spec) => {
       const model = build(spec);
       opened.push(model);
@@ -118,6 +116,21 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
     });
     for (const entry of skipped) emit({ type: 'notice', level: 'info', message: `skipped attack ${entry.id}: ${entry.reason}` });
     if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
+    // Probe every model server once: one that cannot be reached fails now, one that announces itself as simulated is known.
+    const byRole: Array<[string, Target[]]> = [['target', [target]], ['judge', context.targets.map((client) => (client as { model?: Target }).model ?? client)], ['helper', helper ? [helper] : []], ['attacker', attacker ? [attacker] : []], ['evaluator', evaluator ? [evaluator] : []]];
+    if (options.checkTarget !== false) {
+      for (const [role, models] of byRole) {
+        for (const model of models) {
+          try {
+            await model.probe?.({ signal: options.signal });
+          } catch (error) {
+            if (role === 'target' || !(error instanceof TargetError)) throw error;
+            throw new TargetError(`${role} model: ${error.message}`, { retryable: false });
+          }
+        }
+      }
+    }
+    const simulatedRoles = byRole.filter(([, models]) => models.some((model) => model.simulated)).map(([role]) => role);
     const result = await runScan({
       store,
       layer,
@@ -144,6 +157,8 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
         judge: settings.judge,
         params: settings.params,
         settings: storedSettings(settings, targetConfig),
+        ...(settings.name === undefined ? {} : { name: settings.name }),
+        simulatedRoles,
       },
       resumeRunId: options.resumeRunId,
       fresh: options.fresh,
