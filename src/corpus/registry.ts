@@ -11,6 +11,7 @@ import { strongrejectLoader } from './loaders/strongreject-loader.js';
 import { ailuminateLoader } from './loaders/ailuminate-loader.js';
 import { donotanswerLoader } from './loaders/donotanswer-loader.js';
 import { csvLoader, jsonlLoader } from './loaders/generic-loaders.js';
+import { bbqLoader } from './loaders/bbq-loader.js';
 
 /** Every suite source: built-in suites and loaders of public formats. */
 export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => source.id)
@@ -24,5 +25,6 @@ export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => sour
   .add(strongrejectLoader)
   .add(ailuminateLoader)
   .add(donotanswerLoader)
+  .add(bbqLoader)
   .add(csvLoader)
   .add(jsonlLoader);
