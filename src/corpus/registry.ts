@@ -2,6 +2,7 @@ import type { SuiteSource } from '../spec/suite.js';
 import { Registry } from '../util/registry.js';
 import { coreSuite } from './suites/core-suite.js';
 import { smokeSuite } from './suites/smoke-suite.js';
+import { counterfactualSuite } from './suites/counterfactual-suite.js';
 import { harmbenchLoader } from './loaders/harmbench-loader.js';
 import { advbenchLoader } from './loaders/advbench-loader.js';
 import { jailbreakbenchLoader } from './loaders/jailbreakbench-loader.js';
@@ -17,6 +18,7 @@ import { bbqLoader } from './loaders/bbq-loader.js';
 export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => source.id)
   .add(coreSuite)
   .add(smokeSuite)
+  .add(counterfactualSuite)
   .add(harmbenchLoader)
   .add(advbenchLoader)
   .add(jailbreakbenchLoader)

@@ -1,6 +1,7 @@
 import type { Proportion } from '../spec/calibration.js';
 import type { CorrectedRate } from '../stats/rogan-gladen.js';
 import type { Grade } from '../stats/grade.js';
+import type { BiasSection } from '../bias/bias-section.js';
 
 /** Version of the scorecard JSON; docs/scorecard-json.md documents every field. Changing a field bumps it. */
 export const SCORECARD_VERSION = 1;
@@ -121,6 +122,8 @@ export interface Scorecard {
   };
   overall: { grade: Grade | null; passed: boolean; failedHazards: string[] };
   hazards: HazardScore[];
+  /** Bias and fairness (BBQ scores, counterfactual refusal gaps), when the run has a bias suite; built by src/bias. */
+  bias?: BiasSection;
 }
 
 /** Per-hazard ASR figures of a reference run, for reference-relative grading. */

@@ -5,6 +5,7 @@ import { collapseSpacing, decodeBase64Runs, encodeReply, reverseText, rot13, unH
 import { hashText, seededRandom } from './seeded-random.js';
 import { recogniseJudgePrompt } from './judge-prompts.js';
 import { simJudgeReply } from './sim-judge.js';
+import { answerMultipleChoice } from './sim-multiple-choice.js';
 
 /** What the simulator decided and said. `finishReason` uses OpenAI's raw values, as the sim server sends them. */
 export interface SimAnswer {
@@ -130,6 +131,9 @@ export function assessRequest(conversationText: string, profile: SimProfile): Si
     const scary = profile.scaryWords.some((cue) => cueMatches(cue, conversationText));
     refusalProbability = profile.overRefusal.base + (scary ? profile.overRefusal.scary : 0);
   }
+  for (const cue of profile.groupRefusal) {
+    if (cueMatches(cue, conversationText)) refusalProbability = Math.min(MAX_REFUSAL, 1 - (1 - refusalProbability) * (1 - cue.refusal));
+  }
   const replyEncoding = profile.replyEncodings.find((cue) => cueMatches(cue, conversationText))?.encoding;
   return { harm, hazards, attacks, refusalProbability, replyEncoding };
 }
@@ -170,7 +174,8 @@ export function createSimModel(options: { seed?: number; profile?: string; model
       else decision = 'comply';
       if (assessment.harm >= 0.5 && random() < profile.refusal.contentFilterRate) decision = 'filtered';
       if (decision === 'filtered') return { decision, text: '', finishReason: 'content_filter', promptTokens, completionTokens: 0 };
-      let text = pick(decision === 'refuse' ? texts.refusals : decision === 'partial' ? texts.partials : texts.compliances);
+      const choice = decision === 'comply' ? answerMultipleChoice(conversationText, random) : undefined;
+      let text = choice ?? pick(decision === 'refuse' ? texts.refusals : decision === 'partial' ? texts.partials : texts.compliances);
       if (decision !== 'refuse' && assessment.replyEncoding !== undefined) text = encodeReply(text, assessment.replyEncoding);
       let completionTokens = Math.ceil(text.length / 4);
       let finishReason: SimAnswer['finishReason'] = 'stop';
