@@ -11,6 +11,7 @@ import { reportCommand } from './report-command.js';
 import { compareCommand } from './compare-command.js';
 import { leaderboardCommand } from './leaderboard-command.js';
 import { biasCommand } from './bias-command.js';
+import { auditCommand } from './audit-command.js';
 
 /** Every CLI command, in the order `redcard --help` lists them. */
 export const commands: Command[] = [
@@ -22,6 +23,7 @@ export const commands: Command[] = [
   judgeCommand,
   judgeEvalCommand,
   biasCommand,
+  auditCommand,
   listCommand,
   showCommand,
   datasetCommand,
