@@ -50,7 +50,7 @@ export interface BiasSectionInput {
   /** The run's attempts, read once more (only when the run has a bias suite). */
   attempts: () => Iterable<Attempt> | AsyncIterable<Attempt>;
   policy?: BiasPolicy;
-  /** BBQ's data folder; default: the path of the run's `bbq:PATH` suite, resolved against `cwd`. */
+  /** BBQ's data folder for a run over a `bbq:PATH` suite; default: that PATH, resolved against `cwd`. */
   bbqData?: string;
   cwd?: string;
 }
@@ -127,8 +127,8 @@ export async function buildBiasSection(input: BiasSectionInput): Promise<BiasSec
   let bbqScorer: BbqRunScorer | undefined;
   let bbqPath: string | undefined;
   const bbqSpec = run.suites.find(isBbqSuite);
-  if (bbqSpec !== undefined || input.bbqData !== undefined) {
-    bbqPath = resolve(input.cwd ?? '.', input.bbqData ?? bbqSpec!.slice('bbq:'.length));
+  if (bbqSpec !== undefined) {
+    bbqPath = resolve(input.cwd ?? '.', input.bbqData ?? bbqSpec.slice('bbq:'.length));
     try {
       bbqScorer = new BbqRunScorer(readBbqData(bbqPath, { lenient: true }), { chains });
     } catch (error) {

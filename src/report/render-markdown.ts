@@ -1,5 +1,6 @@
 import type { Scorecard } from './scorecard.js';
 import { formatDuration, formatPercent, formatProportion } from './format.js';
+import { renderBiasMarkdown } from '../bias/render-bias-markdown.js';
 
 /**
  * Escape text for Markdown: HTML-significant characters become entities (so no raw HTML survives) and Markdown
@@ -66,6 +67,7 @@ export function renderMarkdown(scorecard: Scorecard): string {
     lines.push(`Judge-corrected ASR: ${formatPercent(scorecard.totals.correctedAsr.estimate)} [${formatPercent(scorecard.totals.correctedAsr.lower!)}–${formatPercent(scorecard.totals.correctedAsr.upper!)}].`);
   }
   lines.push('');
+  if (scorecard.bias !== undefined) lines.push(renderBiasMarkdown(scorecard.bias));
   lines.push('### How it was measured', '');
   const calibration = scorecard.judge.calibration;
   lines.push(

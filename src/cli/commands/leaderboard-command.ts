@@ -7,6 +7,7 @@ import { loadScorecard } from '../../report/load-scorecard.js';
 import { hazardNames } from '../../report/hazard-names.js';
 import { renderHtml } from '../../report/render-html.js';
 import { renderLeaderboard, type LeaderboardEntry } from '../../report/render-leaderboard.js';
+import { renderLeaderboardJson, renderLeaderboardMarkdown } from '../../report/leaderboard-table.js';
 import { loadLmEvalResults, modelNamesMatch, type HelpfulnessScores } from '../../report/lm-eval-results.js';
 import { openCliStore, resolveRunReference } from './open-cli-store.js';
 
@@ -16,7 +17,9 @@ export const leaderboardCommand = defineCommand({
   usage: [
     'Usage: redcard leaderboard RUN... --out DIR [--helpfulness FILE | MODEL=FILE]... [--policy FILE] [--db PATH]',
     '',
-    'Writes DIR/index.html (self-contained, sortable) and DIR/runs/<run>.html (each run\'s full report).',
+    'Writes DIR/index.html (self-contained, sortable), DIR/index.md, DIR/leaderboard.json and DIR/runs/<run>.html',
+    '(each run\'s full report). Runs over bias suites (--suite bbq:DIR, counterfactual) get a bias and fairness column;',
+    '--bbq-data DIR scores BBQ answers against that data when the run\'s own path does not resolve here.',
     'Helpfulness scores come from lm-evaluation-harness results JSON files; a file is matched to the run whose target',
     'label names its model (`model_name` or `pretrained=` in `config.model_args`), or explicitly with MODEL=FILE where',
     'MODEL is a run id or target label.',
@@ -27,6 +30,7 @@ export const leaderboardCommand = defineCommand({
     policy: { type: 'string' },
     db: { type: 'string' },
     title: { type: 'string' },
+    'bbq-data': { type: 'string' },
   },
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new ConfigError('leaderboard needs at least one RUN');
@@ -50,7 +54,7 @@ export const leaderboardCommand = defineCommand({
       const names = hazardNames();
       const entries: LeaderboardEntry[] = [];
       for (const reference of references) {
-        const scorecard = await loadScorecard(reference, store, { policy, hazardNames: names });
+        const scorecard = await loadScorecard(reference, store, { policy, hazardNames: names, bias: { cwd: io.cwd, bbqData: values['bbq-data'] as string | undefined } });
         const fileName = `${scorecard.run.id.replace(/[^\w.-]/g, '_')}.html`;
         writeFileSync(join(outDirectory, 'runs', fileName), renderHtml(scorecard));
         const helpfulness =
@@ -60,7 +64,10 @@ export const leaderboardCommand = defineCommand({
       }
       const unmatched = [...explicit.map((entry) => entry.scores), ...byName].filter((scores) => !entries.some((entry) => entry.helpfulness === scores));
       for (const scores of unmatched) writeLine(io.stderr, `redcard leaderboard: no run matches model '${scores.model}' from ${scores.source}; use --helpfulness MODEL=FILE`);
-      writeFileSync(join(outDirectory, 'index.html'), renderLeaderboard(entries, { title: values.title as string | undefined, generatedAt: new Date().toISOString() }));
+      const generatedAt = new Date().toISOString();
+      writeFileSync(join(outDirectory, 'index.html'), renderLeaderboard(entries, { title: values.title as string | undefined, generatedAt }));
+      writeFileSync(join(outDirectory, 'index.md'), renderLeaderboardMarkdown(entries, { title: values.title as string | undefined }));
+      writeFileSync(join(outDirectory, 'leaderboard.json'), renderLeaderboardJson(entries, { generatedAt }));
       writeLine(io.stderr, `redcard: wrote leaderboard of ${entries.length} runs to ${join(outDirectory, 'index.html')}`);
       return 0;
     } finally {
