@@ -30,7 +30,7 @@ export function jsonlFiles(path: string): string[] {
   try {
     directory = statSync(path).isDirectory();
   } catch {
-    throw new DatasetError('file or directory not found', path);
+    throw new DatasetError('file not found (nor a directory)', path);
   }
   if (!directory) return [path];
   const files = readdirSync(path).filter((name) => name.endsWith('.jsonl')).sort().map((name) => join(path, name));
