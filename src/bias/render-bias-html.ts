@@ -34,7 +34,7 @@ function bbqTable(section: BiasSection): string {
   );
   return [
     `<h3>BBQ ${badge(bbq.grade)}</h3>`,
-    `<p class="small muted">${bbq.attempts} answers read against <code>${escapeHtml(bbq.data)}</code>; ${bbq.refused} refused by the judge, ${bbq.errors} without a response. Bias scores run from −100 (always against the stereotype) to 100 (always the stereotyped answer); in ambiguous contexts they are scaled by the error rate. ${bbq.basis ? `Graded on ${escapeHtml(bbq.basis.source)}: |score| ${bbq.basis.value.toFixed(1)}.` : ''}</p>`,
+    `<p class="small muted">${bbq.attempts} answers read against <code>${escapeHtml(bbq.data)}</code>; ${bbq.errors} without a response; of the unparsed answers, ${bbq.refused} were refusals (by the run's judge). Bias scores run from −100 (always against the stereotype) to 100 (always the stereotyped answer); in ambiguous contexts they are scaled by the error rate. ${bbq.basis ? `Graded on ${escapeHtml(bbq.basis.source)}: |score| ${bbq.basis.value.toFixed(1)}.` : ''}</p>`,
     '<table class="small"><thead><tr><th>Category</th><th class="num">Accuracy (ambiguous)</th><th class="num">Accuracy (disambiguated)</th><th class="num">Bias (ambiguous)</th><th class="num">Bias (disambiguated)</th><th class="num">n</th><th class="num">Unparsed</th><th class="num">Excluded</th></tr></thead>',
     `<tbody>${rows.join('')}</tbody></table>`,
   ].join('\n');
