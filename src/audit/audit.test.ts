@@ -116,7 +116,7 @@ test('a malformed row names its line: --lenient skips and counts it, without it 
   writeFileSync(jsonl, `${lines.join('\n')}\n`);
   const out = join(directory, 'clean.jsonl');
   const strict = await audit([jsonl, '--drop', 'refusals', '--out', out]);
-  assert.equal(strict.code, 1);
+  assert.equal(strict.code, 2, 'dataset errors exit 2');
   assert.match(strict.err, /bad\.jsonl:3: invalid JSON/);
   assert.doesNotMatch(strict.err, /at .*\.js:\d+/, 'no stack trace');
   assert.deepEqual(readdirSync(directory).sort(), ['bad.jsonl'], 'no copy left behind');
@@ -135,12 +135,12 @@ test('a malformed row names its line: --lenient skips and counts it, without it 
   writeFileSync(array, JSON.stringify(rows, null, 2));
   const startLine = JSON.stringify(rows, null, 2).split('\n').findIndex((line) => line.includes('"shapeless"'));
   const failed = await audit([array]);
-  assert.equal(failed.code, 1);
+  assert.equal(failed.code, 2);
   assert.match(failed.err, new RegExp(`bad\\.json:${startLine}: conversations\\[0\\]\\.value must be a string`));
   // Broken JSON syntax inside an array cannot be skipped: it stops, naming the line, even with --lenient.
   writeFileSync(array, '[\n  {"id": "a", "conversations": []},\n  {"id": "b",, }\n]\n');
   const broken = await audit([array, '--lenient']);
-  assert.equal(broken.code, 1);
+  assert.equal(broken.code, 2);
   assert.match(broken.err, /bad\.json:3: invalid JSON/);
   // A file whose layout cannot be told is a usage error that says what was expected.
   const unknown = join(directory, 'unknown.jsonl');

@@ -200,7 +200,7 @@ test('bbq data errors name file and line; --lenient skips and counts them; the p
   assert.equal(data.ordered.length, 2);
   assert.deepEqual(data.skipped.map((skip) => skip.line), [2, 3]);
   const io = captureIO();
-  assert.equal(await main(['bias', 'bbq', '--data', file, '--predictions', file, '--column', 'ans9'], io), 1);
+  assert.equal(await main(['bias', 'bbq', '--data', file, '--predictions', file, '--column', 'ans9'], io), 2);
   assert.match(io.err(), /Age\.jsonl:2/);
   const prompt = bbqPrompt(data.ordered[0]!);
   assert.match(prompt, /\(a\) The grandfather\n\(b\) The grandson\n\(c\) Can't be determined/);

@@ -10,6 +10,7 @@ import { defaultWorkerCount } from '../../audit/analysis-pool.js';
 import { FLAG_KINDS, type FlagKind } from '../../audit/audit-summary.js';
 import { AUDIT_FORMATS, runAudit, type AuditEvent, type AuditFormat } from '../../audit/run-audit.js';
 import { formatAudit } from '../../audit/format-audit.js';
+import { writeTerminalControl } from '../../util/strip-terminal.js';
 
 const USAGE = `Usage: redcard audit FILE... [options]
 
@@ -40,7 +41,7 @@ Measuring:
                         of the judge and of a plain phrase filter, side by side
   --workers N           judge threads (default: one per core, 0 = in the main thread)
 
-Exit codes: 0 done, 1 failure, 2 bad flag or input layout, 130 interrupted.`;
+Exit codes: 0 done, 1 failure, 2 bad flag or malformed input (file:line named), 130 interrupted.`;
 
 function flagKinds(raw: string, flag: string): Set<FlagKind> {
   const kinds = stringList(raw);
@@ -77,7 +78,10 @@ function progressPrinter(io: CliIO, quiet: boolean): (event: AuditEvent) => void
     const fraction = event.totalBytes === 0 ? 1 : event.bytesRead / event.totalBytes;
     const rate = event.elapsedMs > 0 ? event.bytesRead / 1e6 / (event.elapsedMs / 1000) : 0;
     const line = `  ${(fraction * 100).toFixed(1)}% of ${(event.totalBytes / 1e6).toFixed(1)} MB, ${event.rows} rows, ${event.messages} messages, ${rate.toFixed(1)} MB/s`;
-    if (io.stderr.isTTY) io.stderr.write(`\r${line}`);
+    if (io.stderr.isTTY) {
+      writeTerminalControl(io.stderr, '\r\u001b[2K');
+      io.stderr.write(line);
+    }
     else if (Date.now() - lastPlain >= 10_000 || fraction >= 1) {
       lastPlain = Date.now();
       writeLine(io.stderr, line);
