@@ -28,9 +28,10 @@ test('budgets hold: a per-attempt query limit stops PAIR and TAP with stopReason
     assert.equal(limited.attempt.stopReason, 'budget');
     assert.equal(limited.attempt.verdict?.harmful, false, 'the judged turns still stand for the attempt');
 
-    const tokens = await runStrategyAttempt({ strategy: pair, params: { streams: 3, iterations: 3 }, limits: { maxTokens: 30 }, behavior: LOCK_BEHAVIOR, target: models.target.target, judge: models.judge, attacker: models.attacker.target });
+    const tokens = await runStrategyAttempt({ strategy: pair, params: { streams: 3, iterations: 3 }, limits: { maxTokens: 60 }, behavior: LOCK_BEHAVIOR, target: models.target.target, judge: models.judge, attacker: models.attacker.target });
     assert.equal(tokens.outcome.stopReason, 'budget');
-    assert.equal(tokens.queries, 2, 'each scripted answer reports 15 tokens');
+    assert.equal(tokens.queries, 2, 'each scripted reply reports 15 tokens, and attacker tokens count as well as the target\'s');
+    assert.deepEqual([tokens.attempt.accounting?.target?.requests, tokens.attempt.accounting?.attacker?.requests], [2, 2]);
 
     const before = models.target.server.requests.length;
     const tree = await runStrategyAttempt({ strategy: tap, params: { width: 2, branching: 2, depth: 3 }, limits: { maxQueries: 3 }, behavior: LOCK_BEHAVIOR, target: models.target.target, judge: models.judge, attacker: models.attacker.target, evaluator: models.evaluator!.target });

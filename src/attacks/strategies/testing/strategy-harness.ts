@@ -1,4 +1,4 @@
-import type { Attempt } from '../../../spec/attempt.js';
+import type { Attempt, RoleAccounting, RoleUsage } from '../../../spec/attempt.js';
 import type { Behavior } from '../../../spec/behavior.js';
 import { behaviorPrompt } from '../../../spec/behavior.js';
 import { BudgetExhaustedError } from '../../../spec/errors.js';
@@ -28,9 +28,19 @@ import { createStrategyJudge, type StrategyJudgeStats } from '../strategy-judge.
  * keeps every recorded turn, and turns the outcome into an Attempt with the same fields the engine records.
  */
 
-/** A ChatModel over a Target, keeping the requests it was sent. */
+/** A ChatModel over a Target, keeping the requests it was sent and what they cost. */
 export interface RecordingChatModel extends ChatModel {
   readonly requests: ChatRequest[];
+  readonly usage: RoleUsage;
+}
+
+const newUsage = (): RoleUsage => ({ requests: 0, cachedRequests: 0, promptTokens: 0, completionTokens: 0, wallTimeMs: 0 });
+
+function account(usage: RoleUsage, response: { usage: { promptTokens: number | null; completionTokens: number | null } }, started: number): void {
+  usage.requests += 1;
+  usage.promptTokens += response.usage.promptTokens ?? 0;
+  usage.completionTokens += response.usage.completionTokens ?? 0;
+  usage.wallTimeMs += Date.now() - started;
 }
 
 /**
@@ -41,13 +51,17 @@ export interface RecordingChatModel extends ChatModel {
  */
 export function chatModelFromTarget(target: Target, role: ModelRole): RecordingChatModel {
   const requests: ChatRequest[] = [];
+  const usage = newUsage();
   return {
     role,
     simulated: target.simulated,
     requests,
+    usage,
     async complete(request, options) {
       requests.push(request);
+      const started = Date.now();
       const response = await target.generate({ messages: request.messages, temperature: request.temperature, maxTokens: request.maxTokens }, { signal: options?.signal });
+      account(usage, response, started);
       return { text: response.text, finishReason: response.finishReason, usage: response.usage };
     },
   };
@@ -106,9 +120,12 @@ export async function runStrategyAttempt(options: HarnessOptions): Promise<Harne
   const turns: Turn[] = [];
   const sent: Conversation[] = [];
   let queries = 0;
-  let tokens = 0;
+  const targetUsage = newUsage();
+  /** Tokens of every role so far (the budget counts all roles). */
+  const tokens = (): number =>
+    [targetUsage, attacker?.usage, evaluator?.usage, rater?.usage].reduce((total, usage) => total + (usage ? usage.promptTokens + usage.completionTokens : 0), 0);
   const sample = options.sample ?? 0;
-  const canQuery = (): boolean => (limits.maxQueries === undefined || queries < limits.maxQueries) && (limits.maxTokens === undefined || tokens < limits.maxTokens);
+  const canQuery = (): boolean => (limits.maxQueries === undefined || queries < limits.maxQueries) && (limits.maxTokens === undefined || tokens() < limits.maxTokens);
   const context: StrategyContext<unknown> = {
     behavior,
     goal: behaviorPrompt(behavior),
@@ -118,18 +135,19 @@ export async function runStrategyAttempt(options: HarnessOptions): Promise<Harne
     target: {
       async send(conversation, sendOptions): Promise<TargetReply> {
         if (limits.maxQueries !== undefined && queries >= limits.maxQueries) throw new BudgetExhaustedError('attempt-queries');
-        if (limits.maxTokens !== undefined && tokens >= limits.maxTokens) throw new BudgetExhaustedError('attempt-tokens');
+        if (limits.maxTokens !== undefined && tokens() >= limits.maxTokens) throw new BudgetExhaustedError('attempt-tokens');
         queries += 1;
         sent.push(conversation);
+        const started = Date.now();
         const response = await options.target.generate({ messages: conversation, ...options.sampling, sample }, { signal: sendOptions?.signal });
-        tokens += (response.usage.promptTokens ?? 0) + (response.usage.completionTokens ?? 0);
+        account(targetUsage, response, started);
         return { text: response.text, decodedText: response.text, finishReason: response.finishReason, usage: response.usage };
       },
     },
     attacker,
     evaluator,
     judge: judges.forAttempt({ behavior, attack: strategy.id }),
-    budget: { limits, queries: () => queries, tokens: () => tokens, canQuery },
+    budget: { limits, queries: () => queries, tokens, canQuery },
     async record(input) {
       const turn = TurnSchema.parse({ ...input, index: turns.length, queries });
       turns.push(turn);
@@ -139,6 +157,10 @@ export async function runStrategyAttempt(options: HarnessOptions): Promise<Harne
     signal: options.signal,
   };
   const outcome = await strategy.run(context);
+  const accounting: RoleAccounting = { target: targetUsage };
+  if (attacker) accounting.attacker = attacker.usage;
+  if (evaluator) accounting.evaluator = evaluator.usage;
+  if (rater) accounting.judge = rater.usage;
   const attempt: Attempt = {
     id: `${behavior.id}|${strategy.id}|${sample}`,
     runId: 'run-harness',
@@ -151,6 +173,7 @@ export async function runStrategyAttempt(options: HarnessOptions): Promise<Harne
     sample,
     ...strategyAttemptFields(turns, outcome, queries),
     strategy: strategy.id,
+    accounting,
     finishedAt: new Date(0).toISOString(),
   };
   return { outcome, turns, queries, attempt, attacker, evaluator, rater, judgeStats: judges.stats(), sent };
