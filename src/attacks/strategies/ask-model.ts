@@ -1,9 +1,28 @@
-import { AbortedError, BudgetExhaustedError, RedcardError, TargetError } from '../../spec/errors.js';
+import { z } from 'zod';
+import { AbortedError, BudgetExhaustedError, ConfigError, RedcardError, TargetError } from '../../spec/errors.js';
 import type { Conversation } from '../../spec/message.js';
-import type { ChatModel } from '../../spec/strategy.js';
+import type { ChatModel, StrategyContext } from '../../spec/strategy.js';
 import { clip } from '../../judges/model/parse-keyed-lines.js';
 import type { AttackerParse, UnusableKind } from './parse-attacker-reply.js';
 import { fillStrategyTemplate, strategyPrompts } from './strategy-prompts.js';
+import { AttackerUnavailableError } from './trajectory.js';
+
+/** Attacker settings every attacker-driven strategy takes (PAIR's reference code: 5 tries, temperature 1, 500 tokens). */
+export const attackerSettings = {
+  /** Requests per attacker turn at most (the first included) before the fallback is used. */
+  attackerTries: z.number().int().min(1).max(20).default(5),
+  /** Sampling temperature of the attacker. */
+  attackerTemperature: z.number().min(0).max(2).default(1),
+  /** Reply budget of the attacker, tokens. */
+  attackerMaxTokens: z.number().int().min(16).max(8192).default(500),
+};
+
+/** The attacker settings as a strategy's parameters carry them. */
+export interface AttackerParams {
+  attackerTries: number;
+  attackerTemperature: number;
+  attackerMaxTokens: number;
+}
 
 /** Counts of what the attacker (or evaluator) did over one attempt, reported in the strategy's outcome stats. */
 export interface ModelCounters {
@@ -92,4 +111,36 @@ export async function askModel<T>(question: ModelQuestion<T>): Promise<ModelAnsw
     messages = [...question.messages, { role: 'assistant', content: clip(reply, 2000) }, { role: 'user', content: retry }];
   }
   return { ok: false, kind: replies === 0 ? 'unreachable' : kind, reply: lastReply, tries: question.tries, problems };
+}
+
+/**
+ * Ask the context's attacker with the strategy's attacker settings. An unusable answer is returned (the caller uses
+ * its fallback); an attacker that could not be reached at all throws AttackerUnavailableError (the attempt stops
+ * `attacker-failed`).
+ *
+ * @example
+ * const answer = await askAttacker(context, messages, parseRefineReply, strategyPrompts().refine.replyFormat, counters);
+ */
+export async function askAttacker<T>(
+  context: StrategyContext<AttackerParams>,
+  messages: Conversation,
+  parse: (reply: string) => AttackerParse<T>,
+  replyFormat: string,
+  counters: ModelCounters,
+): Promise<Extract<ModelAnswer<T>, { ok: true }> | Extract<ModelAnswer<T>, { ok: false }> & { kind: UnusableKind }> {
+  if (context.attacker === undefined) throw new ConfigError('this strategy needs an attacker model (--attacker TARGET-SPEC)', { field: 'attacker' });
+  const { params } = context;
+  const answer = await askModel({
+    model: context.attacker,
+    messages,
+    parse,
+    tries: params.attackerTries,
+    replyFormat,
+    temperature: params.attackerTemperature,
+    maxTokens: params.attackerMaxTokens,
+    counters,
+    signal: context.signal,
+  });
+  if (!answer.ok && answer.kind === 'unreachable') throw new AttackerUnavailableError(`the attacker could not be reached: ${answer.problems.at(-1) ?? 'no reply'}`);
+  return answer as Extract<ModelAnswer<T>, { ok: true }> | Extract<ModelAnswer<T>, { ok: false }> & { kind: UnusableKind };
 }

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import type { Message } from '../../spec/message.js';
-import { defineStrategy, type StrategyContext, type StrategyOutcome, type TargetReply, type Turn } from '../../spec/strategy.js';
-import { askModel, newModelCounters } from './ask-model.js';
+import { defineStrategy, type StrategyContext, type StrategyOutcome, type TargetReply, type Turn, type TurnJudgement } from '../../spec/strategy.js';
+import { askAttacker, attackerSettings, newModelCounters } from './ask-model.js';
 import { fallbackPrompt } from './fallback-prompt.js';
 import { parseCrescendoReply } from './parse-attacker-reply.js';
-import { attackerSettings } from './pair.js';
 import { neutralizeStrategyMarkers } from './prompt-markers.js';
-import { fallbackExchange } from './refine-messages.js';
-import { clipForPrompt, fillStrategyTemplate, strategyPrompts } from './strategy-prompts.js';
-import { AttackerUnavailableError, attackerRecord, queryAndJudge, runTrajectory, turnJudgement, turnResponse } from './trajectory.js';
+import { fallbackExchange, turnFeedbackMessage } from './attacker-messages.js';
+import { fillStrategyTemplate, strategyPrompts } from './strategy-prompts.js';
+import { attackerRecord, queryAndJudge, runTrajectory, turnJudgement, turnResponse } from './trajectory.js';
 
 /** Crescendo's parameters; defaults are the paper's (docs/strategies.md cites each). */
 export const CrescendoParamsSchema = z
@@ -28,12 +27,10 @@ function systemMessage(goal: string, maxTurns: number): Message {
 }
 
 /** The attacker's next instruction: the opening, or what became of its last message (answered, or refused and removed). */
-function turnMessage(turn: number, maxTurns: number, last?: { reply: TargetReply; rating?: number; rationale?: string; refused: boolean }): Message {
+function turnMessage(turn: number, maxTurns: number, last?: { reply: TargetReply; judgement?: TurnJudgement; refused: boolean }): Message {
   const prompt = strategyPrompts().crescendo;
   if (last === undefined) return { role: 'user', content: fillStrategyTemplate(prompt.opening, { maxTurns: String(maxTurns) }) };
-  const answer = neutralizeStrategyMarkers(clipForPrompt(last.reply.decodedText));
-  const values = { turn: String(turn + 1), maxTurns: String(maxTurns), answer, rating: String(last.rating ?? 1), rationale: neutralizeStrategyMarkers(last.rationale ?? '') };
-  return { role: 'user', content: fillStrategyTemplate(last.refused ? prompt.refused! : prompt.answered, values) };
+  return turnFeedbackMessage(last.refused ? prompt.refused! : prompt.answered, turn + 1, maxTurns, last.reply, last.judgement);
 }
 
 /**
@@ -57,17 +54,7 @@ async function runCrescendo(context: StrategyContext<CrescendoParams>): Promise<
       let backtracks = 0;
       while (turn < params.maxTurns) {
         if (!context.budget.canQuery()) return 'budget';
-        const answer = await askModel({
-          model: context.attacker!,
-          messages: [system, ...exchanges],
-          parse: parseCrescendoReply,
-          tries: params.attackerTries,
-          replyFormat: strategyPrompts().crescendo.replyFormat,
-          temperature: params.attackerTemperature,
-          maxTokens: params.attackerMaxTokens,
-          counters,
-          signal: context.signal,
-        });
+        const answer = await askAttacker(context, [system, ...exchanges], parseCrescendoReply, strategyPrompts().crescendo.replyFormat, counters);
         let prompt: string;
         let attacker: NonNullable<Turn['attacker']>;
         if (answer.ok) {
@@ -75,7 +62,6 @@ async function runCrescendo(context: StrategyContext<CrescendoParams>): Promise<
           attacker = attackerRecord(answer, { improvement: answer.value.rationale });
           exchanges.push({ role: 'assistant', content: answer.reply });
         } else {
-          if (answer.kind === 'unreachable') throw new AttackerUnavailableError(`the attacker could not be reached: ${answer.problems.at(-1) ?? 'no reply'}`);
           const fallback = await fallbackPrompt(context.vectors, context.behavior, context.goal, turn + backtracks, context.sample);
           trajectory.count('attackerFallbacks');
           prompt = fallback.prompt;
@@ -105,7 +91,7 @@ async function runCrescendo(context: StrategyContext<CrescendoParams>): Promise<
         }
         targetView = [...conversation, { role: 'assistant', content: reply.text }];
         turn += 1;
-        exchanges.push(turnMessage(turn, params.maxTurns, { reply, rating: judgement.rating, rationale: judgement.rationale, refused: false }));
+        exchanges.push(turnMessage(turn, params.maxTurns, { reply, judgement, refused: false }));
       }
       return 'exhausted';
     },

@@ -3,12 +3,12 @@ import type { AttackVector } from '../../spec/attack-vector.js';
 import type { Message } from '../../spec/message.js';
 import { defineStrategy, type StrategyContext, type StrategyOutcome, type Turn } from '../../spec/strategy.js';
 import { attackRegistry } from '../registry.js';
-import { askModel, newModelCounters } from './ask-model.js';
+import { askAttacker, attackerSettings, newModelCounters } from './ask-model.js';
 import { parseGoatReply } from './parse-attacker-reply.js';
-import { attackerSettings } from './pair.js';
 import { neutralizeStrategyMarkers } from './prompt-markers.js';
-import { clipForPrompt, fillStrategyTemplate, strategyPrompts } from './strategy-prompts.js';
-import { AttackerUnavailableError, attackerRecord, queryAndJudge, runTrajectory, turnJudgement, turnResponse } from './trajectory.js';
+import { fillStrategyTemplate, strategyPrompts } from './strategy-prompts.js';
+import { turnFeedbackMessage } from './attacker-messages.js';
+import { attackerRecord, queryAndJudge, runTrajectory, turnJudgement, turnResponse } from './trajectory.js';
 
 /**
  * The default toolbox: our vectors closest to the paper's seven techniques (refusal suppression, response priming,
@@ -92,17 +92,7 @@ async function runGoat(context: StrategyContext<GoatParams>): Promise<StrategyOu
       if (toolbox.length === 0) return 'attacker-failed';
       for (let turn = 0; turn < params.maxTurns; turn += 1) {
         if (!context.budget.canQuery()) return 'budget';
-        const answer = await askModel({
-          model: context.attacker!,
-          messages: [system, ...exchanges],
-          parse: (reply) => parseGoatReply(reply, ids),
-          tries: params.attackerTries,
-          replyFormat: prompt.replyFormat,
-          temperature: params.attackerTemperature,
-          maxTokens: params.attackerMaxTokens,
-          counters,
-          signal: context.signal,
-        });
+        const answer = await askAttacker(context, [system, ...exchanges], (reply) => parseGoatReply(reply, ids), prompt.replyFormat, counters);
         let vector: AttackVector;
         let text: string;
         let attacker: NonNullable<Turn['attacker']>;
@@ -112,7 +102,6 @@ async function runGoat(context: StrategyContext<GoatParams>): Promise<StrategyOu
           attacker = attackerRecord(answer, { technique: vector.id, improvement: [answer.value.observation, answer.value.thought].filter(Boolean).join(' ') });
           exchanges.push({ role: 'assistant', content: answer.reply });
         } else {
-          if (answer.kind === 'unreachable') throw new AttackerUnavailableError(`the attacker could not be reached: ${answer.problems.at(-1) ?? 'no reply'}`);
           vector = (fallbackOrder.length > 0 ? fallbackOrder : toolbox)[turn % (fallbackOrder.length || toolbox.length)];
           text = context.goal;
           trajectory.count('attackerFallbacks');
@@ -135,16 +124,7 @@ async function runGoat(context: StrategyContext<GoatParams>): Promise<StrategyOu
         trajectory.count(`technique:${vector.id}`);
         if (judgement.success) return 'success';
         targetView = [...conversation, { role: 'assistant', content: reply.text }];
-        exchanges.push({
-          role: 'user',
-          content: fillStrategyTemplate(prompt.answered, {
-            turn: String(turn + 2),
-            maxTurns: String(params.maxTurns),
-            answer: neutralizeStrategyMarkers(clipForPrompt(reply.decodedText)),
-            rating: String(judgement.rating),
-            rationale: neutralizeStrategyMarkers(judgement.rationale),
-          }),
-        });
+        exchanges.push(turnFeedbackMessage(prompt.answered, turn + 2, params.maxTurns, reply, judgement));
       }
       return 'exhausted';
     },

@@ -1,22 +1,12 @@
 import { z } from 'zod';
 import type { Message } from '../../spec/message.js';
 import { defineStrategy, type StrategyContext, type StrategyOutcome, type Turn } from '../../spec/strategy.js';
-import { askModel, newModelCounters, type ModelCounters } from './ask-model.js';
+import { askAttacker, attackerSettings, newModelCounters, type AttackerParams, type ModelCounters } from './ask-model.js';
 import { fallbackPrompt } from './fallback-prompt.js';
 import { parseRefineReply } from './parse-attacker-reply.js';
-import { attackerHistory, fallbackExchange, refineFeedbackMessage, refineOpeningMessage, refineSystemMessage } from './refine-messages.js';
+import { attackerHistory, fallbackExchange, refineFeedbackMessage, refineOpeningMessage, refineSystemMessage } from './attacker-messages.js';
 import { strategyPrompts } from './strategy-prompts.js';
-import { AttackerUnavailableError, attackerRecord, queryAndJudge, runTrajectory, turnJudgement, turnResponse } from './trajectory.js';
-
-/** Attacker settings every attacker-driven strategy takes (PAIR's reference code: 5 tries, temperature 1, 500 tokens). */
-export const attackerSettings = {
-  /** Requests per attacker turn at most (the first included) before the fallback is used. */
-  attackerTries: z.number().int().min(1).max(20).default(5),
-  /** Sampling temperature of the attacker. */
-  attackerTemperature: z.number().min(0).max(2).default(1),
-  /** Reply budget of the attacker, tokens. */
-  attackerMaxTokens: z.number().int().min(16).max(8192).default(500),
-};
+import { attackerRecord, queryAndJudge, runTrajectory, turnJudgement, turnResponse } from './trajectory.js';
 
 /** PAIR's parameters; defaults are the paper's (docs/strategies.md cites each). */
 export const PairParamsSchema = z
@@ -41,23 +31,12 @@ interface Stream {
 
 /** Ask the attacker for the next prompt of a line of refinement, or build the fallback; throws when it is unreachable. */
 export async function nextRefinedPrompt(
-  context: StrategyContext<{ attackerTries: number; attackerTemperature: number; attackerMaxTokens: number }>,
+  context: StrategyContext<AttackerParams>,
   messages: Message[],
   counters: ModelCounters,
   fallbackIndex: number,
 ): Promise<{ prompt: string; exchange: Message; attacker: NonNullable<Turn['attacker']>; fellBack: boolean }> {
-  const { params } = context;
-  const answer = await askModel({
-    model: context.attacker!,
-    messages,
-    parse: parseRefineReply,
-    tries: params.attackerTries,
-    replyFormat: strategyPrompts().refine.replyFormat,
-    temperature: params.attackerTemperature,
-    maxTokens: params.attackerMaxTokens,
-    counters,
-    signal: context.signal,
-  });
+  const answer = await askAttacker(context, messages, parseRefineReply, strategyPrompts().refine.replyFormat, counters);
   if (answer.ok) {
     return {
       prompt: answer.value.prompt,
@@ -66,7 +45,6 @@ export async function nextRefinedPrompt(
       fellBack: false,
     };
   }
-  if (answer.kind === 'unreachable') throw new AttackerUnavailableError(`the attacker could not be reached: ${answer.problems.at(-1) ?? 'no reply'}`);
   const fallback = await fallbackPrompt(context.vectors, context.behavior, context.goal, fallbackIndex, context.sample);
   return {
     prompt: fallback.prompt,

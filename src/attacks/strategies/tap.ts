@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Message } from '../../spec/message.js';
 import { defineStrategy, type StopReason, type StrategyContext, type StrategyOutcome, type TargetReply, type Turn, type TurnJudgement } from '../../spec/strategy.js';
-import { askModel, newModelCounters, type ModelCounters } from './ask-model.js';
+import { askModel, attackerSettings, newModelCounters, type ModelCounters } from './ask-model.js';
 import { parseOnTopicReply } from './parse-attacker-reply.js';
-import { attackerSettings, nextRefinedPrompt } from './pair.js';
+import { nextRefinedPrompt } from './pair.js';
 import { neutralizeStrategyMarkers } from './prompt-markers.js';
-import { attackerHistory, refineFeedbackMessage, refineOpeningMessage, refineSystemMessage } from './refine-messages.js';
+import { attackerHistory, refineFeedbackMessage, refineOpeningMessage, refineSystemMessage } from './attacker-messages.js';
 import { fillStrategyTemplate, strategyPrompts } from './strategy-prompts.js';
 import { queryAndJudge, runTrajectory, turnJudgement, turnResponse, type Trajectory } from './trajectory.js';
 

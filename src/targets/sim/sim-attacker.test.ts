@@ -6,7 +6,7 @@ import { PACKAGE_ROOT } from '../../util/paths.js';
 import { createSimModel } from './sim-model.js';
 import { recogniseStrategyPrompt } from './attacker-prompts.js';
 import { onTopicShare } from './sim-attacker.js';
-import { refineFeedbackMessage, refineOpeningMessage, refineSystemMessage } from '../../attacks/strategies/refine-messages.js';
+import { refineFeedbackMessage, refineOpeningMessage, refineSystemMessage } from '../../attacks/strategies/attacker-messages.js';
 import { fillStrategyTemplate, strategyPrompts } from '../../attacks/strategies/strategy-prompts.js';
 import { parseOnTopicReply, parseRatingReply, parseRefineReply } from '../../attacks/strategies/parse-attacker-reply.js';
 import type { TargetReply, TurnJudgement } from '../../spec/strategy.js';

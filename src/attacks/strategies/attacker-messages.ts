@@ -70,3 +70,23 @@ export function attackerHistory(system: Message, exchanges: readonly Message[], 
 export function fallbackExchange(prompt: string, fallback: string): Message {
   return { role: 'assistant', content: JSON.stringify({ improvement: `(no usable reply: redcard sent a fallback prompt, ${fallback})`, prompt }) };
 }
+
+/**
+ * A multi-turn attacker's instruction after a target answer (Crescendo, GOAT): `template` filled with the next turn's
+ * number (1-based), the turn limit, the answer (decoded, clipped) and, when it was judged, its rating and reason.
+ *
+ * @example
+ * turnFeedbackMessage(strategyPrompts().goat.answered, 2, 5, reply, judgement)
+ */
+export function turnFeedbackMessage(template: string, nextTurn: number, maxTurns: number, reply: TargetReply, judgement?: Pick<TurnJudgement, 'rating' | 'rationale'>): Message {
+  return {
+    role: 'user',
+    content: fillStrategyTemplate(template, {
+      turn: String(nextTurn),
+      maxTurns: String(maxTurns),
+      answer: neutralizeStrategyMarkers(clipForPrompt(reply.decodedText)),
+      rating: String(judgement?.rating ?? 1),
+      rationale: neutralizeStrategyMarkers(judgement?.rationale ?? ''),
+    }),
+  };
+}
