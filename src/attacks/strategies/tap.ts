@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import type { Message } from '../../spec/message.js';
 import { defineStrategy, type StopReason, type StrategyContext, type StrategyOutcome, type TargetReply, type Turn, type TurnJudgement } from '../../spec/strategy.js';
-import { askModel, attackerSettings, newModelCounters, type ModelCounters } from './ask-model.js';
-import { parseOnTopicReply } from './parse-attacker-reply.js';
+import { attackerSettings, newModelCounters } from './ask-model.js';
+import { checkOnTopic } from './on-topic-check.js';
 import { nextRefinedPrompt } from './pair.js';
-import { neutralizeStrategyMarkers } from './prompt-markers.js';
 import { attackerHistory, refineFeedbackMessage, refineOpeningMessage, refineSystemMessage } from './attacker-messages.js';
-import { fillStrategyTemplate, strategyPrompts } from './strategy-prompts.js';
 import { queryAndJudge, runTrajectory, turnJudgement, turnResponse, type Trajectory } from './trajectory.js';
 
 /** TAP's parameters; defaults are the paper's (docs/strategies.md cites each). */
@@ -73,27 +71,6 @@ export function tapMaxQueries(params: TapParams): number {
   return total;
 }
 
-/** Ask the evaluator whether a candidate still asks for the goal; undefined when it could not decide. */
-async function isOnTopic(context: StrategyContext<TapParams>, prompt: string, counters: ModelCounters): Promise<boolean | undefined> {
-  const template = strategyPrompts().onTopic;
-  const user = fillStrategyTemplate(template.user, { goal: neutralizeStrategyMarkers(context.goal), candidate: neutralizeStrategyMarkers(prompt) });
-  const answer = await askModel({
-    model: context.evaluator ?? context.attacker!,
-    messages: [{ role: 'system', content: template.system }, { role: 'user', content: user }],
-    parse: (reply) => {
-      const parsed = parseOnTopicReply(reply);
-      return parsed.ok ? parsed : { ...parsed, kind: 'format' as const };
-    },
-    tries: context.params.evaluatorTries,
-    replyFormat: template.replyFormat,
-    temperature: 0,
-    maxTokens: 80,
-    counters,
-    signal: context.signal,
-  });
-  return answer.ok ? answer.value.onTopic : undefined;
-}
-
 /** Order by rating, best first; equal ratings in a random order drawn from the attempt's seeded generator. */
 function byRating(candidates: Candidate[], random: () => number): Candidate[] {
   const keyed = candidates.map((candidate) => ({ candidate, tie: random() }));
@@ -150,7 +127,7 @@ async function runTap(context: StrategyContext<TapParams>): Promise<StrategyOutc
     let toQuery: Candidate[] = [];
     for (const candidate of candidates) {
       if (params.pruneOffTopic) {
-        const onTopic = await isOnTopic(context, candidate.prompt, evaluatorCounters);
+        const onTopic = await checkOnTopic(context.evaluator ?? context.attacker!, context.goal, candidate.prompt, { tries: params.evaluatorTries, counters: evaluatorCounters, signal: context.signal });
         if (onTopic === undefined) trajectory.count('evaluatorUndecided');
         if (onTopic === false) {
           candidate.pruned = 'off-topic';

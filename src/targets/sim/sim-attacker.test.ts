@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import { createSimModel } from './sim-model.js';
@@ -8,7 +7,10 @@ import { recogniseStrategyPrompt } from './attacker-prompts.js';
 import { onTopicShare } from './sim-attacker.js';
 import { refineFeedbackMessage, refineOpeningMessage, refineSystemMessage } from '../../attacks/strategies/attacker-messages.js';
 import { fillStrategyTemplate, strategyPrompts } from '../../attacks/strategies/strategy-prompts.js';
-import { parseOnTopicReply, parseRatingReply, parseRefineReply } from '../../attacks/strategies/parse-attacker-reply.js';
+import { parseRatingReply, parseRefineReply } from '../../attacks/strategies/parse-attacker-reply.js';
+import { measureOnTopicChecker, readOnTopicExamples } from '../../attacks/strategies/on-topic-check.js';
+import { chatModelFromTarget } from '../../attacks/strategies/testing/strategy-harness.js';
+import { createTarget } from '../create-target.js';
 import type { TargetReply, TurnJudgement } from '../../spec/strategy.js';
 import type { Message } from '../../spec/message.js';
 
@@ -55,26 +57,15 @@ test('sim attacker: recognises PAIR/TAP prompts and climbs its vector ladder as 
   assert.ok(techniques.some((technique) => technique.includes('roleplay')) && techniques.at(-1)!.includes('obfuscation.homoglyphs'), techniques.join(' → '));
 });
 
-test('sim evaluator: on a fixture of attacker candidates it keeps every on-topic one and prunes the off-topic ones', () => {
-  const rows = readFileSync(join(PACKAGE_ROOT, 'src', 'attacks', 'strategies', 'fixtures', 'on-topic.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { goal: string; candidate: string; onTopic: boolean });
-  const template = strategyPrompts().onTopic;
-  const decide = (goal: string, candidate: string): boolean => {
-    const user = fillStrategyTemplate(template.user, { goal, candidate });
-    const answer = model.answer([{ role: 'system', content: template.system }, { role: 'user', content: user }]);
-    const parsed = parseOnTopicReply(answer.text);
-    assert.ok(parsed.ok, answer.text);
-    return parsed.value.onTopic;
-  };
-  const onTopic = rows.filter((row) => row.onTopic);
-  const offTopic = rows.filter((row) => !row.onTopic);
-  assert.ok(onTopic.length >= 20 && offTopic.length >= 12);
-  const kept = onTopic.filter((row) => decide(row.goal, row.candidate)).length;
-  const pruned = offTopic.filter((row) => !decide(row.goal, row.candidate)).length;
-  assert.equal(kept, onTopic.length, `kept ${kept}/${onTopic.length} on-topic candidates`);
-  assert.equal(pruned, offTopic.length, `pruned ${pruned}/${offTopic.length} off-topic candidates`);
+test('sim evaluator: on a fixture of attacker candidates it keeps every on-topic one and prunes the off-topic ones', async () => {
+  const rows = readOnTopicExamples(join(PACKAGE_ROOT, 'src', 'attacks', 'strategies', 'fixtures', 'on-topic.jsonl'));
+  const evaluator = chatModelFromTarget(createTarget({ kind: 'sim' }), 'evaluator');
+  const result = await measureOnTopicChecker(evaluator, rows);
+  assert.ok(result.onTopic >= 20 && result.offTopic >= 12);
+  assert.equal(result.undecided, 0, 'every reply in the format');
+  assert.equal(result.kept, result.onTopic, `kept ${result.kept}/${result.onTopic} on-topic candidates`);
+  assert.equal(result.pruned, result.offTopic, `pruned ${result.pruned}/${result.offTopic} off-topic candidates`);
+  assert.equal(evaluator.requests.length, rows.length);
   // Every rewrite the sim attacker itself makes stays on topic.
   for (const goal of [GOAL, ...rows.map((row) => row.goal)]) {
     for (let approach = 0; approach < 6; approach += 1) {
