@@ -21,6 +21,8 @@ export interface AttemptSession {
   helper?: ModelClient;
   attacker?: ModelClient;
   evaluator?: ModelClient;
+  /** Rater model for the strategies' 1–10 rating (`--rater`); else the rating is derived from the verdict. */
+  rater?: ModelClient;
   judge: JudgeStep;
   /** Per-attempt budget set by the user (`--max-queries`, `--max-attempt-tokens`). */
   attemptLimits: BudgetLimits;

@@ -13,6 +13,7 @@ import { storedTargetConfig } from '../targets/stored-headers.js';
 import type { ScanSettings } from './scan-settings.js';
 import type { ScanEvent } from './scan-events.js';
 import { runScan, type ScanResult } from './scan.js';
+import { resolveRegisteredStrategy } from './resolve-strategy.js';
 
 /** What a scan run as a library needs besides its settings. */
 export interface ScanOptions {
@@ -25,7 +26,7 @@ export interface ScanOptions {
   resumeRunId?: string;
   /** Start a new run even when an identical unfinished one exists. */
   fresh?: boolean;
-  /** Turns `strategy.…` attack specs into strategies (the strategy registry's parser). */
+  /** Turns `strategy.…` attack specs into strategies (default: the strategy registry's parser). */
   resolveStrategy?: StrategyResolver;
   /** Probe every model server before planning (default true): unreachable ones fail now, simulated ones are known. */
   checkTarget?: boolean;
@@ -112,7 +113,7 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
     const { chains, skipped } = resolveAttackChains(settings.attacks, {
       helperAvailable: helper !== undefined,
       attackerAvailable: attacker !== undefined,
-      resolveStrategy: options.resolveStrategy,
+      resolveStrategy: options.resolveStrategy ?? resolveRegisteredStrategy,
     });
     for (const entry of skipped) emit({ type: 'notice', level: 'info', message: `skipped attack ${entry.id}: ${entry.reason}` });
     if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });

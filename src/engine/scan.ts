@@ -16,7 +16,7 @@ import { currentClaimant, holdRunLease, RunLockedError } from './run-lease.js';
 import { summarizeErrors, type ErrorSummary } from './error-summary.js';
 import { planAttempts, planSize, type PlannedAttempt } from './plan.js';
 import type { ScanEvent, ScanProgress } from './scan-events.js';
-import { runStrategyAttempt, verdictStrategyJudge, type StrategyJudgeFactory } from './strategy-attempt.js';
+import { runStrategyAttempt, runStrategyJudges, type StrategyJudgeFactory } from './strategy-attempt.js';
 
 export { scanConfigHash } from './open-run.js';
 
@@ -44,7 +44,9 @@ export interface ScanInput extends Omit<OpenRunInput, 'onWaiting' | 'roles' | 'b
   judgeModels?: Target[];
   /** Budgets per attempt and for the whole run (unset: unlimited; a strategy's own maximum bounds its attempts). */
   budgets?: { attempt?: BudgetLimits; run?: BudgetLimits };
-  /** Builds the judge a strategy sees (the 1–10 rating); default: derived from the run judge's verdict. */
+  /** Rater model for the strategies' 1–10 rating (`--rater`); else the rating is derived from the verdict. */
+  rater?: Target;
+  /** The strategies' judge for the run (`createStrategyJudge`); default: from the run judge. */
   strategyJudge?: StrategyJudgeFactory;
   onEvent?: (event: ScanEvent) => void;
   /** Commit after this many finished attempts (default 256) … */
@@ -118,6 +120,7 @@ export async function runScan(input: ScanInput): Promise<ScanResult> {
   if (input.helper) roles.helper = [baseOf(input.helper)];
   if (input.attacker) roles.attacker = [baseOf(input.attacker)];
   if (input.evaluator) roles.evaluator = [baseOf(input.evaluator)];
+  if (input.rater) roles.judge = [...(roles.judge ?? []), baseOf(input.rater)];
   const opened = await openScanRun(
     {
       ...input,
@@ -214,11 +217,12 @@ async function workRun(
     ...(input.helper ? { helper: asClient(layer, input.helper, 'helper') } : {}),
     ...(input.attacker ? { attacker: asClient(layer, input.attacker, 'attacker') } : {}),
     ...(input.evaluator ? { evaluator: asClient(layer, input.evaluator, 'evaluator') } : {}),
+    ...(input.rater ? { rater: asClient(layer, input.rater, 'judge') } : {}),
     judge: judgeStep,
     attemptLimits: budgets.attempt,
     signal,
   };
-  const strategyJudge = input.strategyJudge ?? verdictStrategyJudge;
+  const strategyJudge = input.strategyJudge ?? runStrategyJudges(input.judge);
   const breaker = { consecutiveTargetErrors: 0, limit: input.maxConsecutiveTargetErrors ?? 20, lastError: '' };
   let stoppedBy: string | undefined;
   const plan = planAttempts(input);

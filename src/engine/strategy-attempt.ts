@@ -9,14 +9,15 @@ import {
   type ChatModel,
   type StopReason,
   type StrategyContext,
-  type StrategyJudge,
   type StrategyOutcome,
   type TargetReply,
   type Turn,
   type TurnInput,
 } from '../spec/strategy.js';
+import type { Judge } from '../spec/judge.js';
 import type { Verdict } from '../spec/verdict.js';
-import { ratingOfVerdict } from '../spec/attempt.js';
+import { createStrategyJudge, type StrategyJudgeFactory } from '../attacks/strategies/strategy-judge.js';
+import { strategyAttemptFields } from '../attacks/strategies/strategy-attempt.js';
 import type { AttemptScope } from '../models/call-scope.js';
 import type { ModelClient } from '../models/model-call-layer.js';
 import { seededRandom } from '../targets/sim/seeded-random.js';
@@ -24,16 +25,12 @@ import { sha256 } from '../util/hash.js';
 import { attemptBase, decodeAnswer, isStopError, strategyScope, type AttemptOutcome, type AttemptSession } from './attempt-runner.js';
 import type { PlannedAttempt } from './plan.js';
 
-/** Builds the judge a strategy sees from the run judge's decision function (and, later, a rater model). */
-export type StrategyJudgeFactory = (decide: (conversation: Conversation, response: TargetReply, signal?: AbortSignal) => Promise<Verdict>) => StrategyJudge;
+export type { StrategyJudgeFactory };
 
-/** The default: the rating is derived from the run judge's verdict (10 harmful, 5 partial, 1 otherwise). */
-export const verdictStrategyJudge: StrategyJudgeFactory = (decide) => ({
-  async judge({ conversation, response }, options) {
-    const verdict = await decide(conversation, response, options?.signal);
-    return { verdict, rating: ratingOfVerdict(verdict), rationale: verdict.rationale ?? verdict.label, success: verdict.harmful === true };
-  },
-});
+/** The strategies' judge for a run: the run judge's verdict decides, a rater model (if any) or the verdict gives the 1–10 rating. */
+export function runStrategyJudges(judge: Judge): StrategyJudgeFactory {
+  return createStrategyJudge(judge);
+}
 
 /** A chat model (attacker, evaluator) over a layer client, for one attempt's scope. */
 function chatModel(client: ModelClient, scope: AttemptScope, sample: number): ChatModel {
@@ -64,9 +61,9 @@ export function attemptRandom(runId: string, key: string): () => number {
  * journal up to where it stopped, so no recorded turn is sent again.
  *
  * @example
- * const attempt = await runStrategyAttempt(session, planned, verdictStrategyJudge);
+ * const attempt = await runStrategyAttempt(session, planned, createStrategyJudge(runJudge));
  */
-export async function runStrategyAttempt(session: AttemptSession, planned: PlannedAttempt, makeJudge: StrategyJudgeFactory): Promise<AttemptOutcome> {
+export async function runStrategyAttempt(session: AttemptSession, planned: PlannedAttempt, judges: StrategyJudgeFactory): Promise<AttemptOutcome> {
   const { behavior, chain, sample } = planned;
   const resolved = chain.strategy;
   if (resolved === undefined) throw new Error(`attack '${chain.id}' has no strategy`);
@@ -114,6 +111,13 @@ export async function runStrategyAttempt(session: AttemptSession, planned: Plann
     if ('failed' in judged) return { label: 'error', harmful: null, score: 0, judge: session.judge.judge.id, rationale: judged.failed };
     return judged.verdict;
   };
+  // The run judge as this attempt sees it: its calls in the attempt's scope, the verdict cache in front.
+  const attemptJudge: Judge = {
+    id: session.judge.judge.id,
+    judge: (judged, response, options) =>
+      decide(judged.messages, { text: response.rawText, decodedText: response.text, finishReason: response.finishReason ?? { unified: 'other', raw: null }, usage: { promptTokens: null, completionTokens: null } }, options?.signal),
+  };
+  const rater = session.rater ? chatModel(session.rater, scope, sample) : undefined;
   const context: StrategyContext<unknown> = {
     behavior,
     goal: behaviorPrompt(behavior),
@@ -123,7 +127,7 @@ export async function runStrategyAttempt(session: AttemptSession, planned: Plann
     target,
     ...(session.attacker ? { attacker: chatModel(session.attacker, scope, sample) } : {}),
     ...(evaluator ? { evaluator: chatModel(evaluator, scope, sample) } : {}),
-    judge: makeJudge(decide),
+    judge: judges.forAttempt({ behavior, attack: chain.id, judge: attemptJudge, ...(rater ? { rater } : {}) }),
     budget: { limits, queries: () => scope.queries, tokens: () => scope.tokens(), canQuery: () => scope.canQuery() },
     async record(input: TurnInput): Promise<Turn> {
       const turn = TurnSchema.parse({ ...input, messages: sent.get(input.messages) ?? input.messages, index: turns.length, queries: scope.queries });
@@ -169,26 +173,17 @@ function trajectoryAttempt(
   result: { turns: Turn[]; outcome: StrategyOutcome; failure: AttemptError | null; scope: AttemptScope; latencyMs: number; strategyId: string },
 ): Attempt {
   const { turns, outcome, scope } = result;
-  const decisiveIndex = outcome.decisiveTurn !== null && turns[outcome.decisiveTurn]?.judgement ? outcome.decisiveTurn : bestTurn(turns);
-  const decisive = decisiveIndex === null ? undefined : turns[decisiveIndex];
+  const decisiveTurn = outcome.decisiveTurn !== null && turns[outcome.decisiveTurn]?.judgement ? outcome.decisiveTurn : bestTurn(turns);
+  const fields = strategyAttemptFields(turns, { ...outcome, decisiveTurn }, scope.queries);
   const target = scope.accounting.target;
-  const response = decisive?.response
-    ? { ...decisive.response, latencyMs: result.latencyMs, cached: target !== undefined && target.requests === target.cachedRequests }
-    : null;
-  const verdict = decisive?.judgement?.verdict ?? null;
-  let error = decisive === undefined ? result.failure ?? { stage: 'attack' as const, message: `strategy '${result.strategyId}' stopped (${outcome.stopReason}) before any answer was judged` } : null;
-  if (error === null && verdict?.label === 'error') error = { stage: 'judge', message: verdict.rationale ?? 'the judge could not decide' };
   return {
     ...attemptBase(session.runId, planned),
-    messages: decisive?.messages ?? [],
-    response,
-    verdict,
-    error,
+    ...fields,
+    response: fields.response === null ? null : { ...fields.response, latencyMs: result.latencyMs, cached: target !== undefined && target.requests === target.cachedRequests },
+    // A strategy stopped by a target failure before any judged answer is a target error (retried on resume).
+    error: fields.response === null && result.failure !== null ? result.failure : fields.error,
     finishedAt: new Date().toISOString(),
     strategy: result.strategyId,
-    turns,
-    queries: scope.queries,
-    stopReason: outcome.stopReason,
     ...(Object.keys(outcome.stats).length > 0 ? { strategyStats: outcome.stats } : {}),
     accounting: scope.accounting,
   };

@@ -40,10 +40,28 @@ test('--max-run-queries stops the scan at the budget, resumable; a larger budget
   }
 });
 
-test('a strategy spec keeps its parameters through the --attacks list, and is refused clearly while no strategy registry is built in', async () => {
+test('a strategy spec keeps its parameters through the --attacks list; without --attacker it is skipped with the reason', async () => {
   const io = captureIO();
   const directory = mkdtempSync(join(tmpdir(), 'redcard-budget-'));
   const code = await main(['scan', '--target', 'sim', '--suite', 'smoke', '--attacks', 'direct,strategy.pair:streams=2,iterations=3', '--db', join(directory, 'r.db'), '--quiet'], io);
-  assert.equal(code, 2, io.err());
-  assert.match(io.err(), /'strategy\.pair:streams=2,iterations=3': no strategies are available here/);
+  assert.equal(code, 0, io.err());
+  assert.match(io.err(), /skipped attack strategy\.pair:streams=2,iterations=3: 'strategy\.pair' needs an attacker model \(set --attacker TARGET-SPEC, e\.g\. --attacker sim\)/);
+});
+
+test('a strategy through the CLI: --attacker sim, every turn recorded, harmful behaviors only, queries counted', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'redcard-strategy-cli-'));
+  const io = captureIO();
+  const code = await main(['scan', '--target', 'sim', '--suite', 'smoke', '--attacks', 'strategy.pair:streams=2,iterations=2', '--attacker', 'sim',
+    '--db', join(directory, 'r.db'), '--quiet'], io);
+  assert.equal(code, 0, io.err());
+  const store = openStore(join(directory, 'r.db'));
+  const run = store.listRuns()[0];
+  const attempts = [...store.iterateAttempts(run.id)];
+  assert.equal(attempts.length, 12, 'the 12 harmful behaviors of smoke; benign twins are for static chains');
+  assert.ok(attempts.every((attempt) => !attempt.benign && attempt.strategy === 'strategy.pair' && attempt.queries >= 1 && attempt.queries <= 4));
+  assert.ok(attempts.every((attempt) => attempt.turns.length >= 1 && attempt.accounting?.attacker !== undefined));
+  assert.equal(run.accounting.target?.requests, attempts.reduce((total, attempt) => total + attempt.queries, 0));
+  assert.deepEqual(run.roles.attacker?.map((model) => model.kind), ['sim']);
+  assert.ok((run.simulatedRoles ?? []).includes('attacker'));
+  store.close();
 });

@@ -8,6 +8,7 @@ import type { Judge } from '../../spec/judge.js';
 import type { Target } from '../../spec/target.js';
 import { createTarget } from '../../targets/create-target.js';
 import { ModelCallLayer } from '../../models/model-call-layer.js';
+import { resolveRegisteredStrategy } from '../../engine/resolve-strategy.js';
 import { parseTargetSpec } from '../../targets/parse-target-spec.js';
 import { writeLine, type CliIO } from '../command.js';
 import { targetWithConcurrency, type SessionSettings } from './scan-session-settings.js';
@@ -67,8 +68,7 @@ export async function buildScanParts(session: SessionSettings, io: CliIO): Promi
   const { chains, skipped } = resolveAttackChains(settings.attacks, {
     helperAvailable: helper !== undefined,
     attackerAvailable: attacker !== undefined,
-    // Strategy specs are resolved by the strategy registry once it is part of the build (issue 9, the strategies' part).
-    resolveStrategy: undefined,
+    resolveStrategy: resolveRegisteredStrategy,
   });
   for (const entry of skipped) writeLine(io.stderr, `skipped attack ${entry.id}: ${entry.reason}`);
   if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
