@@ -2,6 +2,7 @@ import type { SuiteSource } from '../spec/suite.js';
 import { Registry } from '../util/registry.js';
 import { coreSuite } from './suites/core-suite.js';
 import { smokeSuite } from './suites/smoke-suite.js';
+import { communitySuite } from './suites/community-suite.js';
 import { harmbenchLoader } from './loaders/harmbench-loader.js';
 import { advbenchLoader } from './loaders/advbench-loader.js';
 import { jailbreakbenchLoader } from './loaders/jailbreakbench-loader.js';
@@ -16,6 +17,7 @@ import { csvLoader, jsonlLoader } from './loaders/generic-loaders.js';
 export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => source.id)
   .add(coreSuite)
   .add(smokeSuite)
+  .add(communitySuite)
   .add(harmbenchLoader)
   .add(advbenchLoader)
   .add(jailbreakbenchLoader)

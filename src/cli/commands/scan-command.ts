@@ -179,7 +179,7 @@ export const scanCommand = defineCommand({
     // Model-backed judges get a verdict cache (the offline judge is faster than a cache lookup).
     const verdictCacheIdentity = context.targetIdentities.length > 0 ? judgeCacheIdentity(settings.judge, context) : undefined;
     const helper = settings.helper ? createTarget(parseTargetSpec(settings.helper, settings.targets)) : undefined;
-    const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
+    const suites = await loadSuites(settings.suites, { lenient: settings.lenient, dbPath: resolve(io.cwd, settings.db) });
     for (const note of suites.notes) {
       if (note.skipped > 0) writeLine(io.stderr, `warning: ${note.spec}: skipped ${note.skipped} malformed rows (--lenient)`);
       const unmapped = Object.entries(note.unmapped);
