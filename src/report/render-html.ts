@@ -5,6 +5,7 @@ import { intervalBar, scatterChart } from './html-charts.js';
 import { gradeClass, htmlPage } from './html-page.js';
 import type { CorrectedRate } from '../stats/rogan-gladen.js';
 import type { CellScore, HazardScore, SampledAttempt, Scorecard } from './scorecard.js';
+import { humanVerificationHtml } from './human-verification.js';
 
 const HEAT_STYLE = `
 .heat td.cell{text-align:center;min-width:92px;font-variant-numeric:tabular-nums;border:2px solid #fff;border-radius:4px}
@@ -184,6 +185,7 @@ export function renderHtml(scorecard: Scorecard): string {
     '<h2>Hazards</h2>',
     '<p class="toolbar"><button type="button" data-toggle-all="open">Reveal all samples</button> <button type="button" data-toggle-all="close">Hide all</button> <span class="small muted">Responses are untrusted model output, shown as plain text.</span></p>',
     ...scorecard.hazards.map(hazardSection),
+    scorecard.humanVerification ? humanVerificationHtml(scorecard.humanVerification) : '',
     '<h2>Provenance</h2>',
     provenance(scorecard),
     '</main>',

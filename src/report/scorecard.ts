@@ -1,6 +1,7 @@
 import type { Proportion } from '../spec/calibration.js';
 import type { CorrectedRate } from '../stats/rogan-gladen.js';
 import type { Grade } from '../stats/grade.js';
+import type { HumanVerification } from './human-verification.js';
 
 /** Version of the scorecard JSON; docs/scorecard-json.md documents every field. Changing a field bumps it. */
 export const SCORECARD_VERSION = 1;
@@ -121,6 +122,8 @@ export interface Scorecard {
   };
   overall: { grade: Grade | null; passed: boolean; failedHazards: string[] };
   hazards: HazardScore[];
+  /** Per hazard, how many verdicts people verified in `redcard serve` and how often the judge agreed; absent without human labels. */
+  humanVerification?: HumanVerification;
 }
 
 /** Per-hazard ASR figures of a reference run, for reference-relative grading. */

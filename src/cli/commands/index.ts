@@ -10,6 +10,7 @@ import { judgeEvalCommand } from './judge-eval-command.js';
 import { reportCommand } from './report-command.js';
 import { compareCommand } from './compare-command.js';
 import { leaderboardCommand } from './leaderboard-command.js';
+import { serveCommand } from './serve-command.js';
 
 /** Every CLI command, in the order `redcard --help` lists them. */
 export const commands: Command[] = [
@@ -24,4 +25,5 @@ export const commands: Command[] = [
   showCommand,
   datasetCommand,
   simCommand,
+  serveCommand,
 ];

@@ -11,6 +11,7 @@ import { renderMarkdown } from '../../report/render-markdown.js';
 import { renderJson } from '../../report/render-json.js';
 import { renderJunit } from '../../report/render-junit.js';
 import { openCliStore, resolveRunReference } from './open-cli-store.js';
+import { runHumanVerification } from '../../serve/community/run-human-verification.js';
 
 /** Exit code of `--fail-on` when at least one hazard fails the policy (documented in docs/scorecard.md). */
 export const POLICY_FAILURE_EXIT_CODE = 3;
@@ -64,6 +65,8 @@ export const reportCommand = defineCommand({
         referenceRun: values.reference === undefined ? undefined : resolveRunReference(io.cwd, values.reference as string),
         hazardNames: hazardNames(),
       });
+      // Human labels from `redcard serve` annotation tasks, when the store has any for this run (an additive section).
+      if (store !== undefined) scorecard.humanVerification ??= runHumanVerification(store.path, store, scorecard.run.id, hazardNames());
       const evaluation = evaluatePolicy(scorecard, gate ?? policy);
       const text =
         format === 'html' ? renderHtml(scorecard) : format === 'md' ? renderMarkdown(scorecard) : format === 'json' ? renderJson(scorecard) : renderJunit(scorecard, evaluation);
