@@ -24,6 +24,8 @@ export interface ServeOptions {
   targets?: Record<string, TargetConfigInput>;
   /** Model calls per account per minute (default 30). */
   modelCallsPerMinute?: number;
+  /** scrypt cost N for new passwords (default 2^17 = 128 MiB; at least 2^14). Lower it only on small machines or in tests. */
+  scryptN?: number;
   /** Called with errors inside routes. */
   onError?: ServeErrorListener;
 }
@@ -66,6 +68,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       logins: new RateLimiter(LOGIN_LIMITS.perUser, LOGIN_LIMITS.windowMs),
       loginAddresses: new RateLimiter(LOGIN_LIMITS.perAddress, LOGIN_LIMITS.windowMs),
     },
+    scryptN: options.scryptN,
     shutdown: shutdown.signal,
   };
   const app = createServeApp(context, options.onError);

@@ -19,6 +19,8 @@ export interface ServeContext {
     /** Failed sign-ins per client address. */
     loginAddresses: RateLimiter;
   };
+  /** scrypt cost N for new passwords (default 2^17). */
+  scryptN?: number;
   /** Aborted when the server stops: streams in flight end. */
   shutdown: AbortSignal;
 }

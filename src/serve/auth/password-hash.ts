@@ -34,14 +34,16 @@ function derive(password: string, salt: Buffer, N: number, r: number, p: number,
 }
 
 /**
- * Hash a password with scrypt: `scrypt$N$r$p$SALT$KEY` (base64url salt and key).
+ * Hash a password with scrypt: `scrypt$N$r$p$SALT$KEY` (base64url salt and key). `N` may be lowered (to 2^14 at the
+ * least) for small machines and tests; verification reads the parameters from the stored hash.
  *
  * @example
  * const stored = await hashPassword('correct horse battery');
  * await verifyPassword('correct horse battery', stored) // true
  */
-export async function hashPassword(password: string): Promise<string> {
-  const { N, r, p, keyLength, saltLength } = SCRYPT_PARAMETERS;
+export async function hashPassword(password: string, N: number = SCRYPT_PARAMETERS.N): Promise<string> {
+  const { r, p, keyLength, saltLength } = SCRYPT_PARAMETERS;
+  if (!Number.isInteger(Math.log2(N)) || N < 2 ** 14) throw new RangeError(`scrypt N must be a power of two of at least 2^14, got ${N}`);
   const salt = randomBytes(saltLength);
   const key = await derive(password, salt, N, r, p, keyLength);
   return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');

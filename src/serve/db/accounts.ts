@@ -85,13 +85,13 @@ export function inspectInvite(db: ServeDatabase, token: string): { role: Role } 
  *
  * @throws AccountError for a used, expired or unknown invite, a taken username or a weak password.
  */
-export async function acceptInvite(db: ServeDatabase, token: string, username: string, password: string): Promise<Account> {
+export async function acceptInvite(db: ServeDatabase, token: string, username: string, password: string, options: { scryptN?: number } = {}): Promise<Account> {
   if (!USERNAME.test(username)) throw new AccountError('a username has 2–40 letters, digits, dots, dashes or underscores, starting with a letter or digit');
   const problem = passwordProblem(password);
   if (problem) throw new AccountError(problem);
   const before = inspectInvite(db, token);
   if ('problem' in before) throw new AccountError(before.problem);
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, options.scryptN);
   return db.transaction(() => {
     const invite = inspectInvite(db, token);
     if ('problem' in invite) throw new AccountError(invite.problem);

@@ -88,16 +88,16 @@ export function nextAssignment(db: ServeDatabase, taskId: number, accountId: num
       .get(taskId, accountId, now);
     if (open !== undefined) return toItem(open);
     const candidate = db
-      .prepare<[string, number, number, number, number], ItemRowLike>(
-        `SELECT i.*, (SELECT COUNT(*) FROM serve_assignments a WHERE a.item_id = i.id AND (a.done_at IS NOT NULL OR a.expires_at > ?1)) AS taken
+      .prepare<[{ now: string; task: number; account: number; k: number }], ItemRowLike>(
+        `SELECT i.*, (SELECT COUNT(*) FROM serve_assignments a WHERE a.item_id = i.id AND (a.done_at IS NOT NULL OR a.expires_at > @now)) AS taken
          FROM serve_items i
-         WHERE i.task_id = ?2
-           AND NOT EXISTS (SELECT 1 FROM serve_assignments a WHERE a.item_id = i.id AND a.account_id = ?3)
-           AND (i.flag_id IS NULL OR (SELECT f.account_id FROM serve_flags f WHERE f.id = i.flag_id) != ?4)
-           AND taken < ?5
+         WHERE i.task_id = @task
+           AND NOT EXISTS (SELECT 1 FROM serve_assignments a WHERE a.item_id = i.id AND a.account_id = @account)
+           AND (i.flag_id IS NULL OR (SELECT f.account_id FROM serve_flags f WHERE f.id = i.flag_id) != @account)
+           AND taken < @k
          ORDER BY taken DESC, i.position LIMIT 1`,
       )
-      .get(now, taskId, accountId, accountId, task.k);
+      .get({ now, task: taskId, account: accountId, k: task.k });
     if (candidate === undefined) return undefined;
     db.prepare('INSERT INTO serve_assignments (item_id, account_id, assigned_at, expires_at) VALUES (?, ?, ?, ?)').run(candidate.id, accountId, now, isoNow(leaseMs));
     return toItem(candidate);

@@ -84,7 +84,7 @@ export function authRoutes(app: Hono<ServeEnv>, context: ServeContext): void {
     const token = c.req.param('token');
     const body = await c.req.parseBody();
     try {
-      const account = await acceptInvite(context.db, token, String(body.username ?? '').trim(), String(body.password ?? ''));
+      const account = await acceptInvite(context.db, token, String(body.username ?? '').trim(), String(body.password ?? ''), { scryptN: context.scryptN });
       startSession(c, context, account.id);
       return c.redirect('/', 303);
     } catch (error) {
