@@ -60,6 +60,8 @@ export function createServeApp(context: ServeContext, onError: ServeErrorListene
       referrerPolicy: 'no-referrer',
       crossOriginResourcePolicy: 'same-origin',
       crossOriginOpenerPolicy: 'same-origin',
+      // The sandboxed report frame cannot share the origin-keyed cluster; asking for it only earns a console warning.
+      originAgentCluster: false,
       permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
       overwrite: false,
     }),
