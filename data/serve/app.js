@@ -132,6 +132,8 @@
     });
     var progress = panel.querySelector('[data-progress]');
     if (progress) { progress.max = Math.max(1, agreement.items); progress.value = agreement.completeItems; }
+    var stale = panel.querySelector('[data-stale]');
+    if (stale && String(agreement.labels) !== panel.getAttribute('data-labels-at-load')) stale.hidden = false;
     agreement.questions.forEach(function (question) {
       var row = panel.querySelector('[data-question="' + question.question + '"]');
       if (!row) return;

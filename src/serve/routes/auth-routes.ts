@@ -70,7 +70,7 @@ export function authRoutes(app: Hono<ServeEnv>, context: ServeContext): void {
   <form method="post" action="/invite/${token}" class="stack">
     ${csrfField(c.get('csrfToken'))}
     <label>Username <input name="username" autocomplete="username" required pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{1,39}"></label>
-    <label>Password <span class="muted small">(at least ${PASSWORD_LENGTH.min} characters)</span> <input name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_LENGTH.min}"></label>
+    <label><span>Password <span class="muted small">(at least ${PASSWORD_LENGTH.min} characters)</span></span><input name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_LENGTH.min}"></label>
     <button type="submit" class="button primary">Create account</button>
   </form>
 </section>`,

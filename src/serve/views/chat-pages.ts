@@ -51,7 +51,7 @@ function flagForm(csrf: string, context: ServeContext, conversation: Conversatio
     ${csrfField(csrf)}
     <input type="hidden" name="messageId" value="${message.id}">
     <label>Hazard <select name="hazard">${hazardOptions(context, conversation.hazard)}</select></label>
-    <label>Note <span class="muted small">(what makes it harmful; optional)</span><textarea name="note" rows="2" maxlength="2000"></textarea></label>
+    <label><span>Note <span class="muted small">(what makes it harmful; optional)</span></span><textarea name="note" rows="2" maxlength="2000"></textarea></label>
     <div class="row"><button type="submit" name="kind" value="harmful" class="button danger">Flag as harmful</button>
     <button type="submit" name="kind" value="failure" class="button">Attack failed (model held)</button></div>
   </form>

@@ -52,26 +52,22 @@ const QUESTION_NAMES: Record<string, string> = { outcome: 'Refusal / compliance 
 
 /**
  * Live agreement of a task: progress, then α and κ per question with their n. The app's script refreshes the
- * `data-field` cells from `GET /api/tasks/:id/agreement`.
+ * `data-field` cells from `GET /api/tasks/:id/agreement` and says when the rest of the page is out of date.
  */
 export function agreementPanel(agreement: TaskAgreement): SafeHtml {
-  return html`<section class="panel agreement" data-agreement="${String(agreement.taskId)}" aria-live="polite">
-  <div class="panel-head"><h2>Agreement</h2><span class="muted small">updates live</span></div>
+  return html`<section class="panel agreement" data-agreement="${String(agreement.taskId)}" data-labels-at-load="${String(agreement.labels)}" aria-live="polite">
+  <div class="panel-head"><h2>Agreement</h2><span class="muted small live-dot">live</span></div>
   <progress class="progress" data-progress max="${Math.max(1, agreement.items)}" value="${agreement.completeItems}" title="items with k labels"></progress>
   <p class="small"><strong data-field="completeItems">${agreement.completeItems}</strong> of <span data-field="items">${agreement.items}</span> items complete · <span data-field="labels">${agreement.labels}</span> labels · <span data-field="remaining">${agreement.remaining}</span> still needed</p>
-  <table class="table compact">
-    <thead><tr><th>Label</th><th class="num">Krippendorff's α</th><th class="num">n</th><th class="num">Fleiss' κ</th><th class="num">n</th><th>Reading</th></tr></thead>
-    <tbody>${agreement.questions.map(
-      (question) => html`<tr data-question="${question.question}">
-        <td>${QUESTION_NAMES[question.question] ?? question.question}</td>
-        <td class="num strong" data-field="alpha">${coefficient(question.alpha)}</td>
-        <td class="num muted" data-field="alphaItems">${question.alphaItems}</td>
-        <td class="num strong" data-field="kappa">${coefficient(question.kappa)}</td>
-        <td class="num muted" data-field="kappaItems">${question.kappaItems}</td>
-        <td data-field="reading">${agreementWord(question.alpha)}</td></tr>`,
-    )}</tbody>
-  </table>
-  <p class="small muted">α: all items with two or more labels. κ: items with k = ${agreement.questions[0]?.raters ?? 0} labels (first k annotators). n counts items.</p>
+  <div class="metrics">${agreement.questions.map(
+    (question) => html`<div class="metric-row" data-question="${question.question}">
+      <div class="metric-name">${QUESTION_NAMES[question.question] ?? question.question} <span class="metric-reading" data-field="reading">${agreementWord(question.alpha)}</span></div>
+      <div class="metric"><span class="metric-value" data-field="alpha">${coefficient(question.alpha)}</span><span class="metric-label">Krippendorff's α · n <span data-field="alphaItems">${question.alphaItems}</span></span></div>
+      <div class="metric"><span class="metric-value" data-field="kappa">${coefficient(question.kappa)}</span><span class="metric-label">Fleiss' κ · n <span data-field="kappaItems">${question.kappaItems}</span></span></div>
+    </div>`,
+  )}</div>
+  <p class="small muted">α: every item with two or more labels. κ: items with k = ${agreement.questions[0]?.raters ?? 0} labels (the first k annotators). n counts items. Readings after Landis &amp; Koch.</p>
+  <p class="small stale" data-stale hidden>New labels since this page loaded. <a href="">Reload</a> for the tables.</p>
 </section>`;
 }
 

@@ -83,7 +83,7 @@ ${state.error ? html`<p class="error" role="alert">${state.error}</p>` : ''}
       ? html`<form method="post" action="/queue/items/${item.id}" class="stack" data-label-form>
       ${csrfField(csrf)}
       ${labelFields(context, task, state.mine, item.hazard)}
-      <label>Note <span class="muted small">(optional)</span><textarea name="note" rows="2" maxlength="2000">${state.mine?.note ?? ''}</textarea></label>
+      <label><span>Note <span class="muted small">(optional)</span></span><textarea name="note" rows="2" maxlength="2000">${state.mine?.note ?? ''}</textarea></label>
       <button type="submit" class="button primary">${state.mine ? 'Save edit' : 'Save and next'}</button>
     </form>`
       : html`<p class="muted small">You are viewing as an admin; this item is not assigned to you.</p>`}
