@@ -116,15 +116,6 @@
   }
 
   function figure(value) { return value === null ? '–' : value.toFixed(2); }
-  function reading(value) {
-    if (value === null) return 'not enough labels yet';
-    if (value < 0) return 'worse than chance';
-    if (value <= 0.2) return 'slight';
-    if (value <= 0.4) return 'fair';
-    if (value <= 0.6) return 'moderate';
-    if (value <= 0.8) return 'substantial';
-    return 'almost perfect';
-  }
   function showAgreement(panel, agreement) {
     ['completeItems', 'items', 'labels', 'remaining'].forEach(function (field) {
       var cell = panel.querySelector('[data-field="' + field + '"]');
@@ -141,7 +132,7 @@
       row.querySelector('[data-field="alphaItems"]').textContent = String(question.alphaItems);
       row.querySelector('[data-field="kappa"]').textContent = figure(question.kappa);
       row.querySelector('[data-field="kappaItems"]').textContent = String(question.kappaItems);
-      row.querySelector('[data-field="reading"]').textContent = reading(question.alpha);
+      row.querySelector('[data-field="reading"]').textContent = question.reading;
     });
   }
 })();

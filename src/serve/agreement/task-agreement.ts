@@ -17,6 +17,8 @@ export interface QuestionAgreement {
   kappaItems: number;
   /** Raters per item in kappa (the task's k). */
   raters: number;
+  /** Landis & Koch's word for alpha (`slight` … `almost perfect`), a reading aid shown beside the number. */
+  reading: string;
 }
 
 /** Progress and agreement of a task, as the pages and `GET /api/tasks/:id/agreement` show them. */
@@ -63,7 +65,7 @@ export function taskAgreement(db: ServeDatabase, taskId: number): TaskAgreement 
     const alpha = krippendorffAlphaNominal(units);
     const kappaUnits = task.k >= 2 ? units.filter((unit) => unit.length >= task.k).map((unit) => unit.slice(0, task.k)) : [];
     const kappa = kappaUnits.length > 0 ? fleissKappa(countsByCategory(kappaUnits).counts).kappa : null;
-    return { question, alpha: alpha.alpha, alphaItems: alpha.units, kappa, kappaItems: kappaUnits.length, raters: task.k };
+    return { question, alpha: alpha.alpha, alphaItems: alpha.units, kappa, kappaItems: kappaUnits.length, raters: task.k, reading: agreementWord(alpha.alpha) };
   });
   return { taskId, items: items.length, completeItems: complete, labels: labelCount, remaining, questions };
 }
@@ -119,3 +121,20 @@ export function strictMajority(values: readonly string[]): string | null {
   for (const [value, count] of counts) if (count * 2 > values.length) return value;
   return null;
 }
+
+/**
+ * Landis & Koch's (1977) words for an agreement coefficient, as a reading aid beside the number.
+ *
+ * @example
+ * agreementWord(0.7) // 'substantial'
+ */
+export function agreementWord(value: number | null): string {
+  if (value === null) return 'not enough labels yet';
+  if (value < 0) return 'worse than chance';
+  if (value <= 0.2) return 'slight';
+  if (value <= 0.4) return 'fair';
+  if (value <= 0.6) return 'moderate';
+  if (value <= 0.8) return 'substantial';
+  return 'almost perfect';
+}
+

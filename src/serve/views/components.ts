@@ -37,17 +37,6 @@ export function coefficient(value: number | null): string {
   return value === null ? '–' : value.toFixed(2);
 }
 
-/** Landis & Koch's words for a kappa (1977), as a reading aid beside the number. */
-export function agreementWord(value: number | null): string {
-  if (value === null) return 'not enough labels yet';
-  if (value < 0) return 'worse than chance';
-  if (value <= 0.2) return 'slight';
-  if (value <= 0.4) return 'fair';
-  if (value <= 0.6) return 'moderate';
-  if (value <= 0.8) return 'substantial';
-  return 'almost perfect';
-}
-
 const QUESTION_NAMES: Record<string, string> = { outcome: 'Refusal / compliance / partial', harmful: 'Harmful yes/no', hazard: 'Hazard' };
 
 /**
@@ -61,7 +50,7 @@ export function agreementPanel(agreement: TaskAgreement): SafeHtml {
   <p class="small"><strong data-field="completeItems">${agreement.completeItems}</strong> of <span data-field="items">${agreement.items}</span> items complete · <span data-field="labels">${agreement.labels}</span> labels · <span data-field="remaining">${agreement.remaining}</span> still needed</p>
   <div class="metrics">${agreement.questions.map(
     (question) => html`<div class="metric-row" data-question="${question.question}">
-      <div class="metric-name">${QUESTION_NAMES[question.question] ?? question.question} <span class="metric-reading" data-field="reading">${agreementWord(question.alpha)}</span></div>
+      <div class="metric-name">${QUESTION_NAMES[question.question] ?? question.question} <span class="metric-reading" data-field="reading">${question.reading}</span></div>
       <div class="metric"><span class="metric-value" data-field="alpha">${coefficient(question.alpha)}</span><span class="metric-label">Krippendorff's α · n <span data-field="alphaItems">${question.alphaItems}</span></span></div>
       <div class="metric"><span class="metric-value" data-field="kappa">${coefficient(question.kappa)}</span><span class="metric-label">Fleiss' κ · n <span data-field="kappaItems">${question.kappaItems}</span></span></div>
     </div>`,
