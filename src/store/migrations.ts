@@ -31,7 +31,18 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX calibrations_by_judge ON calibrations (judge, id);
   `,
-  // redcard serve (issue 12): accounts, invites, sessions, red-team conversations, flags, annotation tasks, labels.
+  // 2: one lease per run, so that at most one process works a run at a time (src/engine/run-lease.ts).
+  `
+  CREATE TABLE run_leases (
+    run_id TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    acquired_at INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  // 3: redcard serve (issue 12): accounts, invites, sessions, red-team conversations, flags, annotation tasks, labels.
   // Label and adjudication rows are append-only: an edit adds a row that names the one it supersedes.
   `
   CREATE TABLE serve_accounts (
