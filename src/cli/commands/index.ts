@@ -26,4 +26,5 @@ export const commands: CommandEntry[] = [
   { name: 'show', summary: "Show one plugin in detail, e.g. 'show attack roleplay.grandma'", load: async () => (await import('./show-command.js')).showCommand },
   { name: 'dataset', summary: "Download public datasets into the local cache ('dataset pull NAME', 'dataset list')", load: async () => (await import('./dataset-command.js')).datasetCommand },
   { name: 'sim', summary: "Simulated model: 'sim serve' runs an OpenAI-compatible server", load: async () => (await import('./sim-command.js')).simCommand },
+  { name: 'serve', summary: 'Community red-teaming web app: chat, flag, label with measured agreement', load: async () => (await import('./serve-command.js')).serveCommand },
 ];

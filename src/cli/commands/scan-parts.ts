@@ -39,7 +39,7 @@ export interface ScanParts {
  * @example
  * const parts = await buildScanParts(session, io);
  */
-export async function buildScanParts(session: SessionSettings, io: CliIO): Promise<ScanParts> {
+export async function buildScanParts(session: SessionSettings, io: CliIO, databasePath?: string): Promise<ScanParts> {
   const { settings } = session;
   const target = createTarget(targetWithConcurrency(session));
   const layer = new ModelCallLayer();
@@ -55,7 +55,8 @@ export async function buildScanParts(session: SessionSettings, io: CliIO): Promi
   const helper = settings.helper ? createTarget(parseTargetSpec(settings.helper, settings.targets)) : undefined;
   const attacker = settings.attacker ? createTarget(parseTargetSpec(settings.attacker, settings.targets)) : undefined;
   const evaluator = settings.evaluator ? createTarget(parseTargetSpec(settings.evaluator, settings.targets)) : undefined;
-  const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
+  // Suites that read the store (community findings of `redcard serve`) read the scan's own store.
+  const suites = await loadSuites(settings.suites, { lenient: settings.lenient, dbPath: databasePath });
   for (const note of suites.notes) {
     if (note.skipped > 0) writeLine(io.stderr, `warning: ${note.spec}: skipped ${note.skipped} malformed rows (--lenient)`);
     if (note.duplicates > 0) writeLine(io.stderr, `note: ${note.spec}: ${note.duplicates} behaviors already loaded by ${note.duplicateOf} (same id and text) are run once`);
