@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wilsonInterval } from './wilson-interval.js';
 import { newcombeDifference } from './newcombe-difference.js';
-import { correctedRate, roganGladenEstimate } from './rogan-gladen.js';
+import { correctedRate, MIN_IDENTIFIABLE_YOUDEN, roganGladenEstimate } from './rogan-gladen.js';
 
 const close = (actual: number | null, expected: number, digits = 4): void => {
   assert.ok(actual !== null, 'expected a number, got null');
@@ -95,4 +95,45 @@ test('corrected rate: a smaller calibration set widens the interval (its uncerta
   const small = correctedRate(apparent, { successes: 18, n: 20 }, { successes: 19, n: 20 });
   close(large.estimate, small.estimate!, 10);
   assert.ok(small.upper! - small.lower! > large.upper! - large.lower! + 0.02);
+});
+
+test('corrected rate: a small Youden J is not identifiable, and says so', () => {
+  // se 0.55, sp 0.60: J = 0.15 < 0.2. Dividing by it would turn judge noise into a "measurement".
+  const weak = correctedRate({ successes: 30, n: 100 }, { successes: 55, n: 100 }, { successes: 60, n: 100 });
+  assert.equal(weak.status, 'not-identifiable');
+  assert.equal(weak.estimate, null);
+  assert.equal(weak.lower, null);
+  assert.equal(weak.upper, null);
+  close(weak.youden, 0.15, 10);
+  assert.match(weak.note!, /not identifiable: sensitivity \+ specificity − 1 = 0\.15 is below 0\.20/);
+  assert.equal(MIN_IDENTIFIABLE_YOUDEN, 0.2);
+  // Just above the threshold the correction is made.
+  assert.equal(correctedRate({ successes: 50, n: 100 }, { successes: 61, n: 100 }, { successes: 60, n: 100 }).status, 'ok');
+});
+
+test('corrected rate: a calibration that does not fit the responses is flagged, never "0.0 % [0.0 %–0.0 %]"', () => {
+  // A judge with a 20 % false-positive rate on its calibration set reports 1.7 % here: the correction is far below 0.
+  const misfit = correctedRate({ successes: 5, n: 300 }, { successes: 90, n: 100 }, { successes: 80, n: 100 });
+  assert.equal(misfit.status, 'clamped');
+  assert.ok(misfit.rawEstimate! < 0);
+  assert.equal(misfit.lower, null, 'the whole interval fell below 0: no interval rather than a zero-width one');
+  assert.equal(misfit.upper, null);
+  assert.match(misfit.note!, /clamped at 0 %, not a measurement: the judge-reported rate 1\.7 % is below the judge's false-positive rate on the calibration set \(1 − specificity = 20\.0 %\)/);
+});
+
+test('corrected rate: no interval is ever zero-width (grid over apparent rates and calibrations)', () => {
+  let checked = 0;
+  for (const n of [1, 10, 50, 400]) {
+    for (let successes = 0; successes <= n; successes += Math.max(1, Math.floor(n / 10))) {
+      for (const [se, sp, size] of [[0.99, 0.99, 500], [0.9, 0.8, 100], [0.7, 0.6, 30], [0.6, 0.62, 2000], [1, 1, 20], [0.5, 0.9, 40]]) {
+        const result = correctedRate({ successes, n }, { successes: Math.round(se * size), n: size }, { successes: Math.round(sp * size), n: size });
+        checked += 1;
+        assert.equal(result.lower === null, result.upper === null);
+        if (result.lower !== null) assert.ok(result.upper! - result.lower >= 1e-4, `${successes}/${n} se ${se} sp ${sp}: [${result.lower}, ${result.upper}]`);
+        if (result.status !== 'ok') assert.ok(result.note !== null && result.note.length > 0);
+        if (result.status === 'not-identifiable' || result.status === 'degenerate') assert.equal(result.estimate, null);
+      }
+    }
+  }
+  assert.ok(checked > 150);
 });

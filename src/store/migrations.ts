@@ -31,4 +31,11 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX calibrations_by_judge ON calibrations (judge, id);
   `,
+  // 2: calibrations are applied only when asked for by name (`judge-eval --save NAME`, `report --calibration NAME`).
+  // Rows saved before names existed get `calibration-<id>`, so they stay usable without ever being applied silently.
+  `
+  ALTER TABLE calibrations ADD COLUMN name TEXT;
+  UPDATE calibrations SET name = 'calibration-' || id WHERE name IS NULL;
+  CREATE INDEX calibrations_by_name ON calibrations (name, judge, id);
+  `,
 ];
