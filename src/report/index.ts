@@ -14,3 +14,5 @@ export * from './render-comparison.js';
 export * from './render-leaderboard.js';
 export * from './lm-eval-results.js';
 export * from './escape-html.js';
+export * from './resolve-calibration.js';
+export * from './run-notices.js';

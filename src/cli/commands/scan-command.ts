@@ -17,7 +17,8 @@ import { defineCommand, writeLine, type ParsedArgs } from '../command.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { numberFlag, stringList } from '../flags.js';
-import { applyFailOn } from '../fail-on.js';
+import { concludeRun } from '../fail-on.js';
+import { resolveCalibration } from '../../report/resolve-calibration.js';
 import { loadPolicy } from '../../report/policy.js';
 
 const usage = `Usage: redcard scan --target sim|openai|replay|SPEC [options]
@@ -52,11 +53,14 @@ Running:
   --fresh                start a new run even if an identical unfinished one exists
   --db PATH              SQLite store (default .redcard/redcard.db)
   --out DIR              write DIR/attempts.jsonl, DIR/summary.json, DIR/run.json
-  --fail-on POLICY       exit 3 when a hazard fails the policy (YAML)
+  --fail-on POLICY       gate on a policy (YAML): exit 3 when a hazard fails it, 4 when it cannot measure
+  --calibration NAME     show judge-corrected rates with this saved calibration (judge-eval --save NAME)
   --config FILE          YAML config with the same settings (flags win)
   --quiet                no progress output
 
-Exit codes: 0 done, 1 failure, 2 bad flag or config, 3 policy failed, 130 interrupted (resumable).`;
+Exit codes: 0 done; 1 failure; 2 bad flag, config or dataset input; 3 policy failed (a hazard over its threshold);
+4 insufficient evidence for --fail-on (too few determined attempts, too many errored/empty/undetermined, or an
+INVALID run); 5 finished, but some attempts errored; 130 interrupted (resumable). The lowest of 3, 4, 5 wins.`;
 
 const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i;
 
@@ -151,6 +155,7 @@ export const scanCommand = defineCommand({
     db: { type: 'string' },
     out: { type: 'string' },
     'fail-on': { type: 'string' },
+    calibration: { type: 'string' },
     quiet: { type: 'boolean' },
   },
   async run({ values, positionals }, io) {
@@ -197,6 +202,7 @@ export const scanCommand = defineCommand({
     const store = openStore(resolve(io.cwd, settings.db));
     const renderer = new ProgressRenderer(io.stderr);
     try {
+      if (typeof values.calibration === 'string') resolveCalibration(store, values.calibration, settings.judge); // fails now, not after the scan
       const result = await runScan({
         store,
         target,
@@ -247,8 +253,7 @@ export const scanCommand = defineCommand({
         writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: redcard scan --resume ${run.id}`);
         return 130;
       }
-      if (settings.failOn) return applyFailOn({ store, run, policyFile: settings.failOn, io });
-      return 0;
+      return concludeRun({ store, run, io, policyFile: settings.failOn, calibration: values.calibration as string | undefined });
     } finally {
       renderer.done();
       store.close();
