@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wilsonInterval } from './wilson-interval.js';
 import { newcombeDifference } from './newcombe-difference.js';
+import { benjaminiHochberg, erfc, newcombePValue } from './multiple-testing.js';
 import { correctedRate, MIN_IDENTIFIABLE_YOUDEN, roganGladenEstimate } from './rogan-gladen.js';
 
 const close = (actual: number | null, expected: number, digits = 4): void => {
@@ -136,4 +137,54 @@ test('corrected rate: no interval is ever zero-width (grid over apparent rates a
     }
   }
   assert.ok(checked > 150);
+});
+
+test('erfc and the Newcombe p-value: p < 0.05 exactly when the 95 % Newcombe interval excludes 0', () => {
+  close(erfc(0), 1, 7);
+  close(erfc(1), 0.157299207, 7);
+  close(erfc(-1), 1.842700793, 7);
+  close(erfc(1.959963984540054 / Math.SQRT2), 0.05, 7);
+  // Newcombe (1998) Table II: 56/70 vs 48/80 has the interval [0.0524, 0.3339], which excludes 0: p below 0.05.
+  const p = newcombePValue({ successes: 48, n: 80 }, { successes: 56, n: 70 })!;
+  assert.ok(p < 0.05 && p > 0.001, String(p));
+  // At the p-value's own z, the interval touches 0.
+  const z = Math.SQRT2 * inverseErfc(p);
+  close(newcombeDifference({ successes: 48, n: 80 }, { successes: 56, n: 70 }, z).lower, 0, 6);
+  // 5/56 vs 0/29 has [-0.0381, 0.1926]: not significant, and symmetric in direction.
+  const q = newcombePValue({ successes: 0, n: 29 }, { successes: 5, n: 56 })!;
+  assert.ok(q > 0.05 && q < 0.5, String(q));
+  close(newcombePValue({ successes: 5, n: 56 }, { successes: 0, n: 29 })!, q, 9);
+  assert.equal(newcombePValue({ successes: 3, n: 10 }, { successes: 3, n: 10 }), 1);
+  assert.equal(newcombePValue({ successes: 0, n: 0 }, { successes: 3, n: 10 }), null);
+  // Agreement with the interval on a grid.
+  for (const [x1, n1, x2, n2] of [[0, 20, 5, 20], [1, 30, 7, 30], [10, 100, 20, 100], [3, 10, 4, 10], [0, 10, 3, 10], [50, 60, 40, 60]]) {
+    const interval = newcombeDifference({ successes: x1, n: n1 }, { successes: x2, n: n2 });
+    const excludesZero = interval.lower > 0 || interval.upper < 0;
+    assert.equal(newcombePValue({ successes: x1, n: n1 }, { successes: x2, n: n2 })! < 0.05, excludesZero, `${x1}/${n1} vs ${x2}/${n2}`);
+  }
+});
+
+/** erfc⁻¹ by bisection, for the test only. */
+function inverseErfc(value: number): number {
+  let low = 0;
+  let high = 40;
+  for (let index = 0; index < 200; index += 1) {
+    const middle = (low + high) / 2;
+    if (erfc(middle) > value) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
+}
+
+test('Benjamini–Hochberg adjusted p-values: the step-up rule, nulls skipped', () => {
+  // Benjamini & Hochberg (1995) worked example, 15 p-values: at q = 0.05 the first 4 are rejected.
+  const published = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719, 0.6528, 0.759, 1];
+  const adjusted = benjaminiHochberg(published);
+  assert.equal(adjusted.filter((value) => value! <= 0.05).length, 4);
+  close(adjusted[0], 0.0015, 6);
+  close(adjusted[3], 0.035625, 6);
+  for (let index = 1; index < adjusted.length; index += 1) assert.ok(adjusted[index]! >= adjusted[index - 1]!, 'monotone in p');
+  assert.deepEqual(benjaminiHochberg([0.01, 0.04, 0.03, null]), [0.03, 0.04, 0.04, null]);
+  assert.deepEqual(benjaminiHochberg([]), []);
+  assert.deepEqual(benjaminiHochberg([0.9, 0.95]), [0.95, 0.95]);
 });
