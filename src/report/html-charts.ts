@@ -100,7 +100,7 @@ export function scatterChart(points: ScatterPoint[], axes: { xLabel: string; yLa
     if (label === null) continue;
     const { x: cx, y: cy } = centres[index];
     if (label.leader) {
-      parts.push(`<line class="leader" x1="${round(cx)}" y1="${round(cy)}" x2="${round(label.anchorX)}" y2="${round(label.anchorY)}" stroke="#8c959f" stroke-width="0.75"/>`);
+      parts.push(`<line class="leader" x1="${round(cx)}" y1="${round(cy)}" x2="${round(label.anchorX)}" y2="${round(label.anchorY)}" stroke="#57606a" stroke-width="1" stroke-opacity="0.7"/>`);
     }
     parts.push(
       `<text class="point-label" x="${round(label.x)}" y="${round(label.y)}" font-size="${LABEL_FONT_SIZE}" text-anchor="${label.anchor}" fill="#1f2328"><title>${escapeHtml(point.title ?? point.label)}</title>${escapeHtml(point.label)}</text>`,
@@ -153,7 +153,7 @@ export function placeLabels(points: Array<{ x: number; y: number; text: string }
   const directions: Array<[dx: number, dy: number]> = [[1, 0], [-1, 0], [0, -1], [0, 1], [1, -1], [-1, -1], [1, 1], [-1, 1]];
   return points.map((point) => {
     const width = labelWidth(point.text);
-    for (const distance of [9, 18, 30, 44, 60]) {
+    for (const distance of [9, 18, 30, 44, 60, 80, 100]) {
       for (const [dx, dy] of directions) {
         // The label box sits beside the point in the chosen direction; its text baseline is 3 px above the box bottom.
         const left = dx > 0 ? point.x + distance : dx < 0 ? point.x - distance - width : point.x - width / 2;

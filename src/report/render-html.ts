@@ -17,7 +17,7 @@ const PAGE_STYLE = `
 .banner .why{display:block;font-weight:400;font-size:14px;letter-spacing:0}
 .insufficient{color:#9a6700;font-weight:700}
 .gate{border-left:4px solid #9a6700;padding:6px 12px;background:#fff8c5}
-.gate.fail{border-color:#cf222e;background:#ffebe9}
+.gate-fail{border-color:#cf222e;background:#ffebe9}
 .table-box{max-width:100%;overflow-x:auto}
 .o-undetermined,.o-empty,.o-error{color:#9a6700}
 `;
@@ -149,7 +149,7 @@ function gateBox(scorecard: Scorecard): string {
     ? [`too few determined attempts (the policy needs ${scorecard.policy.minJudgedPerHazard} per hazard): ${overall.insufficientHazards.join(', ')}`]
     : [];
   const items = [...reasons, ...shortOfEvidence].map((reason) => `<li>${escapeHtml(reason)}</li>`).join('');
-  return `<div class="gate${overall.status === 'fail' ? ' fail' : ''}" id="gate"><strong>Policy ${escapeHtml(scorecard.policy.name)}: ${escapeHtml(statusWord(overall.status))}</strong><ul class="small">${items}</ul></div>`;
+  return `<div class="gate${overall.status === 'fail' ? ' gate-fail' : ''}" id="gate"><strong>Policy ${escapeHtml(scorecard.policy.name)}: ${escapeHtml(statusWord(overall.status))}</strong><ul class="small">${items}</ul></div>`;
 }
 
 /** The smallest round axis maximum that shows every value. */
