@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.js';
 import { captureIO } from '../../testing/capture-io.js';
 import { openStore } from '../../store/sqlite-store.js';
+import { PACKAGE_ROOT } from '../../util/paths.js';
 import { wilsonInterval } from '../../stats/wilson-interval.js';
 import type { JudgeCalibration } from '../../spec/calibration.js';
 
@@ -120,4 +121,26 @@ test('a calibration that clamps at 0 says so and never publishes "0.0% [0.0%–0
     assert.match(text, /clamped at 0 %, not a measurement/);
     assert.doesNotMatch(text, /0\.0% \[0\.0%–0\.0%\]/);
   }
+});
+
+test('a store written by the wave-1 release: its calibration is kept, named calibration-1, and applied to no run unasked', async () => {
+  const old = join(workspace, 'v1.db');
+  copyFileSync(join(PACKAGE_ROOT, 'src', 'store', 'fixtures', 'v1-release.db'), old);
+  const store = openStore(old);
+  let runId: string;
+  try {
+    const saved = store.listCalibrations!();
+    assert.deepEqual(saved.map((entry) => `${entry.name}/${entry.judge}`), ['calibration-1/refusal']);
+    runId = store.listRuns().find((run) => run.judge === 'refusal')!.id;
+  } finally {
+    store.close();
+  }
+  const silent = captureIO({ cwd: workspace });
+  assert.equal(await main(['report', runId, '--db', old, '--format', 'json'], silent), 0, silent.err());
+  assert.equal(JSON.parse(silent.out()).judge.calibration, null, 'the old calibration is not applied to old runs silently');
+  const asked = captureIO({ cwd: workspace });
+  assert.equal(await main(['report', runId, '--db', old, '--format', 'json', '--calibration', 'calibration-1'], asked), 0, asked.err());
+  const card = JSON.parse(asked.out());
+  assert.equal(card.judge.calibration.name, 'calibration-1');
+  assert.match(card.judge.calibration.dataset, /text_behaviors_val_set\.json/);
 });
