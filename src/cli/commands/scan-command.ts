@@ -202,7 +202,9 @@ export const scanCommand = defineCommand({
     const store = openStore(resolve(io.cwd, settings.db));
     const renderer = new ProgressRenderer(io.stderr);
     try {
-      if (typeof values.calibration === 'string') resolveCalibration(store, values.calibration, settings.judge); // fails now, not after the scan
+      // A calibration asked for (flag, or the --fail-on policy's calibration:) must exist now, not after the scan.
+      const calibration = (values.calibration as string | undefined) ?? (settings.failOn ? loadPolicy(resolve(io.cwd, settings.failOn)).calibration : undefined);
+      if (calibration !== undefined) resolveCalibration(store, calibration, settings.judge);
       const result = await runScan({
         store,
         target,
