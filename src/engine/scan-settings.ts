@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { isNode } from 'yaml';
+import { parseYaml } from '../util/parse-yaml.js';
 import { z } from 'zod';
 import { ConfigError } from '../spec/errors.js';
 import { SamplingParamsSchema } from '../spec/target.js';
@@ -73,13 +74,7 @@ export function loadConfigFile(file: string): LoadedConfig {
   } catch (error) {
     throw new ConfigError(`cannot read config: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { file });
   }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    throw new ConfigError(`YAML syntax error: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, { file, line: first.linePos?.[0].line });
-  }
-  const values = document.toJS() as unknown;
+  const { values, document, lineCounter } = parseYaml(text, file);
   if (values !== null && values !== undefined && (typeof values !== 'object' || Array.isArray(values))) {
     throw new ConfigError('the config must be a mapping of settings (key: value)', { file, line: 1 });
   }

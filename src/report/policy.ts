@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseYaml } from '../util/parse-yaml.js';
 import { z } from 'zod';
 import { ConfigError } from '../spec/errors.js';
 import { dataPath } from '../util/paths.js';
@@ -69,13 +69,8 @@ export type Policy = z.infer<typeof PolicySchema> & {
  * parsePolicy('version: 1\nmaxAsr: 0.05\n', 'ci.yaml').maxAsr // 0.05
  */
 export function parsePolicy(text: string, file: string): Policy {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter });
-  if (document.errors.length > 0) {
-    const error = document.errors[0];
-    throw new ConfigError(error.message.split('\n')[0], { file, line: error.linePos?.[0]?.line });
-  }
-  const result = PolicySchema.safeParse(document.toJS() ?? {});
+  const { values, document, lineCounter } = parseYaml(text, file);
+  const result = PolicySchema.safeParse(values ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue.path.map(String);

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Attempt } from '../spec/attempt.js';
 import type { JudgeCalibration } from '../spec/calibration.js';
@@ -8,6 +8,9 @@ import type { RunRecord } from '../spec/run-record.js';
 import type { GenerateResponse } from '../spec/target.js';
 import type { Verdict } from '../spec/verdict.js';
 import { MIGRATIONS } from './migrations.js';
+import { assertSafeRunId, isSafeRunId } from '../util/safe-path.js';
+import { fileSystemError } from '../util/file-system-error.js';
+import { checkDatabaseFile, describeDatabaseError, isDatabaseError, nameDatabaseErrors } from './database-error.js';
 import type { CalibrationEntry, Store } from './store-api.js';
 
 /** A calibration row with its name column (rows saved before names existed carry it only there). */
@@ -29,18 +32,41 @@ export const DEFAULT_DB_PATH = '.redcard/redcard.db';
  * store.close();
  */
 export function openStore(path: string = DEFAULT_DB_PATH): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    checkDatabaseFile(path);
+    createPrivateFile(path);
+  }
   let database: Database.Database;
   try {
     database = new Database(path);
   } catch (error) {
     throw new RedcardError('store', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
   }
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
-  migrate(database, path);
-  return new SqliteStore(database, path);
+  try {
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    migrate(database, path);
+  } catch (error) {
+    database.close();
+    if (isDatabaseError(error)) throw new RedcardError('store', describeDatabaseError(error, path), { cause: error });
+    throw error;
+  }
+  return nameDatabaseErrors(new SqliteStore(database, path), path);
+}
+
+/**
+ * Create the database file (and its folder) readable by its owner only: it holds prompts, responses and run settings.
+ * SQLite gives the `-wal` and `-shm` files it makes beside it the same mode. An existing file keeps its mode.
+ */
+function createPrivateFile(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw fileSystemError('create database', path, error);
+  }
 }
 
 function migrate(database: Database.Database, path: string): void {
@@ -106,22 +132,34 @@ class SqliteStore implements Store {
   }
 
   createRun(record: RunRecord): void {
+    assertSafeRunId(record.id, 'new run');
     this.#statements.insertRun.run(record.id, record.configHash, record.status, record.createdAt, JSON.stringify(record));
   }
 
   getRun(id: string): RunRecord {
+    if (!isSafeRunId(id)) throw new NotFoundError(`no run '${id}' in ${this.path}: not a valid run id (see 'redcard runs')`);
     const row = this.#statements.getRun.get(id);
     if (row === undefined) throw new NotFoundError(`no run '${id}' in ${this.path} (see 'redcard runs')`);
-    return JSON.parse(row.record) as RunRecord;
+    return this.#runRecord(row.record, id);
   }
 
   latestRun(): RunRecord | undefined {
     const row = this.#statements.latestRun.get();
-    return row === undefined ? undefined : (JSON.parse(row.record) as RunRecord);
+    return row === undefined ? undefined : this.#runRecord(row.record);
   }
 
   listRuns(): RunRecord[] {
-    return this.#statements.listRuns.all().map((row) => JSON.parse(row.record) as RunRecord);
+    return this.#statements.listRuns.all().map((row) => this.#runRecord(row.record));
+  }
+
+  /** A stored run record, its id checked: ids become file names, and a crafted database must not choose paths. */
+  #runRecord(text: string, expectedId?: string): RunRecord {
+    const record = JSON.parse(text) as RunRecord;
+    assertSafeRunId(record.id, `${this.path} (runs table)`);
+    if (expectedId !== undefined && record.id !== expectedId) {
+      throw new RedcardError('store', `${this.path}: the record stored for run '${expectedId}' names run '${record.id}'; the database is damaged`);
+    }
+    return record;
   }
 
   updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): void {
@@ -131,7 +169,7 @@ class SqliteStore implements Store {
 
   findResumableRun(configHash: string): RunRecord | undefined {
     const row = this.#statements.resumable.get(configHash);
-    return row === undefined ? undefined : (JSON.parse(row.record) as RunRecord);
+    return row === undefined ? undefined : this.#runRecord(row.record);
   }
 
   commitAttempts(attempts: Attempt[]): void {

@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { GenerateOptions, GenerateRequest, GenerateResponse, Target } from '../spec/target.js';
 import { defineTargetKind, type TargetConfig } from '../spec/target-config.js';
@@ -52,6 +53,15 @@ export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTu
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
   const url = new URL(`${baseUrl}/chat/completions`);
   const headers: Record<string, string> = { ...config.headers };
+  for (const [name, value] of Object.entries(headers)) {
+    // Checked once here, so a bad header (a space in the name, a CR/LF in the value) is a config error, not 1 error per request.
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      throw new ConfigError(`header '${name.replace(/[^\x20-\x7e]/g, '?')}' is not a valid HTTP header (names are letters, digits and !#$%&'*+-.^_\`|~; values have no line breaks or control characters)`, { field: 'target.headers' });
+    }
+  }
   if (config.apiKeyEnv !== undefined) {
     const key = env[config.apiKeyEnv];
     if (key === undefined || key === '') {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineCommand, writeLine } from '../command.js';
 import { ConfigError } from '../../spec/errors.js';
@@ -9,6 +9,9 @@ import { renderHtml } from '../../report/render-html.js';
 import { renderLeaderboard, type LeaderboardEntry } from '../../report/render-leaderboard.js';
 import { loadLmEvalResults, modelNamesMatch, type HelpfulnessScores } from '../../report/lm-eval-results.js';
 import { openCliStore, resolveRunReference } from './open-cli-store.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checkOutputDirectory } from '../../util/output-path.js';
+import { safeJoin } from '../../util/safe-path.js';
 
 export const leaderboardCommand = defineCommand({
   name: 'leaderboard',
@@ -42,17 +45,24 @@ export const leaderboardCommand = defineCommand({
       if (isExplicit) explicit.push({ model: spec.slice(0, separator), scores });
       else byName.push(scores);
     }
+    const outDirectory = resolve(io.cwd, values.out as string);
+    checkOutputDirectory(outDirectory, { flag: '--out' });
     const references = positionals.map((reference) => resolveRunReference(io.cwd, reference));
     const store = openCliStore(values.db as string | undefined, io, references);
-    const outDirectory = resolve(io.cwd, values.out as string);
     mkdirSync(join(outDirectory, 'runs'), { recursive: true });
     try {
       const names = hazardNames();
       const entries: LeaderboardEntry[] = [];
+      const usedNames = new Set<string>();
       for (const reference of references) {
         const scorecard = await loadScorecard(reference, store, { policy, hazardNames: names });
-        const fileName = `${scorecard.run.id.replace(/[^\w.-]/g, '_')}.html`;
-        writeFileSync(join(outDirectory, 'runs', fileName), renderHtml(scorecard));
+        // Run ids are checked where they are read; the join still refuses any name that would leave runs/.
+        // Two runs with one id (copies of a run directory) get two files, so each entry links to its own report.
+        const stem = scorecard.run.id.replace(/[^\w.-]/g, '_');
+        let fileName = `${stem}.html`;
+        for (let copy = 2; usedNames.has(fileName); copy += 1) fileName = `${stem}-${copy}.html`;
+        usedNames.add(fileName);
+        writeFileAtomic(safeJoin(join(outDirectory, 'runs'), fileName), renderHtml(scorecard));
         const helpfulness =
           explicit.find((entry) => [scorecard.run.id, scorecard.target.label, scorecard.displayName].includes(entry.model))?.scores ??
           byName.find((scores) => modelNamesMatch(scores.model, scorecard.target.label) || modelNamesMatch(scores.model, scorecard.displayName));
@@ -60,7 +70,7 @@ export const leaderboardCommand = defineCommand({
       }
       const unmatched = [...explicit.map((entry) => entry.scores), ...byName].filter((scores) => !entries.some((entry) => entry.helpfulness === scores));
       for (const scores of unmatched) writeLine(io.stderr, `redcard leaderboard: no run matches model '${scores.model}' from ${scores.source}; use --helpfulness MODEL=FILE`);
-      writeFileSync(join(outDirectory, 'index.html'), renderLeaderboard(entries, { title: values.title as string | undefined, generatedAt: new Date().toISOString() }));
+      writeFileAtomic(join(outDirectory, 'index.html'), renderLeaderboard(entries, { title: values.title as string | undefined, generatedAt: new Date().toISOString() }));
       writeLine(io.stderr, `redcard: wrote leaderboard of ${entries.length} runs to ${join(outDirectory, 'index.html')}`);
       return 0;
     } finally {

@@ -1,5 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { defineCommand, writeLine } from '../command.js';
 import { ConfigError } from '../../spec/errors.js';
 import { loadPolicy } from '../../report/policy.js';
@@ -10,8 +9,13 @@ import { renderHtml } from '../../report/render-html.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
 import { renderJson } from '../../report/render-json.js';
 import { renderJunit } from '../../report/render-junit.js';
+import { DEFAULT_DB_PATH } from '../../store/sqlite-store.js';
 import { openCliStore, resolveRunReference } from './open-cli-store.js';
 import { EXIT_CODES, evidenceLines, reportPolicyFailures, runExitCode } from '../fail-on.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checkOutputFile } from '../../util/output-path.js';
+import { safeJoin } from '../../util/safe-path.js';
+import { isRunDirectory } from '../../report/run-directory.js';
 
 export { reportPolicyFailures };
 
@@ -59,6 +63,8 @@ export const reportCommand = defineCommand({
     const policy = loadPolicy(values.policy === undefined ? undefined : resolve(io.cwd, values.policy as string));
     const gate = values['fail-on'] === undefined ? undefined : loadPolicy(resolve(io.cwd, values['fail-on'] as string));
     const runReference = positionals[0];
+    const out = values.out as string | undefined;
+    if (out !== undefined) checkOutputFile(resolve(io.cwd, out), { flag: '--out', inputs: reportInputs(io.cwd, [runReference, values.reference as string | undefined], values.db as string | undefined) });
     const store = openCliStore(values.db as string | undefined, io, [runReference, values.reference as string | undefined]);
     try {
       const scorecard = await loadScorecard(resolveRunReference(io.cwd, runReference), store, {
@@ -70,13 +76,13 @@ export const reportCommand = defineCommand({
       const evaluation = evaluatePolicy(scorecard, gate ?? policy);
       const text =
         format === 'html' ? renderHtml(scorecard) : format === 'md' ? renderMarkdown(scorecard) : format === 'json' ? renderJson(scorecard) : renderJunit(scorecard, evaluation);
-      const out = values.out as string | undefined;
-      const target = out ?? (format === 'html' ? `redcard-report-${scorecard.run.id}.html` : undefined);
+      // The default name holds the run id, which comes from data (run.json, the store): it is joined safely.
+      const target = out !== undefined ? resolve(io.cwd, out) : format === 'html' ? safeJoin(io.cwd, `redcard-report-${scorecard.run.id}.html`) : undefined;
       if (target === undefined) {
         io.stdout.write(text);
       } else {
-        writeFileSync(resolve(io.cwd, target), text);
-        writeLine(io.stderr, `redcard: wrote ${format} report to ${target}`);
+        writeFileAtomic(target, text);
+        writeLine(io.stderr, `redcard: wrote ${format} report to ${out ?? basename(target)}`);
       }
       for (const line of evidenceLines(scorecard)) writeLine(io.stderr, `redcard: ${line}`);
       if (gate !== undefined && !evaluation.passed) reportPolicyFailures(evaluation, gate.source, io);
@@ -87,3 +93,14 @@ export const reportCommand = defineCommand({
   },
 });
 
+/** Files a report reads, which its --out must not overwrite: the store and a run directory's files. */
+function reportInputs(cwd: string, references: Array<string | undefined>, db: string | undefined): Array<{ flag: string; path: string }> {
+  const inputs: Array<{ flag: string; path: string }> = [];
+  for (const reference of references) {
+    if (reference === undefined) continue;
+    const path = resolve(cwd, reference);
+    if (isRunDirectory(path)) inputs.push({ flag: 'RUN', path: join(path, 'run.json') }, { flag: 'RUN', path: join(path, 'attempts.jsonl') });
+  }
+  inputs.push({ flag: '--db', path: resolve(cwd, db ?? DEFAULT_DB_PATH) });
+  return inputs;
+}

@@ -19,6 +19,11 @@ import { formatSummaryTable } from '../summary-table.js';
 import { numberFlag, stringList } from '../flags.js';
 import { concludeRun } from '../fail-on.js';
 import { resolveCalibration } from '../../report/resolve-calibration.js';
+import { storableHeaders, storedTargetConfig } from '../../targets/stored-headers.js';
+import { MAX_TIMER_MS } from '../../util/timer-limit.js';
+import { checkOutputDirectory } from '../../util/output-path.js';
+import { FileSystemError } from '../../util/file-system-error.js';
+import type { Store } from '../../store/store-api.js';
 import { loadPolicy } from '../../report/policy.js';
 
 const usage = `Usage: redcard scan --target sim|openai|replay|SPEC [options]
@@ -31,7 +36,8 @@ Target:
   --base-url URL         OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1 for Ollama)
   --model NAME           model name sent to the server
   --api-key-env VAR      read the API key from this environment variable (never stored)
-  --header 'K: V'        extra HTTP header (repeatable)
+  --header 'K: V'        extra HTTP header (repeatable); its value is sent, never stored
+  --public-header 'K: V' extra HTTP header whose value may be stored in the run record and reports
   --system-prompt TEXT   system prompt prepended to every conversation
   --temperature N, --top-p N, --max-tokens N, --seed N   sampling parameters
   --timeout-ms N         per-request timeout (default 120000)
@@ -62,14 +68,12 @@ Exit codes: 0 done; 1 failure; 2 bad flag, config or dataset input; 3 policy fai
 4 insufficient evidence for --fail-on (too few determined attempts, too many errored/empty/undetermined, or an
 INVALID run); 5 finished, but some attempts errored; 130 interrupted (resumable). The lowest of 3, 4, 5 wins.`;
 
-const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i;
-
-function headerFlags(values: string[] | undefined): Record<string, string> | undefined {
+function headerFlags(values: string[] | undefined, flag: string): Record<string, string> | undefined {
   if (!values || values.length === 0) return undefined;
   const headers: Record<string, string> = {};
   for (const entry of values) {
     const colon = entry.indexOf(':');
-    if (colon <= 0) throw new ConfigError(`expected 'Name: value', got '${entry}'`, { field: '--header' });
+    if (colon <= 0) throw new ConfigError(`expected 'Name: value', got '${entry}'`, { field: flag });
     headers[entry.slice(0, colon).trim()] = entry.slice(colon + 1).trim();
   }
   return headers;
@@ -110,14 +114,16 @@ function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values'
     model: values.model as string | undefined,
     apiKeyEnv: values['api-key-env'] as string | undefined,
     systemPrompt: values['system-prompt'] as string | undefined,
-    timeoutMs: numberFlag(values, 'timeout-ms', { integer: true }),
+    timeoutMs: numberFlag(values, 'timeout-ms', { integer: true, maximum: MAX_TIMER_MS, maximumReason: 'about 24.8 days, the longest timer Node can set; a longer one would fire after 1 ms' }),
     maxRetries: numberFlag(values, 'retries', { integer: true }),
     rpm: numberFlag(values, 'rpm'),
   };
-  const headers = headerFlags(values.header as string[] | undefined);
+  const headers = headerFlags(values.header as string[] | undefined, '--header');
+  const publicHeaders = headerFlags(values['public-header'] as string[] | undefined, '--public-header');
   const merged: TargetConfigInput = { ...base };
   for (const [key, value] of Object.entries(overlay)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  if (headers) merged.headers = { ...(base.headers ?? {}), ...headers };
+  if (headers || publicHeaders) merged.headers = { ...(base.headers ?? {}), ...headers, ...publicHeaders };
+  if (publicHeaders) merged.publicHeaders = [...(base.publicHeaders ?? []), ...Object.keys(publicHeaders)];
   merged.concurrency ??= settings.concurrency;
   return merged;
 }
@@ -133,6 +139,7 @@ export const scanCommand = defineCommand({
     model: { type: 'string' },
     'api-key-env': { type: 'string' },
     header: { type: 'string', multiple: true },
+    'public-header': { type: 'string', multiple: true },
     'system-prompt': { type: 'string' },
     temperature: { type: 'string' },
     'top-p': { type: 'string' },
@@ -175,8 +182,10 @@ export const scanCommand = defineCommand({
     const baseConfig = savedSettings ? { file: config?.file ?? `run ${resumeRunId}`, values: { ...savedSettings, ...(config?.values ?? {}) }, lineOf: config?.lineOf ?? (() => undefined) } : config;
     const settings = resolveScanSettings(flags, baseConfig);
     const outDirectory = settings.out === undefined ? undefined : resolve(io.cwd, settings.out);
+    if (outDirectory !== undefined) checkOutputDirectory(outDirectory, { flag: '--out' }); // a file there fails now, not after the scan
     if (settings.failOn) loadPolicy(resolve(io.cwd, settings.failOn)); // a broken policy fails now, not after the scan
     const targetConfig = resolveTargetConfig(settings, values);
+    for (const line of headerWarnings(targetConfig)) writeLine(io.stderr, line);
     const target = createTarget(targetConfig);
     if (targetConfig.baseUrl && target.kind === 'openai') await checkReachable(targetConfig.baseUrl);
     const context = createJudgeContext((spec) => createTarget(parseTargetSpec(spec, settings.targets)));
@@ -187,6 +196,7 @@ export const scanCommand = defineCommand({
     const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
     for (const note of suites.notes) {
       if (note.skipped > 0) writeLine(io.stderr, `warning: ${note.spec}: skipped ${note.skipped} malformed rows (--lenient)`);
+      if (note.duplicates > 0) writeLine(io.stderr, `note: ${note.spec}: ${note.duplicates} behaviors already loaded by ${note.duplicateOf} (same id and text) are run once`);
       const unmapped = Object.entries(note.unmapped);
       if (unmapped.length > 0) {
         writeLine(io.stderr, `note: ${note.spec}: categories kept unmapped: ${unmapped.map(([name, count]) => `${name} (${count})`).join(', ')}`);
@@ -197,8 +207,10 @@ export const scanCommand = defineCommand({
     for (const entry of skipped) writeLine(io.stderr, `skipped attack ${entry.id}: ${entry.reason}`);
     if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
 
-    const storedTarget = { ...targetConfig, headers: Object.fromEntries(Object.entries(targetConfig.headers ?? {}).filter(([name]) => !SECRET_HEADER.test(name))) };
+    // Header values are stored only where marked public (and not secret-looking), for the target and named targets.
+    const storedTarget = storedTargetConfig(targetConfig);
     const { out: _out, db: _db, failOn: _failOn, ...storedSettings } = settings;
+    storedSettings.targets = Object.fromEntries(Object.entries(settings.targets).map(([name, config]) => [name, storedTargetConfig(config)]));
     const store = openStore(resolve(io.cwd, settings.db));
     const renderer = new ProgressRenderer(io.stderr);
     try {
@@ -240,7 +252,7 @@ export const scanCommand = defineCommand({
       });
       renderer.done();
       const run = result.run;
-      const summary = outDirectory ? writeRunOutputs(store, run.id, outDirectory) : summarizeAttempts(run, store.iterateAttempts(run.id));
+      const summary = outDirectory ? writeOutputsOrExplain(store, run.id, outDirectory) : summarizeAttempts(run, store.iterateAttempts(run.id));
       writeLine(io.stdout, formatSummaryTable(summary));
       writeLine(io.stdout);
       const judgeStats = judge.stats?.();
@@ -265,3 +277,26 @@ export const scanCommand = defineCommand({
     }
   },
 });
+
+/** Warnings about headers: public ones that look secret (not stored), and ones a resumed run sent but did not store. */
+function headerWarnings(config: TargetConfigInput): string[] {
+  const warnings = storableHeaders(config.headers, config.publicHeaders).refusedPublic.map(
+    (name) => `warning: header '${name}' looks like a credential: its value is sent but not stored, although marked public`,
+  );
+  const sent = new Set(Object.keys(config.headers ?? {}).map((name) => name.toLowerCase()));
+  const missing = (config.withheldHeaders ?? []).filter((name) => !sent.has(name.toLowerCase()));
+  if (missing.length > 0) {
+    warnings.push(`warning: this run was made with header(s) ${missing.join(', ')} whose values were not stored; pass them again with --header 'Name: value'`);
+  }
+  return warnings;
+}
+
+/** Write --out; when the disk refuses (full, read-only), say that the run itself is safe in the store and how to retry. */
+function writeOutputsOrExplain(store: Store, runId: string, directory: string): ReturnType<typeof writeRunOutputs> {
+  try {
+    return writeRunOutputs(store, runId, directory);
+  } catch (error) {
+    if (!(error instanceof FileSystemError)) throw error;
+    throw new FileSystemError(`${error.message}; every attempt is saved in the store: write the files again with 'redcard scan --resume ${runId} --out DIR'`, error.path, error.errno, error);
+  }
+}
