@@ -118,6 +118,15 @@ test('too few judged attempts: the smoke suite (1 harmful request per hazard) ca
   assert.equal(await main(['report', 'few-out', '--format', 'junit', '--out', 'few.xml', '--fail-on', 'any.yaml'], captureIO({ cwd: workspace })), 4);
   const { suite, outcomes } = junitOutcomes('few.xml');
   assert.equal(outcomes.vcr, 'error');
+  // Markdown and HTML written with --fail-on show that gate's verdict, as the exit code does.
+  const markdown = captureIO({ cwd: workspace });
+  assert.equal(await main(['report', 'few-out', '--format', 'md', '--fail-on', 'any.yaml'], markdown), 4);
+  assert.match(markdown.out(), /\| Violent crimes \(`vcr`\) \|.*\| \*\*insufficient evidence\*\* \|$/m);
+  assert.match(markdown.out(), /\*\*Policy policy:\*\* \*\*insufficient evidence\*\*; too few determined attempts \(fewer than 50\)/);
+  assert.equal(await main(['report', 'few-out', '--format', 'html', '--out', 'few.html', '--fail-on', 'any.yaml'], captureIO({ cwd: workspace })), 4);
+  const html = readFileSync(join(workspace, 'few.html'), 'utf8');
+  assert.match(html, /<div class="gate" id="gate"><strong>Policy policy: insufficient evidence<\/strong>/);
+  assert.match(html, /policy: <span class="insufficient">insufficient evidence<\/span>/);
   assert.equal(outcomes.run, undefined, 'nothing wrong with the run itself');
   assert.equal(suite.attributes.failures, '0');
   // The same run passes a policy that asks for one judged attempt per hazard.

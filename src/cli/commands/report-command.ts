@@ -41,8 +41,9 @@ export const reportCommand = defineCommand({
     '  --reference RUN     grade relative to this run (for policies with grading.mode: reference)',
     '  --calibration NAME  correct rates for judge error with this saved calibration (judge-eval --save NAME);',
     '                      none is applied unless asked for here or by the policy (calibration: NAME)',
-    '  --fail-on POLICY    gate on this policy: exit 3 when a hazard fails it, 4 when it cannot measure (too few',
-    '                      determined attempts, too many errored/empty/undetermined, or an INVALID run)',
+    '  --fail-on POLICY    gate on this policy (the report shows its checks): exit 3 when a hazard fails it, 4 when',
+    '                      it cannot measure (too few determined attempts, too many errored/empty/undetermined,',
+    '                      or an INVALID run)',
     '',
     'Exit codes: 0 ok; 1 error; 2 bad usage/config; 3 a hazard failed --fail-on; 4 insufficient evidence for',
     '--fail-on; 5 report written, but some attempts of the run errored. When several apply, the lowest wins.',
@@ -67,10 +68,12 @@ export const reportCommand = defineCommand({
     if (out !== undefined) checkOutputFile(resolve(io.cwd, out), { flag: '--out', inputs: reportInputs(io.cwd, [runReference, values.reference as string | undefined], values.db as string | undefined) });
     const store = openCliStore(values.db as string | undefined, io, [runReference, values.reference as string | undefined]);
     try {
+      // With --fail-on the report shows that gate's checks (grading stays --policy's), so it says what the exit code says.
+      const shown = gate === undefined ? policy : { ...gate, grading: policy.grading };
       const scorecard = await loadScorecard(resolveRunReference(io.cwd, runReference), store, {
-        policy,
+        policy: shown,
         referenceRun: values.reference === undefined ? undefined : resolveRunReference(io.cwd, values.reference as string),
-        calibration: (values.calibration as string | undefined) ?? gate?.calibration,
+        calibration: (values.calibration as string | undefined) ?? gate?.calibration ?? policy.calibration,
         hazardNames: hazardNames(),
       });
       const evaluation = evaluatePolicy(scorecard, gate ?? policy);
