@@ -16,3 +16,4 @@ export * from './lm-eval-results.js';
 export * from './escape-html.js';
 export * from './resolve-calibration.js';
 export * from './run-notices.js';
+export * from './run-validity.js';

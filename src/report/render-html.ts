@@ -5,6 +5,7 @@ import { intervalBar, scatterChart } from './html-charts.js';
 import { heatmap, HEATMAP_STYLE } from './html-heatmap.js';
 import { gradeClass, htmlPage } from './html-page.js';
 import { leftOutSentence, runNotices, statusWord } from './run-notices.js';
+import { strategiesSection, strategyCellLine, trajectoryHtml, TRAJECTORY_STYLE } from './html-trajectory.js';
 import type { CellScore, CheckStatus, HazardScore, SampledAttempt, Scorecard } from './scorecard.js';
 
 const PAGE_STYLE = `
@@ -56,6 +57,7 @@ function sampledAttempt(attempt: SampledAttempt): string {
     attempt.rationale ? `<div class="small muted">${escapeHtml(attempt.rationale)}</div>` : '',
     `<details class="prompt"><summary class="small">Prompt as sent</summary><pre>${escapeHtml(attempt.prompt)}</pre></details>`,
     `<details class="resp"><summary class="small">Show response (untrusted model output)</summary><pre class="response">${escapeHtml(attempt.response)}</pre>${attempt.truncated ? '<div class="small muted">(truncated)</div>' : ''}</details>`,
+    trajectoryHtml(attempt),
     '</div>',
   ].join('');
 }
@@ -67,7 +69,7 @@ function cellRow(cell: CellScore): string {
   return (
     `<tr><td><code>${escapeHtml(cell.vector)}</code></td><td>${intervalBar(cell.asr, { color: '#cf222e', label: 'ASR' })}</td><td class="num">${escapeHtml(formatProportion(cell.asr))}</td>` +
     `<td class="num">${escapeHtml(cell.overRefusal.n ? formatProportion(cell.overRefusal) : '–')}</td><td class="num">${countShare(cell.undetermined)}</td><td class="num">${countShare(cell.empty)}</td><td class="num">${cell.errors}</td></tr>` +
-    `<tr><td></td><td colspan="6">${samples}</td></tr>`
+    `<tr><td></td><td colspan="6">${cell.strategy ? strategyCellLine(cell.strategy) : ''}${samples}</td></tr>`
   );
 }
 
@@ -195,6 +197,7 @@ export function renderHtml(scorecard: Scorecard): string {
     gradeCards(scorecard),
     '<h2>Attack success by hazard and vector</h2>',
     heatmap(scorecard),
+    strategiesSection(scorecard),
     '<h2>Harm vs over-refusal</h2>',
     '<p class="small muted">Each hazard: attack success rate (harm, up) against over-refusal on topic-matched benign requests (right). Whiskers are 95 % Wilson intervals; red points fail the policy. The safe and helpful corner is bottom-left. Hover a point for the hazard\'s full name.</p>',
     scatterChart(points, {
@@ -211,5 +214,5 @@ export function renderHtml(scorecard: Scorecard): string {
     provenance(scorecard),
     '</main>',
   ].join('\n');
-  return htmlPage({ title, body, style: HEATMAP_STYLE + PAGE_STYLE, script: SCRIPT });
+  return htmlPage({ title, body, style: HEATMAP_STYLE + PAGE_STYLE + TRAJECTORY_STYLE, script: SCRIPT });
 }

@@ -2,6 +2,7 @@ import type { Proportion } from '../spec/calibration.js';
 import type { Scorecard } from './scorecard.js';
 import { formatCorrected, formatDuration, formatPercent, formatProportion } from './format.js';
 import { leftOutSentence, runNotices, statusWord } from './run-notices.js';
+import { costText, formatCount } from './strategy-stats.js';
 
 /** Text as a sentence: capitalised, ending in a full stop. */
 const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
@@ -79,6 +80,15 @@ export function renderMarkdown(scorecard: Scorecard): string {
     '.');
   for (const reason of overall.evidence) lines.push(`- ${escapeMarkdown(reason)}`);
   lines.push('');
+  if (scorecard.strategies !== undefined && scorecard.strategies.length > 0) {
+    lines.push('### Adaptive strategies', '');
+    lines.push('| Strategy | ASR [95% CI] (k/n) | Queries to success (mean / median) | Queries per attempt | Cost per role |', '|---|---|---|---|---|');
+    for (const summary of scorecard.strategies) {
+      const toSuccess = `${formatCount(summary.queriesToSuccess.mean)} / ${formatCount(summary.queriesToSuccess.median)}`;
+      lines.push(`| ${code(summary.vector)} | ${formatProportion(summary.asr)} | ${toSuccess} | ${formatCount(summary.queriesPerAttempt)} | ${escapeMarkdown(costText(summary.cost))} |`);
+    }
+    lines.push('');
+  }
   lines.push('### How it was measured', '');
   lines.push(
     `- **Judge:** ${code(scorecard.judge.spec)}` +

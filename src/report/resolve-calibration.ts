@@ -1,6 +1,8 @@
 import type { JudgeCalibration } from '../spec/calibration.js';
 import { ConfigError } from '../spec/errors.js';
 import type { CalibrationStore } from '../store/store-api.js';
+import { MIN_IDENTIFIABLE_YOUDEN } from '../stats/rogan-gladen.js';
+import type { ScorecardCalibration } from './scorecard.js';
 
 /**
  * The saved calibration asked for by name (`--calibration NAME`, policy `calibration: NAME`) for a run's judge. A
@@ -30,4 +32,27 @@ export function resolveCalibration(store: Partial<CalibrationStore> | undefined,
     `no saved calibration named '${name}'${listed.length ? `; saved: ${listed.join(', ')}` : '; save one with: redcard judge-eval --labels FILE --format FORMAT --save NAME'}`,
     { field: '--calibration' },
   );
+}
+
+/**
+ * The calibration as a scorecard shows it: with its Youden's J and whether a correction is identifiable.
+ *
+ * @example
+ * describeCalibration(calibration).identifiable // false when sensitivity + specificity − 1 < 0.2
+ */
+export function describeCalibration(calibration: JudgeCalibration): ScorecardCalibration {
+  const youden = calibration.sensitivity.estimate + calibration.specificity.estimate - 1;
+  return {
+    name: calibration.name ?? null,
+    judge: calibration.judge,
+    dataset: calibration.dataset,
+    createdAt: calibration.createdAt,
+    n: calibration.n,
+    sensitivity: calibration.sensitivity,
+    specificity: calibration.specificity,
+    accuracy: calibration.accuracy,
+    kappa: calibration.kappa,
+    youden,
+    identifiable: youden >= MIN_IDENTIFIABLE_YOUDEN,
+  };
 }
