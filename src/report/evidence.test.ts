@@ -8,6 +8,7 @@ import { renderMarkdown } from './render-markdown.js';
 import { renderJunit } from './render-junit.js';
 import { renderJson } from './render-json.js';
 import { renderLeaderboard } from './render-leaderboard.js';
+import { renderLeaderboardJson, renderLeaderboardMarkdown } from './leaderboard-table.js';
 import { parseXml } from './parse-xml.js';
 import { syntheticAttempts, syntheticRun, type SyntheticCell } from './synthetic-run.js';
 import { wilsonInterval } from '../stats/wilson-interval.js';
@@ -127,6 +128,14 @@ test('a run whose answers are mostly empty is INVALID in every format, never gra
   const invalidRow = html.slice(html.indexOf('empty-server <span'));
   assert.match(invalidRow, /<td class="" data-value="NaN"><span class="badge g-none">INVALID<\/span>/, 'the overall column holds no rank');
   assert.doesNotMatch(html, /<text[^>]*>empty-server</, 'not on the scatter');
+  const entries = [{ scorecard: empty }, { scorecard: good }];
+  const board = JSON.parse(renderLeaderboardJson(entries));
+  assert.deepEqual(board.rows.map((row: { label: string; valid: boolean }) => [row.label, row.valid]), [['real-model', true], ['empty-server', false]]);
+  assert.deepEqual(board.rows[1].invalidReasons, ['most answers are empty (60 of 100 answers)']);
+  assert.equal(board.rows[1].overallGrade, null);
+  const markdown = renderLeaderboardMarkdown(entries);
+  assert.match(markdown, /\| empty-server \*\*INVALID\*\* \| INVALID \|/);
+  assert.ok(markdown.indexOf('real-model') < markdown.indexOf('empty-server **INVALID**'), 'INVALID last in Markdown too');
 });
 
 test('a run where nothing got a usable verdict (every judge call failed) is INVALID', () => {

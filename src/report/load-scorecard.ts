@@ -7,6 +7,7 @@ import { ScorecardBuilder, type ScorecardInput } from './scorecard-builder.js';
 import { referenceFromScorecard, type Scorecard } from './scorecard.js';
 import type { Policy } from './policy.js';
 import { resolveCalibration } from './resolve-calibration.js';
+import { buildBiasSection } from '../bias/bias-section.js';
 
 /** Where runs are read from: a store (may be absent when only directories are used). */
 export type ScorecardSource = (RunStore & Partial<CalibrationStore>) | undefined;
@@ -39,6 +40,8 @@ export interface LoadScorecardOptions extends Omit<ScorecardInput, 'run' | 'refe
   referenceRun?: string;
   /** Name of a saved calibration to correct rates with (else the policy's `calibration:`; else none). */
   calibration?: string;
+  /** For the bias section: where relative suite paths are resolved, and BBQ's data folder when not the run's own. */
+  bias?: { cwd?: string; bbqData?: string };
 }
 
 /**
@@ -50,7 +53,7 @@ export interface LoadScorecardOptions extends Omit<ScorecardInput, 'run' | 'refe
  * const scorecard = await loadScorecard('latest', store, { policy: loadPolicy() });
  */
 export async function loadScorecard(reference: string, store: ScorecardSource, options: LoadScorecardOptions): Promise<Scorecard> {
-  const { referenceRun, calibration: calibrationName, ...rest } = options;
+  const { referenceRun, calibration: calibrationName, bias: biasOptions, ...rest } = options;
   let referenceRates;
   if (referenceRun !== undefined) {
     const absolutePolicy: Policy = { ...options.policy, calibration: undefined, grading: { ...options.policy.grading, mode: 'absolute' } };
@@ -62,5 +65,8 @@ export async function loadScorecard(reference: string, store: ScorecardSource, o
   const calibration = name === undefined ? undefined : resolveCalibration(store, name, opened.run.judge);
   const builder = new ScorecardBuilder({ ...rest, run: opened.run, calibration, reference: referenceRates });
   for await (const attempt of opened.attempts()) builder.add(attempt);
-  return builder.finish();
+  const scorecard = builder.finish();
+  const bias = await buildBiasSection({ run: opened.run, attempts: opened.attempts, policy: options.policy.bias, ...biasOptions });
+  if (bias !== null) scorecard.bias = bias;
+  return scorecard;
 }

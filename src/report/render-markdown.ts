@@ -2,6 +2,7 @@ import type { Proportion } from '../spec/calibration.js';
 import type { Scorecard } from './scorecard.js';
 import { formatCorrected, formatDuration, formatPercent, formatProportion } from './format.js';
 import { leftOutSentence, runNotices, statusWord } from './run-notices.js';
+import { renderBiasMarkdown } from '../bias/render-bias-markdown.js';
 import { costText, formatCount } from './strategy-stats.js';
 
 /** Text as a sentence: capitalised, ending in a full stop. */
@@ -80,6 +81,7 @@ export function renderMarkdown(scorecard: Scorecard): string {
     '.');
   for (const reason of overall.evidence) lines.push(`- ${escapeMarkdown(reason)}`);
   lines.push('');
+  if (scorecard.bias !== undefined) lines.push(renderBiasMarkdown(scorecard.bias));
   if (scorecard.strategies !== undefined && scorecard.strategies.length > 0) {
     lines.push('### Adaptive strategies', '');
     lines.push('| Strategy | ASR [95% CI] (k/n) | Queries to success (mean / median) | Queries per attempt | Cost per role |', '|---|---|---|---|---|');

@@ -3,3 +3,6 @@ export * from './newcombe-difference.js';
 export * from './rogan-gladen.js';
 export * from './grade.js';
 export * from './multiple-testing.js';
+export * from './chi-square.js';
+export * from './fisher-freeman-halton.js';
+export * from './holm-adjust.js';

@@ -44,6 +44,7 @@ export const reportCommand = defineCommand({
     '  --fail-on POLICY    gate on this policy (the report shows its checks): exit 3 when a hazard fails it, 4 when',
     '                      it cannot measure (too few determined attempts, too many errored/empty/undetermined,',
     '                      or an INVALID run)',
+    '  --bbq-data DIR      BBQ data to score a bbq: run\'s answers against (default: the run\'s suite path)',
     '',
     'Exit codes: 0 ok; 1 error; 2 bad usage/config; 3 a hazard failed --fail-on; 4 insufficient evidence for',
     '--fail-on; 5 report written, but some attempts of the run errored. When several apply, the lowest wins.',
@@ -56,6 +57,7 @@ export const reportCommand = defineCommand({
     reference: { type: 'string' },
     calibration: { type: 'string' },
     'fail-on': { type: 'string' },
+    'bbq-data': { type: 'string' },
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new ConfigError('report takes exactly one RUN (a run id, `latest`, or a scan --out directory)');
@@ -75,6 +77,7 @@ export const reportCommand = defineCommand({
         referenceRun: values.reference === undefined ? undefined : resolveRunReference(io.cwd, values.reference as string),
         calibration: (values.calibration as string | undefined) ?? gate?.calibration ?? policy.calibration,
         hazardNames: hazardNames(),
+        bias: { cwd: io.cwd, bbqData: values['bbq-data'] as string | undefined },
       });
       const evaluation = evaluatePolicy(scorecard, gate ?? policy);
       const text =
