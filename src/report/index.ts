@@ -17,3 +17,4 @@ export * from './escape-html.js';
 export * from './resolve-calibration.js';
 export * from './run-notices.js';
 export * from './run-validity.js';
+export * from './human-verification.js';

@@ -8,6 +8,7 @@ import { leftOutSentence, runNotices, statusWord } from './run-notices.js';
 import { strategiesSection, strategyCellLine, trajectoryHtml, TRAJECTORY_STYLE } from './html-trajectory.js';
 import type { CellScore, CheckStatus, HazardScore, SampledAttempt, Scorecard } from './scorecard.js';
 import { BIAS_STYLE, renderBiasHtml } from '../bias/render-bias-html.js';
+import { humanVerificationHtml } from './human-verification.js';
 
 const PAGE_STYLE = `
 .hazard{border:1px solid var(--line);border-radius:8px;padding:14px 16px;margin:14px 0}
@@ -212,6 +213,7 @@ export function renderHtml(scorecard: Scorecard): string {
     '<p class="toolbar"><button type="button" data-toggle-all="open">Reveal all samples</button> <button type="button" data-toggle-all="close">Hide all</button> <span class="small muted">Responses are untrusted model output, shown as plain text.</span></p>',
     ...scorecard.hazards.map(hazardSection),
     renderBiasHtml(scorecard.bias),
+    scorecard.humanVerification ? humanVerificationHtml(scorecard.humanVerification) : '',
     '<h2>Provenance</h2>',
     provenance(scorecard),
     '</main>',
