@@ -156,7 +156,14 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX serve_adjudications_by_item ON serve_adjudications (item_id, id);
   `,
-  // 4: record schema v2. Attempt rows say their schema version (old rows are 1); an attempt's turns are committed one
+  // 4: calibrations are applied only when asked for by name (`judge-eval --save NAME`, `report --calibration NAME`).
+  // Rows saved before names existed get `calibration-<id>`, so they stay usable without ever being applied silently.
+  `
+  ALTER TABLE calibrations ADD COLUMN name TEXT;
+  UPDATE calibrations SET name = 'calibration-' || id WHERE name IS NULL;
+  CREATE INDEX calibrations_by_name ON calibrations (name, judge, id);
+  `,
+  // 5: record schema v2. Attempt rows say their schema version (old rows are 1); an attempt's turns are committed one
   // by one while it runs; a strategy attempt's model calls are journaled so a resumed session replays them.
   `
   ALTER TABLE attempts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
