@@ -24,7 +24,7 @@ export { suiteRegistry } from './corpus/registry.js';
 export { loadSuites, type LoadedSuites } from './corpus/load-suites.js';
 export { judgeRegistry } from './judges/registry.js';
 export { createJudge } from './judges/create-judge.js';
-export { createJudgeContext, judgeCacheIdentity } from './judges/judge-context.js';
+export { createJudgeContext, judgeCacheIdentity, judgeIdentity } from './judges/judge-context.js';
 export { defaultTaxonomy, loadTaxonomy, mapCategory, hazardIds } from './taxonomy/taxonomy.js';
 export { runScan, scanConfigHash, type ScanInput, type ScanResult } from './engine/scan.js';
 export { scan, type ScanOptions, type ScanOutcome } from './engine/scan-library.js';

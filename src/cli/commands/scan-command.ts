@@ -128,7 +128,7 @@ async function adoptResumableRun(
     chains: parts.chains,
     samples: session.settings.samples,
     limit: session.settings.limit ?? null,
-    describe: { suites: [], attacks: [], judge: session.settings.judge, params: session.settings.params, settings: {} },
+    describe: { suites: [], attacks: [], judge: session.settings.judge, judgeIdentity: parts.judgeIdentity, params: session.settings.params, settings: {} },
   });
   const run = store.findResumableRun(hash);
   if (run === undefined) return undefined;
@@ -248,6 +248,7 @@ export const scanCommand = defineCommand({
             suites: settings.suites,
             attacks: parts.chains.map((chain) => chain.id),
             judge: settings.judge,
+            judgeIdentity: parts.judgeIdentity,
             params: settings.params,
             settings: storedSettings,
             name: settings.name,

@@ -1,7 +1,7 @@
 import { resolveAttackChains, type AttackChain, type SkippedChain } from '../../attacks/chain.js';
 import { loadSuites } from '../../corpus/load-suites.js';
 import { createJudge } from '../../judges/create-judge.js';
-import { createJudgeContext, judgeCacheIdentity } from '../../judges/judge-context.js';
+import { createJudgeContext, judgeCacheIdentity, judgeIdentity } from '../../judges/judge-context.js';
 import type { Behavior } from '../../spec/behavior.js';
 import { ConfigError, TargetError } from '../../spec/errors.js';
 import type { Judge } from '../../spec/judge.js';
@@ -27,6 +27,8 @@ export interface ScanParts {
   layer: ModelCallLayer;
   /** Set for model-backed judges: the verdict cache key prefix. */
   verdictCacheIdentity?: string;
+  /** The judge's identity in the run's plan (its models by identity, not base URL; see judgeIdentity). */
+  judgeIdentity: string;
   behaviors: Behavior[];
   chains: AttackChain[];
   skippedChains: SkippedChain[];
@@ -73,7 +75,7 @@ export async function buildScanParts(session: SessionSettings, io: CliIO, databa
   });
   for (const entry of skipped) writeLine(io.stderr, `skipped attack ${entry.id}: ${entry.reason}`);
   if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
-  return { target, judge, judgeTargets, helper, attacker, evaluator, layer, verdictCacheIdentity, behaviors: suites.behaviors, chains, skippedChains: skipped };
+  return { target, judge, judgeTargets, helper, attacker, evaluator, layer, verdictCacheIdentity, judgeIdentity: judgeIdentity(settings.judge, context), behaviors: suites.behaviors, chains, skippedChains: skipped };
 }
 
 /**
