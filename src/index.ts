@@ -15,7 +15,7 @@ export * from './targets/index.js';
 export * from './stats/index.js';
 export * from './report/index.js';
 export { attackRegistry } from './attacks/registry.js';
-export { resolveAttackChains, applyChain, decodeChain, splitAttackSpecs, type AttackChain, type SkippedChain, type ResolvedStrategy, type StrategyResolver } from './attacks/chain.js';
+export { resolveAttackChains, applyChain, decodeChain, type AttackChain, type SkippedChain, type ResolvedStrategy, type StrategyResolver } from './attacks/chain.js';
 export { strategyRegistry } from './attacks/strategies/registry.js';
 export { parseStrategySpec, isStrategySpec, splitAttackList, type ParsedStrategySpec } from './attacks/strategies/parse-strategy-spec.js';
 export { createStrategyJudge, ratingFromVerdict, type StrategyJudgeFactory } from './attacks/strategies/strategy-judge.js';

@@ -23,6 +23,13 @@ test('a config file gives settings, and flags win over it', () => {
   assert.equal(settings.judge, 'refusal');
 });
 
+test('--attacks and a config attacks list are split like every attack list: a strategy keeps its key=value settings', () => {
+  const expected = ['direct', 'strategy.pair:streams=2,iterations=3', 'roleplay.grandma+obfuscation.base64'];
+  assert.deepEqual(resolveScanSettings({ target: 'sim', attacks: 'direct,strategy.pair:streams=2,iterations=3,roleplay.grandma+obfuscation.base64' }).attacks, expected);
+  const file = configFile('target: sim\nattacks: [direct, "strategy.pair:streams=2", "iterations=3", roleplay.grandma+obfuscation.base64]\n');
+  assert.deepEqual(resolveScanSettings({}, loadConfigFile(file)).attacks, expected);
+});
+
 test('a bad value in the config names the file, the line and the field', () => {
   const file = configFile('target: sim\n\nsamples: many\n');
   assert.throws(

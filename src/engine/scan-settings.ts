@@ -6,10 +6,13 @@ import { ConfigError } from '../spec/errors.js';
 import { SamplingParamsSchema } from '../spec/target.js';
 import { targetConfigSchema } from '../targets/target-settings.js';
 import { targetRegistry } from '../targets/registry.js';
+import { splitAttackList } from '../attacks/split-attack-list.js';
 
 const listOfStrings = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((entry) => entry.trim()).filter(Boolean));
+/** An `--attacks` list: split like every other (`splitAttackList`), so a strategy keeps its `key=value` settings. */
+const attackList = z.union([z.string(), z.array(z.string())]).transform((value) => splitAttackList(Array.isArray(value) ? value.join(',') : value));
 
 /**
  * A target block in a config: its kind, and settings checked against that kind's own schema (every setting optional
@@ -50,7 +53,7 @@ export const ScanSettingsSchema = z
     /** Suite specs (`core`, `core:vcr`, `harmbench:FILE`, …). */
     suites: listOfStrings.default(['core']),
     /** Attack chains (`direct`, `roleplay.grandma+obfuscation.base64`, `all`, `family:NAME`). */
-    attacks: listOfStrings.default(DEFAULT_ATTACKS),
+    attacks: attackList.default(DEFAULT_ATTACKS),
     /** Judge spec (`refusal`, `llm:TARGET`, `cascade:refusal>llm:TARGET`). */
     judge: z.string().min(1).default('refusal'),
     /** Helper model for vectors that need one (translation): a target spec. */
