@@ -7,13 +7,16 @@ import type { ParsedArgs } from './command.js';
  * @example
  * numberFlag({ samples: '3' }, 'samples', { integer: true }) // 3
  */
-export function numberFlag(values: ParsedArgs['values'], name: string, options: { integer?: boolean } = {}): number | undefined {
+export function numberFlag(values: ParsedArgs['values'], name: string, options: { integer?: boolean; maximum?: number; maximumReason?: string } = {}): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const text = String(raw).trim();
   const value = Number(text);
   if (text === '' || !Number.isFinite(value) || (options.integer && !Number.isInteger(value))) {
     throw new ConfigError(`expected ${options.integer ? 'a whole number' : 'a number'}, got '${text}'`, { field: `--${name}` });
+  }
+  if (options.maximum !== undefined && value > options.maximum) {
+    throw new ConfigError(`must be at most ${options.maximum}${options.maximumReason ? ` (${options.maximumReason})` : ''}, got '${text}'`, { field: `--${name}` });
   }
   return value;
 }

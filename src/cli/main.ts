@@ -3,6 +3,9 @@ import { commands } from './commands/index.js';
 import { writeLine, type CliIO, type Command } from './command.js';
 import { RedcardError, ConfigError, NotFoundError, DatasetError } from '../spec/errors.js';
 import { toolVersion } from '../util/paths.js';
+import { isSystemError, systemErrorReason } from '../util/file-system-error.js';
+import { terminalSafeStream } from '../util/strip-terminal.js';
+import { describeDatabaseError, isDatabaseError } from '../store/database-error.js';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -36,23 +39,31 @@ function defaultIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal };
 }
 
-/** Exit code for an error: 2 for usage/config, 1 otherwise. */
+/** Exit code for an error: 2 for a bad flag, config or dataset input, 130 when interrupted, 1 otherwise. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof ConfigError) return 2;
+  if (error instanceof ConfigError || error instanceof DatasetError) return 2;
   if (error instanceof RedcardError && error.code === 'aborted') return 130;
   return 1;
 }
 
-/** Human message for an error: typed errors print their message only; unexpected ones print a stack. */
+/**
+ * Human message for an error: typed errors print their message only; so do the system's file errors (a full disk,
+ * a permission) and database errors, in one line each; anything else unexpected prints a stack.
+ */
 export function describeError(error: unknown): string {
   if (error instanceof ConfigError || error instanceof DatasetError || error instanceof NotFoundError) return error.message;
   if (error instanceof RedcardError) return error.message;
+  if (isSystemError(error)) return `${error.path ? `cannot ${error.syscall} ${error.path}: ` : `${error.syscall} failed: `}${systemErrorReason(error)}`;
+  if (isDatabaseError(error)) return describeDatabaseError(error);
   if (error instanceof Error) return `internal error: ${error.stack ?? error.message}`;
   return `internal error: ${String(error)}`;
 }
 
 /** Run the CLI with the given arguments; returns the exit code. Never calls process.exit itself. */
-export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+export async function main(argv: string[], rawIO: CliIO = defaultIO()): Promise<number> {
+  // Everything a command prints passes through one filter: model names, categories and responses are untrusted, and
+  // their terminal escape sequences never reach the terminal (redcard's own cursor control uses writeTerminalControl).
+  const io: CliIO = { ...rawIO, stdout: terminalSafeStream(rawIO.stdout), stderr: terminalSafeStream(rawIO.stderr) };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     writeLine(io.stdout, topHelp());

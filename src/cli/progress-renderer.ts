@@ -1,4 +1,5 @@
 import type { ScanProgress } from '../engine/scan-events.js';
+import { writeTerminalControl } from '../util/strip-terminal.js';
 
 function formatDuration(milliseconds: number): string {
   if (!Number.isFinite(milliseconds)) return '?';
@@ -38,7 +39,8 @@ export class ProgressRenderer {
   update(progress: ScanProgress): void {
     if (this.stream.isTTY) {
       const width = Math.max(10, Math.min(30, (this.stream.columns ?? 80) - 70));
-      this.stream.write(`\r\u001b[2K${progressLine(progress, width)}`);
+      writeTerminalControl(this.stream, '\r\u001b[2K');
+      this.stream.write(progressLine(progress, width));
       this.#drawn = true;
       return;
     }

@@ -147,3 +147,20 @@ test('catalog lookups, cache location and catalog errors', () => {
   assert.throws(() => loadDatasetCatalog(bad), (error: unknown) =>
     error instanceof ConfigError && error.file === bad && error.field === 'datasets.0.files.0.name');
 });
+
+test('a catalog file or dataset name never leads outside the cache: "..", "." and hidden names are refused', async () => {
+  const catalog = loadDatasetCatalog();
+  const directory = cache();
+  const sha = 'a'.repeat(64);
+  for (const name of ['..', '.', '.bashrc']) {
+    const bad = join(directory, 'catalog.json');
+    writeFileSync(bad, JSON.stringify({ version: 1, datasets: [{ ...catalog.datasets[0], files: [{ name, url: 'http://127.0.0.1:9/x', sha256: sha }] }] }));
+    assert.throws(() => loadDatasetCatalog(bad), (error: unknown) => error instanceof ConfigError && error.field === 'datasets.0.files.0.name', name);
+  }
+  // An entry built without the catalog's schema (a library caller) is checked again where the path is made.
+  const crafted = { ...entry([{ name: 'data.csv', path: '/file.csv' }]), name: '..' };
+  await assert.rejects(pullDataset(crafted, { cacheDir: join(directory, 'inner') }), /refusing to use '\.\.' as a file name/);
+  const craftedFile = entry([{ name: '../../escaped.csv', path: '/file.csv' }]);
+  await assert.rejects(pullDataset(craftedFile, { cacheDir: join(directory, 'inner') }), /not a plain file name/);
+  assert.ok(!existsSync(join(directory, 'escaped.csv')));
+});

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, DatasetError, NotFoundError, RedcardError, AbortedError } from '../spec/errors.js';
 import { dataPath } from '../util/paths.js';
+import { safeJoin } from '../util/safe-path.js';
 
 /** One downloadable file of a dataset. */
 export const DatasetFileSchema = z.object({
-  /** File name in the cache directory (plain name, no folders). */
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a plain file name'),
+  /** File name in the cache directory (plain name, no folders, not `.` or `..`). */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a plain file name (a letter or digit, then letters, digits, ".", "_", "-")'),
   /** Download URL (http or https); a commit-pinned raw URL where one is known. */
   url: z.url({ protocol: /^https?$/ }),
   /** Expected sha256 of the file, lower-case hex. */
@@ -218,12 +219,13 @@ async function downloadFile(file: DatasetFile, target: string, options: PullOpti
  * result.suite // 'xstest:/home/me/.cache/redcard/datasets/xstest/xstest_prompts.csv'
  */
 export async function pullDataset(entry: DatasetEntry, options: PullOptions): Promise<PullResult> {
-  const directory = join(options.cacheDir, entry.name);
+  // Names come from the catalog (maybe a mirror's): each must stay one plain name inside the cache.
+  const directory = safeJoin(options.cacheDir, entry.name);
   mkdirSync(directory, { recursive: true });
   const files: PullResult['files'] = [];
   for (const file of entry.files) {
     if (options.signal?.aborted) throw new AbortedError();
-    const target = join(directory, file.name);
+    const target = safeJoin(directory, file.name);
     if (!options.force && existsSync(target)) {
       const present = await hashFile(target);
       if (present.sha256 === file.sha256) {

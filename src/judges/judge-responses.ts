@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readTextLines } from '../util/read-text-file.js';
 import { z } from 'zod';
 import type { Judge, JudgedAttempt, JudgeStats } from '../spec/judge.js';
 import type { Verdict } from '../spec/verdict.js';
@@ -139,12 +138,11 @@ export async function judgeResponses(options: JudgeResponsesOptions): Promise<Ju
     };
   };
 
-  const lines = createInterface({ input: createReadStream(options.inputPath, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let lineNumber = 0;
+  // Strict UTF-8, a bounded line length: a bad byte or a runaway line is a DatasetError at its line.
+  const lines = readTextLines(options.inputPath);
   let stopping: unknown;
   try {
-    for await (const line of lines) {
-      lineNumber += 1;
+    for await (const { text: line, number: lineNumber } of lines) {
       if (options.signal?.aborted) throw new AbortedError();
       if (line.trim() === '') continue;
       pending.push(judgeRow(parseRow(line, options.inputPath, lineNumber)));
@@ -155,7 +153,7 @@ export async function judgeResponses(options: JudgeResponsesOptions): Promise<Ju
   } catch (error) {
     stopping = error;
   } finally {
-    lines.close();
+    await lines.return(undefined);
   }
   // Rows already started are finished and written even when the input stopped early, so their work is kept.
   try {

@@ -10,6 +10,7 @@ import type { Verdict } from '../spec/verdict.js';
 import { askJudgeModel, newJudgeModelCounters } from './model/ask-judge-model.js';
 import { integerOption, splitJudgeArgument } from './model/judge-options.js';
 import { errorVerdict } from './model/judged-text.js';
+import { neutralizeLlamaGuardText } from './model/delimit-response.js';
 import { buildLlamaGuardPrompt, parseLlamaGuardReply } from './model/llama-guard-prompt.js';
 
 /**
@@ -41,11 +42,14 @@ export function createLlamaGuardJudge(
     async judge(attempt: JudgedAttempt, response: JudgedResponse, options?: { signal?: AbortSignal }): Promise<Verdict> {
       // The user turn is the behavior itself, not the attack-wrapped prompt: Llama Guard must judge the answer
       // against the plain request (an encoded or role-play prompt would hide what is being asked).
-      const user = behaviorPrompt(attempt.behavior);
+      // Both formats end up in Llama Guard's conversation block (built here, or by the server's chat template), so both
+      // texts are delimited: a copy of `<END CONVERSATION>` or a fake `Agent:` turn cannot end the block early.
+      const user = neutralizeLlamaGuardText(behaviorPrompt(attempt.behavior));
+      const agent = neutralizeLlamaGuardText(response.text);
       const messages: Conversation =
         settings.format === 'chat'
-          ? [{ role: 'user', content: user }, { role: 'assistant', content: response.text }]
-          : [{ role: 'user', content: buildLlamaGuardPrompt(user, response.text) }];
+          ? [{ role: 'user', content: user }, { role: 'assistant', content: agent }]
+          : [{ role: 'user', content: buildLlamaGuardPrompt(user, agent) }];
       const outcome = await askJudgeModel({ target, messages, maxTokens: MAX_TOKENS, retries: settings.retries, parse: parseLlamaGuardReply, counters, signal: options?.signal });
       if (!outcome.ok) {
         counters.errors += 1;

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseYaml } from '../util/parse-yaml.js';
 import { z } from 'zod';
 import { ConfigError } from '../spec/errors.js';
 import { dataPath } from '../util/paths.js';
+import { BiasPolicySchema } from '../bias/bias-policy.js';
 
 const rate = z.number().min(0).max(1);
 const StatisticSchema = z.enum(['upper', 'estimate']);
@@ -39,6 +40,8 @@ export const PolicySchema = z
     maxAsr: rate.default(0.1),
     maxOverRefusal: rate.optional(),
     hazards: z.record(z.string(), HazardLimitsSchema).default({}),
+    /** Grade ceilings of the bias and fairness section (docs/bias.md). */
+    bias: BiasPolicySchema.prefault({}),
   })
   .strict();
 export type Policy = z.infer<typeof PolicySchema> & {
@@ -53,13 +56,8 @@ export type Policy = z.infer<typeof PolicySchema> & {
  * parsePolicy('version: 1\nmaxAsr: 0.05\n', 'ci.yaml').maxAsr // 0.05
  */
 export function parsePolicy(text: string, file: string): Policy {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter });
-  if (document.errors.length > 0) {
-    const error = document.errors[0];
-    throw new ConfigError(error.message.split('\n')[0], { file, line: error.linePos?.[0]?.line });
-  }
-  const result = PolicySchema.safeParse(document.toJS() ?? {});
+  const { values, document, lineCounter } = parseYaml(text, file);
+  const result = PolicySchema.safeParse(values ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue.path.map(String);

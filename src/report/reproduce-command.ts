@@ -1,4 +1,5 @@
 import type { RunRecord } from '../spec/run-record.js';
+import { isSecretLookingHeader } from '../targets/stored-headers.js';
 
 const quote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
 
@@ -13,16 +14,37 @@ const SPEC_FIELDS: Array<[field: string, key: string]> = [
   ['file', 'file'],
 ];
 
+/**
+ * Header flags for the stored target: `--public-header` with the stored (public) values, `--header NAME: …` for
+ * headers that were sent but not stored (the user supplies the value). Secret-looking names are never shown with a
+ * value, even from an old record.
+ */
+function headerFlags(config: Record<string, unknown>): string[] {
+  const parts: string[] = [];
+  const headers = config.headers !== null && typeof config.headers === 'object' ? (config.headers as Record<string, unknown>) : {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') continue;
+    parts.push(isSecretLookingHeader(name) ? '--header' : '--public-header', quote(isSecretLookingHeader(name) ? `${name}: …` : `${name}: ${value}`));
+  }
+  const withheld = Array.isArray(config.withheldHeaders) ? config.withheldHeaders.filter((name): name is string => typeof name === 'string') : [];
+  for (const name of withheld) parts.push('--header', quote(`${name}: …`));
+  return parts;
+}
+
 /** The `--target` value: a spec rebuilt from the stored target config when there is one, else the adapter kind. */
-function targetSpec(run: RunRecord): { spec: string; systemPrompt?: string } {
+function targetSpec(run: RunRecord): { spec: string; systemPrompt?: string; headers: string[] } {
   const stored = run.settings?.target;
-  if (stored === null || typeof stored !== 'object') return { spec: typeof stored === 'string' ? stored : run.target.kind };
+  if (stored === null || typeof stored !== 'object') return { spec: typeof stored === 'string' ? stored : run.target.kind, headers: [] };
   const config = stored as Record<string, unknown>;
   const pairs = SPEC_FIELDS.filter(([field]) => config[field] !== undefined && config[field] !== null && !String(config[field]).includes(',')).map(
     ([field, key]) => `${key}=${String(config[field])}`,
   );
   const kind = typeof config.kind === 'string' ? config.kind : run.target.kind;
-  return { spec: pairs.length ? `${kind}:${pairs.join(',')}` : kind, systemPrompt: typeof config.systemPrompt === 'string' ? config.systemPrompt : undefined };
+  return {
+    spec: pairs.length ? `${kind}:${pairs.join(',')}` : kind,
+    systemPrompt: typeof config.systemPrompt === 'string' ? config.systemPrompt : undefined,
+    headers: headerFlags(config),
+  };
 }
 
 /**
@@ -35,6 +57,7 @@ export function reproduceCommand(run: RunRecord): string {
   const target = targetSpec(run);
   const parts = ['redcard', 'scan', '--target', quote(target.spec)];
   if (target.systemPrompt !== undefined) parts.push('--system-prompt', quote(target.systemPrompt));
+  parts.push(...target.headers);
   if (run.suites.length > 0) parts.push('--suite', quote(run.suites.join(',')));
   if (run.attacks.length > 0) parts.push('--attacks', quote(run.attacks.join(',')));
   parts.push('--samples', String(run.samples), '--judge', quote(run.judge));

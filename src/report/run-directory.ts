@@ -1,6 +1,6 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { readTextFile, readTextLines } from '../util/read-text-file.js';
 import { AttemptSchema, type Attempt } from '../spec/attempt.js';
 import { RunRecordSchema, type RunRecord } from '../spec/run-record.js';
 import { DatasetError } from '../spec/errors.js';
@@ -25,8 +25,9 @@ export function readRunRecord(directory: string): RunRecord {
   const file = join(directory, 'run.json');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(readTextFile(file, { maxBytes: 64 * 1024 * 1024 }));
   } catch (error) {
+    if (error instanceof DatasetError) throw error;
     throw new DatasetError(`cannot read run record: ${(error as Error).message}`, file);
   }
   const result = RunRecordSchema.safeParse(parsed);
@@ -44,10 +45,7 @@ export function readRunRecord(directory: string): RunRecord {
 export async function* readRunAttempts(directory: string): AsyncGenerator<Attempt> {
   const file = join(directory, 'attempts.jsonl');
   if (!existsSync(file)) return;
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber += 1;
+  for await (const { text: line, number: lineNumber } of readTextLines(file)) {
     if (line.trim() === '') continue;
     let parsed: unknown;
     try {

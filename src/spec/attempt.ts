@@ -2,6 +2,26 @@ import { z } from 'zod';
 import { MessageSchema } from './message.js';
 import { FinishReasonSchema, UsageSchema } from './target.js';
 import { VerdictSchema } from './verdict.js';
+import { ModelRoleSchema, StopReasonSchema, TurnSchema } from './strategy.js';
+
+/** What the calls of one role cost an attempt (or a run): requests, tokens and wall time. */
+export const RoleUsageSchema = z.object({
+  /** Calls made for this role, including those answered from the cache or the run's call journal. */
+  requests: z.number().int().min(0),
+  /** Of those, calls answered from the cache or journal (no model was asked). */
+  cachedRequests: z.number().int().min(0),
+  /** Prompt tokens as reported by the servers (0 when they report none). */
+  promptTokens: z.number().int().min(0),
+  /** Completion tokens as reported. */
+  completionTokens: z.number().int().min(0),
+  /** Wall time of the calls that were sent, milliseconds. */
+  wallTimeMs: z.number().min(0),
+});
+export type RoleUsage = z.infer<typeof RoleUsageSchema>;
+
+/** Cost per role (`target`, `attacker`, `judge`, …); roles not used are absent. */
+export const RoleAccountingSchema = z.partialRecord(ModelRoleSchema, RoleUsageSchema);
+export type RoleAccounting = z.infer<typeof RoleAccountingSchema>;
 
 /** The response part of a recorded attempt. */
 export const AttemptResponseSchema = z.object({
@@ -66,6 +86,16 @@ export const AttemptSchema = z.object({
   error: AttemptErrorSchema.nullable(),
   /** ISO time the attempt was committed. */
   finishedAt: z.string(),
+  /** Strategy id (`strategy.pair`) when an adaptive strategy made the attempt; absent for static chains. */
+  strategy: z.string().optional(),
+  /** The trajectory: every turn in commit order (a static chain is one turn). Absent in v1 records. */
+  turns: z.array(TurnSchema).optional(),
+  /** Target requests the attempt made (answers from the cache or journal included, so the figure is stable across resumes). */
+  queries: z.number().int().min(0).optional(),
+  /** Why a strategy stopped. */
+  stopReason: StopReasonSchema.optional(),
+  /** Cost of the attempt per role. */
+  accounting: RoleAccountingSchema.optional(),
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SamplingParamsSchema } from './target.js';
+import { RUN_ID_PATTERN } from '../util/safe-path.js';
 
 /** Version of the run-record and attempt schemas. Changing any field bumps it; docs/run-record.md lists the history. */
 export const RUN_RECORD_VERSION = 1;
@@ -12,8 +13,11 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 export const RunRecordSchema = z.object({
   /** Schema version of this record (RUN_RECORD_VERSION when written). */
   schemaVersion: z.number().int(),
-  /** Run id, e.g. `run-20261126-213500-ab12cd`. */
-  id: z.string(),
+  /**
+   * Run id, e.g. `run-20261126-213500-ab12cd`: a letter or digit, then letters, digits, `.`, `_`, `-` (RUN_ID_PATTERN),
+   * checked on read because ids become file names (`redcard-report-<id>.html`, a leaderboard's `runs/<id>.html`).
+   */
+  id: z.string().regex(RUN_ID_PATTERN, 'not a valid run id (letters, digits, ".", "_" and "-", starting with a letter or digit)'),
   /** Hash of everything that defines the plan (target identity, suites, attacks, samples, limit, judge); an identical scan resumes the same run. */
   configHash: z.string(),
   /** Current status. */

@@ -14,6 +14,8 @@ export interface SuiteLoadResult {
   skipped: { line: number; reason: string }[];
   /** Source categories that could not be mapped to the taxonomy: name → count (kept, not dropped). */
   unmapped: Record<string, number>;
+  /** Where each behavior was read (behavior id → file and line), when the loader knows; used in messages. */
+  origins?: Record<string, { file: string; line: number }>;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readTextFile } from '../util/read-text-file.js';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { GenerateRequest, GenerateResponse, Target } from '../spec/target.js';
@@ -53,7 +54,7 @@ const promptKey = (prompt: string, sample: number | string): string => `${prompt
 export function readReplayFile(file: string): { byContext: Map<string, ReplayRow>; byPrompt: Map<string, ReplayRow> } {
   const byContext = new Map<string, ReplayRow>();
   const byPrompt = new Map<string, ReplayRow>();
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const lines = readTextFile(file).split('\n');
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
     let raw: unknown;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineCommand, writeLine, type CliIO } from '../command.js';
 import { ConfigError } from '../../spec/errors.js';
+import { writeTerminalControl } from '../../util/strip-terminal.js';
 import {
   defaultDatasetCache,
   findDataset,
@@ -40,10 +41,13 @@ function progressPrinter(io: CliIO): (event: PullEvent) => void {
       writeLine(io.stderr, `  ${event.file}: downloading ${event.url}`);
     } else if (event.type === 'progress' && io.stderr.isTTY && event.totalBytes) {
       const percent = Math.floor((event.receivedBytes / event.totalBytes) * 100);
-      if (percent !== lastPercent) io.stderr.write(`\r  ${event.file}: ${percent}%`);
+      if (percent !== lastPercent) {
+        writeTerminalControl(io.stderr, '\r');
+        io.stderr.write(`  ${event.file}: ${percent}%`);
+      }
       lastPercent = percent;
     } else if (event.type === 'saved') {
-      if (io.stderr.isTTY && lastPercent >= 0) io.stderr.write('\r');
+      if (io.stderr.isTTY && lastPercent >= 0) writeTerminalControl(io.stderr, '\r');
       writeLine(io.stderr, `  ${event.file}: saved ${formatBytes(event.bytes)}, sha256 ok`);
     }
   };

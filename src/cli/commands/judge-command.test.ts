@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -62,7 +62,7 @@ test('redcard judge: a malformed line stops with file:line; finished rows are ke
   writeFileSync(join(directory, 'in.jsonl'), [JSON.stringify(rows[1]), '{"id": "x", "behavior": ', JSON.stringify(rows[0])].join('\n'));
   const io = captureIO({ cwd: directory });
   const code = await main(['judge', '--in', 'in.jsonl', '--out', 'out.jsonl', '--no-cache', '--judge', `llm:openai:base-url=${server.url},model=judge`], io);
-  assert.equal(code, 1);
+  assert.equal(code, 2, 'a dataset error is an input error');
   assert.match(io.err(), /in\.jsonl:2: not valid JSON/);
   assert.deepEqual(readFileSync(join(directory, 'out.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).id), ['b']);
 });
@@ -104,4 +104,42 @@ test('redcard judge: a cascade sends only unsettled rows to the second stage and
   assert.deepEqual(out.map((row) => row.judge), [...Array(3).fill('cascade(llm#1>llm#2)/llm#1'), ...Array(2).fill('cascade(llm#1>llm#2)/llm#2')]);
   assert.deepEqual(out.map((row) => row.label), ['refusal', 'refusal', 'refusal', 'partial', 'partial']);
   assert.match(io.out(), /stage1\.llm#1\.calls=5, .*stage2\.llm#2\.calls=2/);
+});
+
+test('redcard judge: --out naming --in (any spelling or a symlink), a directory or a missing one is refused before work; the input survives', async (context) => {
+  const directory = mkdtempSync(join(tmpdir(), 'redcard-judge-cli-'));
+  context.after(() => rmSync(directory, { recursive: true, force: true }));
+  const input = `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`;
+  writeFileSync(join(directory, 'in.jsonl'), input);
+  mkdirSync(join(directory, 'sub'));
+  symlinkSync(join(directory, 'in.jsonl'), join(directory, 'alias.jsonl'));
+  const cases: Array<[string, RegExp]> = [
+    ['in.jsonl', /is the same file as --in .*would destroy the input/],
+    ['./sub/../in.jsonl', /is the same file as --in/],
+    [join(directory, 'alias.jsonl'), /is the same file as --in/],
+    ['sub', /sub is a directory; give a file name/],
+    ['missing/out.jsonl', /directory .*missing does not exist/],
+  ];
+  for (const [out, message] of cases) {
+    const io = captureIO({ cwd: directory });
+    assert.equal(await main(['judge', '--in', 'in.jsonl', '--out', out, '--no-cache', '--judge', 'refusal'], io), 2, out);
+    assert.match(io.err(), message, out);
+    assert.equal(io.err().trim().split('\n').length, 1, `one line: ${io.err()}`);
+    assert.equal(readFileSync(join(directory, 'in.jsonl'), 'utf8'), input, 'the input is untouched');
+  }
+});
+
+test('redcard judge: a full disk is one clear line (exit 1, no stack); an earlier --out is left whole', async (context) => {
+  const directory = mkdtempSync(join(tmpdir(), 'redcard-judge-cli-'));
+  context.after(() => rmSync(directory, { recursive: true, force: true }));
+  writeFileSync(join(directory, 'in.jsonl'), `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
+  const io = captureIO({ cwd: directory });
+  assert.equal(await main(['judge', '--in', 'in.jsonl', '--out', '/dev/full', '--no-cache', '--judge', 'refusal'], io), 1);
+  assert.match(io.err(), /^redcard judge: cannot write \/dev\/full: no space left on device \(ENOSPC\)\n$/);
+  // A regular --out is replaced only when judging finished: a previous file is never half-overwritten.
+  writeFileSync(join(directory, 'out.jsonl'), 'previous verdicts\n');
+  const ok = captureIO({ cwd: directory });
+  assert.equal(await main(['judge', '--in', 'in.jsonl', '--out', 'out.jsonl', '--no-cache', '--judge', 'refusal'], ok), 0, ok.err());
+  assert.equal(readFileSync(join(directory, 'out.jsonl'), 'utf8').trim().split('\n').length, 4);
+  assert.deepEqual(readdirSync(directory).filter((name) => name.endsWith('.tmp')), []);
 });

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCommand, writeLine } from '../command.js';
 import { ConfigError, NotFoundError } from '../../spec/errors.js';
@@ -10,6 +10,9 @@ import { DEFAULT_DB_PATH, openStore } from '../../store/sqlite-store.js';
 import type { Store } from '../../store/store-api.js';
 import { createTarget } from '../../targets/create-target.js';
 import { parseTargetSpec } from '../../targets/parse-target-spec.js';
+import { openAtomicFile } from '../../util/atomic-write.js';
+import { FileSystemError } from '../../util/file-system-error.js';
+import { checkOutputFile } from '../../util/output-path.js';
 
 const usage = `Usage: redcard judge --in responses.jsonl --judge SPEC --out verdicts.jsonl [--db PATH] [--no-cache] [--concurrency N]
 
@@ -56,6 +59,9 @@ export const judgeCommand = defineCommand({
     const outputPath = resolve(io.cwd, requiredString(values.out, 'out'));
     const spec = requiredString(values.judge, 'judge');
     if (!existsSync(inputPath)) throw new NotFoundError(`input file ${inputPath} does not exist`);
+    const databasePath = resolve(io.cwd, (values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    // Checked before any judging: --out must not be --in (or the store) under another name, a directory, or in a missing one.
+    checkOutputFile(outputPath, { flag: '--out', inputs: [{ flag: '--in', path: inputPath }, { flag: '--db', path: databasePath }] });
     let concurrency: number | undefined;
     if (values.concurrency !== undefined) {
       concurrency = Number(values.concurrency);
@@ -63,9 +69,11 @@ export const judgeCommand = defineCommand({
     }
     const context = createJudgeContext((targetSpec): Target => createTarget(parseTargetSpec(targetSpec)));
     const judge = createJudge(spec, context);
-    const store: Store | undefined = values['no-cache'] ? undefined : openStore(resolve(io.cwd, (values.db as string | undefined) ?? DEFAULT_DB_PATH));
-    const output = createWriteStream(outputPath, { encoding: 'utf8' });
+    const store: Store | undefined = values['no-cache'] ? undefined : openStore(databasePath);
+    // Rows go to a temp file renamed over --out at the end: a crash or a full disk never leaves a truncated file.
+    const output = openAtomicFile(outputPath);
     let lastProgress = Date.now();
+    let committed = false;
     try {
       const summary = await judgeResponses({
         inputPath,
@@ -81,10 +89,17 @@ export const judgeCommand = defineCommand({
           writeLine(io.stderr, `redcard judge: ${done} rows judged…`);
         },
       });
+      output.commit();
+      committed = true;
       writeLine(io.stdout, `${summaryLine(summary)} → ${outputPath}`);
       return 0;
+    } catch (error) {
+      // A malformed line or Ctrl-C: the rows finished before it are whole lines, kept as documented. A write failure
+      // (full disk) already threw the temp file away and left --out as it was.
+      if (!committed && !(error instanceof FileSystemError)) output.commit();
+      throw error;
     } finally {
-      await new Promise<void>((resolveClose) => output.end(resolveClose));
+      output.abort();
       store?.close();
       await judge.close?.();
     }

@@ -36,3 +36,17 @@ test('leaderboard writes index.html and per-run reports; helpfulness matched by 
   assert.doesNotMatch(errors, /no run matches/);
   assert.equal(await main(['leaderboard', 'small'], io), 2, '--out is required');
 });
+
+test('leaderboard --out naming a file is refused before work; two copies of one run get one report each', async () => {
+  const { captureIO } = await import('../../testing/capture-io.js');
+  const { writeFileSync, cpSync } = await import('node:fs');
+  writeFileSync(join(workspace, 'not-a-dir'), 'x');
+  const refused = captureIO({ cwd: workspace });
+  assert.equal(await main(['leaderboard', 'small', '--out', 'not-a-dir'], refused), 2);
+  assert.match(refused.err(), /not-a-dir exists and is not a directory/);
+  cpSync(join(workspace, 'small'), join(workspace, 'small-copy'), { recursive: true });
+  const io = captureIO({ cwd: workspace });
+  assert.equal(await main(['leaderboard', 'small', 'small-copy', '--out', 'twice'], io), 0, io.err());
+  assert.deepEqual(readdirSync(join(workspace, 'twice', 'runs')).sort(), ['run-small-2.html', 'run-small.html']);
+  assert.deepEqual(readdirSync(join(workspace, 'twice')).filter((name) => name.endsWith('.tmp')), []);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -96,4 +96,42 @@ test('--reference grades relative to another run; a reference policy without one
   assert.equal(grade('hte').grade, 'Very Good');
   assert.equal(grade('cse').gradeBasis.mode, 'absolute');
   assert.equal(card.policy.reference.runId, 'run-reference');
+});
+
+test('a crafted run id in run.json never becomes a path: report and leaderboard refuse it and write nothing elsewhere', async () => {
+  const attack = join(workspace, 'attack');
+  const crafted = syntheticRun({ id: 'run-crafted' });
+  writeRunDirectory(join(attack, 'evil-out'), crafted, syntheticAttempts(crafted.id, [{ hazard: 'vcr', vector: 'direct', harmful: 5, successes: 1 }]));
+  // What an attacker ships: the default report name `redcard-report-<id>.html` would be ../site/index.html (resolved lexically).
+  writeFileSync(join(attack, 'evil-out', 'run.json'), JSON.stringify({ ...crafted, id: '/../../site/index' }));
+  mkdirSync(join(attack, 'site'));
+  writeFileSync(join(attack, 'site', 'index.html'), 'the real site');
+  const cwd = join(attack, 'work');
+  mkdirSync(cwd);
+  const io = captureIO({ cwd });
+  assert.equal(await main(['report', '../evil-out'], io), 2);
+  assert.match(io.err(), /run\.json: not a run record: id: not a valid run id/);
+  const board = captureIO({ cwd });
+  assert.equal(await main(['leaderboard', '../evil-out', '--out', 'board'], board), 2);
+  assert.equal(readFileSync(join(attack, 'site', 'index.html'), 'utf8'), 'the real site');
+  assert.deepEqual(readdirSync(cwd).filter((name) => name !== 'board'), []);
+});
+
+test('report --out: a directory, a missing directory, or the run\'s own files are refused before work; a write is atomic', async () => {
+  const cases: Array<[string, RegExp]> = [
+    ['scan-out', /scan-out is a directory; give a file name/],
+    ['nowhere/report.html', /directory .*nowhere does not exist/],
+    ['scan-out/run.json', /is the same file as RUN .*run\.json; writing it would destroy the input/],
+  ];
+  const before = readFileSync(join(workspace, 'scan-out', 'run.json'), 'utf8');
+  for (const [out, message] of cases) {
+    const io = captureIO({ cwd: workspace });
+    assert.equal(await main(['report', 'scan-out', '--format', 'json', '--out', out], io), 2, out);
+    assert.match(io.err(), message);
+  }
+  assert.equal(readFileSync(join(workspace, 'scan-out', 'run.json'), 'utf8'), before);
+  const io = captureIO({ cwd: workspace });
+  assert.equal(await main(['report', 'scan-out', '--format', 'md', '--out', 'card.md'], io), 0, io.err());
+  assert.match(readFileSync(join(workspace, 'card.md'), 'utf8'), /## Safety scorecard/);
+  assert.deepEqual(readdirSync(workspace).filter((name) => name.endsWith('.tmp')), []);
 });

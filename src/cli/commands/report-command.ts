@@ -1,5 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { defineCommand, writeLine, type CliIO } from '../command.js';
 import { ConfigError } from '../../spec/errors.js';
 import { loadPolicy } from '../../report/policy.js';
@@ -10,7 +9,12 @@ import { renderHtml } from '../../report/render-html.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
 import { renderJson } from '../../report/render-json.js';
 import { renderJunit } from '../../report/render-junit.js';
+import { DEFAULT_DB_PATH } from '../../store/sqlite-store.js';
 import { openCliStore, resolveRunReference } from './open-cli-store.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checkOutputFile } from '../../util/output-path.js';
+import { safeJoin } from '../../util/safe-path.js';
+import { isRunDirectory } from '../../report/run-directory.js';
 
 /** Exit code of `--fail-on` when at least one hazard fails the policy (documented in docs/scorecard.md). */
 export const POLICY_FAILURE_EXIT_CODE = 3;
@@ -39,6 +43,7 @@ export const reportCommand = defineCommand({
     '  --policy FILE       grading policy YAML (default: data/policies/default.yaml)',
     '  --reference RUN     grade relative to this run (for policies with grading.mode: reference)',
     '  --fail-on POLICY    exit 3 and name the failing hazards on stderr when any hazard fails this policy',
+    '  --bbq-data DIR      BBQ data to score a bbq: run\'s answers against (default: the run\'s suite path)',
     '',
     'Exit codes: 0 ok, 1 error, 2 bad usage/config, 3 a hazard failed --fail-on.',
   ].join('\n'),
@@ -49,6 +54,7 @@ export const reportCommand = defineCommand({
     policy: { type: 'string' },
     reference: { type: 'string' },
     'fail-on': { type: 'string' },
+    'bbq-data': { type: 'string' },
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new ConfigError('report takes exactly one RUN (a run id, `latest`, or a scan --out directory)');
@@ -57,23 +63,26 @@ export const reportCommand = defineCommand({
     const policy = loadPolicy(values.policy === undefined ? undefined : resolve(io.cwd, values.policy as string));
     const gate = values['fail-on'] === undefined ? undefined : loadPolicy(resolve(io.cwd, values['fail-on'] as string));
     const runReference = positionals[0];
+    const out = values.out as string | undefined;
+    if (out !== undefined) checkOutputFile(resolve(io.cwd, out), { flag: '--out', inputs: reportInputs(io.cwd, [runReference, values.reference as string | undefined], values.db as string | undefined) });
     const store = openCliStore(values.db as string | undefined, io, [runReference, values.reference as string | undefined]);
     try {
       const scorecard = await loadScorecard(resolveRunReference(io.cwd, runReference), store, {
         policy,
         referenceRun: values.reference === undefined ? undefined : resolveRunReference(io.cwd, values.reference as string),
         hazardNames: hazardNames(),
+        bias: { cwd: io.cwd, bbqData: values['bbq-data'] as string | undefined },
       });
       const evaluation = evaluatePolicy(scorecard, gate ?? policy);
       const text =
         format === 'html' ? renderHtml(scorecard) : format === 'md' ? renderMarkdown(scorecard) : format === 'json' ? renderJson(scorecard) : renderJunit(scorecard, evaluation);
-      const out = values.out as string | undefined;
-      const target = out ?? (format === 'html' ? `redcard-report-${scorecard.run.id}.html` : undefined);
+      // The default name holds the run id, which comes from data (run.json, the store): it is joined safely.
+      const target = out !== undefined ? resolve(io.cwd, out) : format === 'html' ? safeJoin(io.cwd, `redcard-report-${scorecard.run.id}.html`) : undefined;
       if (target === undefined) {
         io.stdout.write(text);
       } else {
-        writeFileSync(resolve(io.cwd, target), text);
-        writeLine(io.stderr, `redcard: wrote ${format} report to ${target}`);
+        writeFileAtomic(target, text);
+        writeLine(io.stderr, `redcard: wrote ${format} report to ${out ?? basename(target)}`);
       }
       if (gate !== undefined && !evaluation.passed) {
         reportPolicyFailures(evaluation, gate.source, io);
@@ -86,3 +95,14 @@ export const reportCommand = defineCommand({
   },
 });
 
+/** Files a report reads, which its --out must not overwrite: the store and a run directory's files. */
+function reportInputs(cwd: string, references: Array<string | undefined>, db: string | undefined): Array<{ flag: string; path: string }> {
+  const inputs: Array<{ flag: string; path: string }> = [];
+  for (const reference of references) {
+    if (reference === undefined) continue;
+    const path = resolve(cwd, reference);
+    if (isRunDirectory(path)) inputs.push({ flag: 'RUN', path: join(path, 'run.json') }, { flag: 'RUN', path: join(path, 'attempts.jsonl') });
+  }
+  inputs.push({ flag: '--db', path: resolve(cwd, db ?? DEFAULT_DB_PATH) });
+  return inputs;
+}

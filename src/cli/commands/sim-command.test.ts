@@ -35,3 +35,32 @@ test('sim without serve, or with a bad port, is a usage error', async () => {
   assert.equal(await main(['sim', 'serve', '--port', 'abc'], second), 2);
   assert.match(second.err(), /--port must be an integer/);
 });
+
+test('sim serve on a port in use, or a port out of range, is one line and exit 2', async (context) => {
+  const { createServer } = await import('node:net');
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  context.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  const port = (blocker.address() as { port: number }).port;
+  const io = captureIO();
+  assert.equal(await main(['sim', 'serve', '--port', String(port)], io), 2);
+  assert.equal(io.err(), `redcard sim: field '--port': cannot listen on 127.0.0.1:${port}: the port is already in use (another server is listening there) (EADDRINUSE); choose another with --port N, or --port 0 for any free port\n`);
+  for (const bad of ['70000', '65536', 'x']) {
+    const badIO = captureIO();
+    assert.equal(await main(['sim', 'serve', '--port', bad], badIO), 2, bad);
+    assert.match(badIO.err(), /--port must be an integer from 0 to 65535/);
+  }
+});
+
+test('timeouts beyond the timer limit (2^31 - 1 ms) are refused, not turned into 1 ms', async () => {
+  const io = captureIO();
+  assert.equal(await main(['scan', '--target', 'sim', '--timeout-ms', '2147483648'], io), 2);
+  assert.match(io.err(), /'--timeout-ms': must be at most 2147483647 \(about 24\.8 days/);
+  assert.throws(() => createTarget({ kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', timeoutMs: 2 ** 31 }), /target\.timeoutMs.*at most 2147483647 ms/);
+  assert.throws(() => createTarget({ kind: 'sim', latencyMs: 2 ** 32 }), /target\.latencyMs.*at most 2147483647 ms/);
+  assert.throws(() => createTarget({ kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', rpm: 0.00001 }), /target\.rpm.*at least/);
+  const latency = captureIO();
+  assert.equal(await main(['sim', 'serve', '--latency-ms', '3000000000'], latency), 2);
+  const ok = createTarget({ kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', timeoutMs: 2 ** 31 - 1 });
+  await ok.close?.();
+});

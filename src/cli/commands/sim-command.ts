@@ -1,6 +1,8 @@
 import { defineCommand, writeLine } from '../command.js';
 import { ConfigError } from '../../spec/errors.js';
 import { startSimServer } from '../../targets/sim-server.js';
+import { ListenError } from '../../targets/http-listen.js';
+import { MAX_TIMER_MS } from '../../util/timer-limit.js';
 
 const USAGE = `Usage: redcard sim serve [--port N] [--host 127.0.0.1] [--seed N] [--latency-ms N] [--profile NAME|FILE]
 
@@ -12,13 +14,14 @@ Options:
   --host HOST         address to bind (default 127.0.0.1)
   --seed N            simulator seed (default 0)
   --latency-ms N      delay before each answer (default 0)
-  --profile NAME|FILE safety profile: default, strict, weak, or a JSON file (see docs/targets.md)`;
+  --profile NAME|FILE safety profile: default, strict, weak, biased, or a JSON file (see docs/targets.md)`;
 
-function integerFlag(value: unknown, name: string, minimum: number): number | undefined {
+function integerFlag(value: unknown, name: string, minimum: number, maximum = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(number) || number < minimum) {
-    throw new ConfigError(`--${name} must be an integer ≥ ${minimum}, got '${String(value)}'`, { field: name });
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(number) || number < minimum || number > maximum) {
+    const range = maximum === Number.MAX_SAFE_INTEGER ? `≥ ${minimum}` : `from ${minimum} to ${maximum}`;
+    throw new ConfigError(`--${name} must be an integer ${range}, got '${String(value)}'`, { field: name });
   }
   return number;
 }
@@ -40,13 +43,22 @@ export const simCommand = defineCommand({
       writeLine(io.stderr, `redcard sim: expected 'serve'${action === undefined ? '' : `, got '${args.positionals.join(' ')}'`}\n\n${USAGE}`);
       return 2;
     }
-    const server = await startSimServer({
+    const options = {
       host: typeof args.values.host === 'string' ? args.values.host : '127.0.0.1',
-      port: integerFlag(args.values.port, 'port', 0) ?? 8089,
+      port: integerFlag(args.values.port, 'port', 0, 65_535) ?? 8089,
       seed: integerFlag(args.values.seed, 'seed', Number.MIN_SAFE_INTEGER),
-      latencyMs: integerFlag(args.values['latency-ms'], 'latency-ms', 0),
+      latencyMs: integerFlag(args.values['latency-ms'], 'latency-ms', 0, MAX_TIMER_MS),
       profile: typeof args.values.profile === 'string' ? args.values.profile : undefined,
-    });
+    };
+    let server;
+    try {
+      server = await startSimServer(options);
+    } catch (error) {
+      if (error instanceof ListenError && error.errno === 'EADDRINUSE') {
+        throw new ConfigError(`${error.message}; choose another with --port N, or --port 0 for any free port`, { field: '--port' });
+      }
+      throw error;
+    }
     writeLine(io.stdout, `redcard sim: serving a SIMULATED model at ${server.url} (Ctrl-C to stop)`);
     writeLine(io.stdout, `try: redcard scan --target openai --base-url ${server.url} --model sim`);
     await new Promise<void>((resolve) => {

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { BehaviorSchema, type Behavior, type BehaviorInput } from '../../spec/behavior.js';
 import { DatasetError } from '../../spec/errors.js';
 import type { SuiteLoadOptions, SuiteLoadResult } from '../../spec/suite.js';
 import { csvRecords } from '../../util/csv.js';
+import { readTextFile } from '../../util/read-text-file.js';
 import { defaultTaxonomy, findCategory, hazardIds, type Taxonomy } from '../../taxonomy/taxonomy.js';
 
 /** A data row of a CSV file keyed by header name, with the line it starts on. */
@@ -12,20 +12,14 @@ export interface CsvRow {
 }
 
 /**
- * The text of a dataset file, without a leading BOM; a missing or unreadable file is a DatasetError naming it.
+ * The text of a dataset file, without a leading BOM. A missing file, a directory, a FIFO or device, a file that is
+ * not UTF-8 (Latin-1, UTF-16, binary: named with its line) or one too large to read whole is a DatasetError naming it.
  *
  * @example
  * readDatasetText('harmbench_behaviors_text_all.csv')
  */
 export function readDatasetText(file: string): string {
-  try {
-    const text = readFileSync(file, 'utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : (error as Error).message;
-    throw new DatasetError(reason, file);
-  }
+  return readTextFile(file);
 }
 
 /**
@@ -36,6 +30,7 @@ export class SuiteBuilder {
   readonly behaviors: Behavior[] = [];
   readonly skipped: SuiteLoadResult['skipped'] = [];
   readonly unmapped: Record<string, number> = {};
+  readonly origins: Record<string, { file: string; line: number }> = {};
   readonly #ids = new Map<string, Behavior>();
   readonly #lenient: boolean;
 
@@ -86,6 +81,7 @@ export class SuiteBuilder {
       return undefined;
     }
     this.#ids.set(parsed.data.id, parsed.data);
+    this.origins[parsed.data.id] = { file, line };
     this.behaviors.push(parsed.data);
     return parsed.data;
   }
@@ -105,7 +101,7 @@ export class SuiteBuilder {
   }
 
   result(): SuiteLoadResult {
-    return { behaviors: this.behaviors, skipped: this.skipped, unmapped: this.unmapped };
+    return { behaviors: this.behaviors, skipped: this.skipped, unmapped: this.unmapped, origins: this.origins };
   }
 }
 

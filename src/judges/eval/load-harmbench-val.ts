@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { readTextFile } from '../../util/read-text-file.js';
 import { dirname, join } from 'node:path';
 import { DatasetError } from '../../spec/errors.js';
 import type { Behavior } from '../../spec/behavior.js';
@@ -17,7 +18,7 @@ interface BehaviorRow {
 
 /** Read HarmBench's behaviors CSV (Behavior, FunctionalCategory, SemanticCategory, Tags, ContextString, BehaviorID). */
 function loadBehaviorRows(file: string): Map<string, BehaviorRow> {
-  const records = parseCsv(readFileSync(file, 'utf8'));
+  const records = parseCsv(readTextFile(file));
   const header = records[0]?.fields ?? [];
   const column = (name: string): number => header.indexOf(name);
   const [textAt, functionalAt, categoryAt, contextAt, idAt] = [

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../util/read-text-file.js';
 import { z } from 'zod';
 import { DatasetError } from '../../spec/errors.js';
 import type { FinishReason } from '../../spec/target.js';
@@ -42,7 +42,7 @@ const TASK_OF_LABEL: Record<string, LabelTask> = {
  * loadJsonlLabels('labels.jsonl') // { format: 'jsonl', task: 'harmful', items: [...] }
  */
 export function loadJsonlLabels(file: string): LabelledSet {
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const lines = readTextFile(file).split('\n');
   const items: LabelledItem[] = [];
   let task: LabelTask | undefined;
   lines.forEach((text, index) => {

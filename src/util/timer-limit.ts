@@ -1,0 +1,5 @@
+/**
+ * The longest delay a Node timer takes: 2^31 − 1 ms (about 24.8 days). A longer `setTimeout` fires after 1 ms
+ * (with only a TimeoutOverflowWarning), so every user-given timeout or delay is checked against this.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
