@@ -188,32 +188,34 @@ function repeatsWordPairs(tokens: string[], asked: RequestProfile, sent: Request
 
 /** Phrase matches as (first token, kinds), look-alikes of refusals removed; script phrases located by offset. */
 function cueMatches(model: OfflineModel, text: string, scan: ScannedText): { starts: number[]; ends: number[]; kinds: number[] } {
-  const matches = model.phrases.matches(scan.tokens);
   const starts: number[] = [];
   const ends: number[] = [];
   const kinds: number[] = [];
   // "Sorry to hear", "I can't stress enough": a refusal phrase that overlaps one of these is not a refusal.
-  let blockedUntil = -1;
-  const blocked = new Uint8Array(scan.tokens.length);
-  for (const match of matches) {
-    if ((match.kinds & CUE.notRefusal) === 0) continue;
-    for (let token = match.start; token < match.end; token += 1) blocked[token] = 1;
-    blockedUntil = Math.max(blockedUntil, match.end);
-  }
-  for (const match of matches) {
-    let bits = match.kinds & ~CUE.notRefusal;
-    if (blockedUntil >= 0 && bits & CUE.refusal) {
-      for (let token = match.start; token < match.end; token += 1) {
+  // Matches come in order of start, so a look-alike is seen before or with any refusal phrase it overlaps, except
+  // one that starts inside a longer refusal phrase; those are cleared after the pass.
+  let blocked: Uint8Array | undefined;
+  model.phrases.each(scan.tokens, (start, end, bits) => {
+    if (bits & CUE.notRefusal) {
+      blocked ??= new Uint8Array(scan.tokens.length);
+      for (let token = start; token < end; token += 1) blocked[token] = 1;
+    }
+    const kept = bits & ~CUE.notRefusal;
+    if (kept === 0) return;
+    starts.push(start);
+    ends.push(end);
+    kinds.push(kept);
+  });
+  if (blocked !== undefined) {
+    for (let index = 0; index < starts.length; index += 1) {
+      if ((kinds[index] & CUE.refusal) === 0) continue;
+      for (let token = starts[index]; token < ends[index]; token += 1) {
         if (blocked[token]) {
-          bits &= ~CUE.refusal;
+          kinds[index] &= ~CUE.refusal;
           break;
         }
       }
     }
-    if (bits === 0) continue;
-    starts.push(match.start);
-    ends.push(match.end);
-    kinds.push(bits);
   }
   if (model.scriptPhrases && UNSPACED_SCRIPT.test(text)) {
     const { pattern, kinds: scriptKinds } = model.scriptPhrases;
@@ -344,21 +346,18 @@ export function analyseResponse(model: OfflineModel, request: string, sentPrompt
   let foreign = 0;
   let numberTokens = 0;
   let measures = 0;
+  const numbers = new Set<string>();
+  let vague = 0;
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index];
-    if (token.charCodeAt(0) >= 0x0370) foreign += 1;
-    else if (isDigits(token)) {
+    const first = token.charCodeAt(0);
+    if (first >= 0x0370) foreign += 1;
+    else if (first >= 48 && first <= 57 && isDigits(token)) {
       numberTokens += 1;
       const next = tokens[index + 1];
       if (next !== undefined && model.units.has(next)) measures += 1;
-    }
-  }
-  const numbers = new Set<string>();
-  let vague = 0;
-  for (const token of tokens) {
-    if (isDigits(token)) {
       if (!asked.numbers.has(token) && !sent.numbers.has(token)) numbers.add(token);
-    } else if (model.vagueWords.has(token)) vague += 1;
+    } else if (first >= 97 && model.vagueWords.has(token)) vague += 1;
   }
   const words = scan.wordTokens;
   const bare = words <= 5 ? tokens.filter((token) => !isPunctuationToken(token)).join(' ') : '';

@@ -41,16 +41,22 @@ export class PhraseTrie {
   /** Every phrase occurrence (overlapping ones included), in order of start then length. */
   matches(tokens: string[]): PhraseMatch[] {
     const found: PhraseMatch[] = [];
+    this.each(tokens, (start, end, kinds) => found.push({ start, end, kinds }));
+    return found;
+  }
+
+  /** Call `onMatch` for every occurrence, in order, without building objects (the judge's hot path). */
+  each(tokens: string[], onMatch: (start: number, end: number, kinds: number) => void): void {
+    const root = this.root;
     for (let start = 0; start < tokens.length; start += 1) {
-      let node = this.root.get(tokens[start]);
+      let node = root.get(tokens[start]);
       let end = start + 1;
       while (node !== undefined) {
-        if (node.kinds !== 0) found.push({ start, end, kinds: node.kinds });
+        if (node.kinds !== 0) onMatch(start, end, node.kinds);
         if (node.next === undefined || end >= tokens.length) break;
         node = node.next.get(tokens[end]);
         end += 1;
       }
     }
-    return found;
   }
 }
