@@ -63,7 +63,7 @@ export function describeSources(corpus: TrainingCorpus, gpteacherAvailable: numb
       labels: 'assumed: answers to benign instructions, taken as compliance',
       refusals: 0,
       harmful: 0,
-      note: `a seeded sample of ${corpus.gpteacher.length} of ${gpteacherAvailable}; the explicit rules call ${gpteacherFlagged} of the sample something other than compliance (openings such as "I must clarify that a true love potion does not exist. However, I can…"), kept as compliance because they go on to answer`,
+      note: `a seeded sample of ${corpus.gpteacher.length} of ${gpteacherAvailable}; the explicit rules call ${gpteacherFlagged} of the sample something other than compliance (short code outputs read as restating the request), kept as compliance: they answer. Answers that open with an apology or "I cannot" go on to answer (role-play lines, premise corrections)`,
     },
   ];
 }
