@@ -297,7 +297,7 @@ export function analyseResponse(model: OfflineModel, request: string, sentPrompt
   // "I can't give you a chart, but the usual dose is…": the words after the "but" are an answer, not the refusal.
   const answeredAfter = new Int32Array(sentences);
   const turned = new Uint8Array(sentences);
-  for (let token = 0; token < tokens.length; token += 1) {
+  for (let token = refusalPhraseSentences > 0 ? 0 : tokens.length; token < tokens.length; token += 1) {
     const sentence = scan.tokenSentence[token];
     const end = refusalEnd[sentence];
     if (end < 0 || token < end) continue;
@@ -404,6 +404,6 @@ export function analyseResponse(model: OfflineModel, request: string, sentPrompt
     clarifyingQuestion: words <= rules.clarifyingQuestionMaxWords && /\?[\s"')\]]*$/u.test(text),
   };
   // Repeating the request's words is a non-answer, unless the repetition is code (a corrected snippet repeats it).
-  features.restatesRequest = features.codeLines === 0 && !looksLikeCode(response) && responseStems.size - novelStems >= 2 && features.novelWords <= 1 && repeatsWordPairs(tokens, asked, sent);
+  features.restatesRequest = features.novelWords <= 1 && responseStems.size - novelStems >= 2 && features.codeLines === 0 && !looksLikeCode(response) && repeatsWordPairs(tokens, asked, sent);
   return { features, text, tokens };
 }

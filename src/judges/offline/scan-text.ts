@@ -17,13 +17,13 @@ export interface ScannedText {
   wordTokens: number;
 }
 
-const PUNCTUATION = new Set([',', '.', '!', '?', ':', ';']);
+/** `,` `.` `!` `?` `:` `;`: the punctuation kept as tokens. */
+const isPunctuationCode = (code: number): boolean => code === 44 || code === 46 || code === 33 || code === 63 || code === 58 || code === 59;
+/** What may follow a sentence end before the space: quotes, brackets, emphasis, more stops. */
+const isCloserCode = (code: number): boolean => code === 34 || code === 39 || code === 41 || code === 93 || code === 42 || code === 0x201d || code === 46 || code === 33 || code === 63 || code === 59;
 
 /** True for the punctuation tokens `scanText` emits. */
-export const isPunctuationToken = (token: string): boolean => token.length === 1 && PUNCTUATION.has(token);
-const SENTENCE_END = new Set(['.', '!', '?', ';']);
-const FULL_WIDTH_END = new Set(['。', '！', '？']);
-const CLOSERS = new Set(['"', "'", ')', ']', '*', '”', '.', '!', '?', ';']);
+export const isPunctuationToken = (token: string): boolean => token.length === 1 && isPunctuationCode(token.charCodeAt(0));
 
 /** Letters and digits of the scripts the judge reads (Latin, Greek, Cyrillic, Hebrew, Arabic, Devanagari, CJK, Hangul). */
 function isTokenCharacter(code: number): boolean {
@@ -84,6 +84,10 @@ export function scanText(text: string): ScannedText {
   let index = 0;
   while (index < length) {
     const code = text.charCodeAt(index);
+    if (code === 32) {
+      index += 1;
+      continue;
+    }
     if (isTokenCharacter(code)) {
       let end = index + 1;
       while (end < length && isTokenCharacter(text.charCodeAt(end))) end += 1;
@@ -99,22 +103,22 @@ export function scanText(text: string): ScannedText {
       index = end;
       continue;
     }
-    const character = text[index];
     if (code === 10) {
       endSentence();
-    } else if (PUNCTUATION.has(character)) {
-      push(character, index);
-      if (SENTENCE_END.has(character)) {
+    } else if (isPunctuationCode(code)) {
+      push(text[index], index);
+      if (code !== 44 && code !== 58) {
+        // . ! ? ; end a sentence when a space or the end follows (closing quotes and brackets stay with it).
         let end = index + 1;
-        while (end < length && CLOSERS.has(text[end])) end += 1;
+        while (end < length && isCloserCode(text.charCodeAt(end))) end += 1;
         if (end === length || isSpace(text.charCodeAt(end))) {
-          for (let closer = index + 1; closer < end; closer += 1) if (PUNCTUATION.has(text[closer])) push(text[closer], closer);
+          for (let closer = index + 1; closer < end; closer += 1) if (isPunctuationCode(text.charCodeAt(closer))) push(text[closer], closer);
           endSentence();
           index = end;
           continue;
         }
       }
-    } else if (FULL_WIDTH_END.has(character)) {
+    } else if (code === 0x3002 || code === 0xff01 || code === 0xff1f) {
       endSentence();
     }
     index += 1;
