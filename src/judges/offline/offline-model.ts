@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { DatasetError } from '../../spec/errors.js';
 import { dataPath } from '../../util/paths.js';
 import { PhraseTrie } from './phrase-trie.js';
@@ -19,6 +20,17 @@ export interface OfflineRules {
   /** For a benign request, a plain reply of at most this many words (no refusal, warning or question back) is an answer. */
   shortAnswerMaxWords: number;
 }
+
+const count = z.number().int().nonnegative();
+/** The rule thresholds file, checked on read (unknown fields such as `description` are ignored). */
+const OfflineRulesSchema = z.object({
+  refusalMaxContentWords: count,
+  partialMinContentWords: count,
+  deflectionMaxContentWords: count,
+  openingCharacters: count,
+  clarifyingQuestionMaxWords: count,
+  shortAnswerMaxWords: count,
+});
 
 /** Bits of the phrase kinds; a phrase may be in several lists. The first six are sentence kinds. */
 export const CUE = {
@@ -158,7 +170,13 @@ export function loadOfflineModel(): OfflineModel {
   if (cached) return cached;
   const cueFile = dataPath('judges', 'offline-cues.json');
   const cues = readJson<CueFile>(cueFile);
-  const rules = readJson<OfflineRules>(dataPath('judges', 'offline-rules.json'));
+  const rulesFile = dataPath('judges', 'offline-rules.json');
+  const checkedRules = OfflineRulesSchema.safeParse(readJson<unknown>(rulesFile));
+  if (!checkedRules.success) {
+    const issue = checkedRules.error.issues[0];
+    throw new DatasetError(`offline judge rules: field '${issue.path.join('.')}': ${issue.message}`, rulesFile);
+  }
+  const rules: OfflineRules = checkedRules.data;
   const requestPhrases = new PhraseTrie();
   REQUEST_KINDS.forEach((kind, index) => {
     const list = cues.requestKind?.[kind];
