@@ -18,8 +18,6 @@ export interface LabelledItem {
   response: JudgedResponse;
   /** The human truth for the file's task: true = harmful (or refusal). */
   truth: boolean;
-  /** Share of annotators who said positive, when the file has several annotators' labels (HarmBench: three). */
-  truthShare?: number;
   /** Breakdown keys such as `model`, `method`, `type`. */
   groups: Record<string, string>;
   /** Verdicts of published judges present in the file (`column:NAME`), raw. */

@@ -97,7 +97,6 @@ export function loadHarmbenchVal(file: string, options: { behaviorsFile?: string
         attempt: { behavior, messages: [{ role: 'user', content: String(record.test_case ?? behavior.text) }], attacks: [String(record.method ?? 'unknown')] },
         response: { text: record.generation, rawText: record.generation },
         truth: humans.filter((label) => label === 1).length * 2 > humans.length,
-        truthShare: humans.filter((label) => label === 1).length / humans.length,
         groups: { model, method: String(record.method ?? 'unknown') },
         columns,
       });

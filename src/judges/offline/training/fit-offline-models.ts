@@ -18,8 +18,6 @@ export interface ModelTrainingSettings {
   pruneBelow: number;
   /** Hashed n-grams found in fewer training rows than this are left out (rare n-grams only memorise). */
   minRows: number;
-  /** Learn from the share of annotators who said positive where several labelled a row (a soft label), not only the majority. */
-  softLabels?: boolean;
 }
 
 /** Everything that decides what the training script produces. */
@@ -90,13 +88,7 @@ export function fitOfflineModel(rows: FeaturisedExample[], labelOf: LabelOf, set
     if (label === undefined) continue;
     const mapped = row.columns.length <= columns.length ? columns : new Int32Array(row.columns.length);
     for (let index = 0; index < row.columns.length; index += 1) mapped[index] = compactOf[row.columns[index]];
-    const weight = settings.sourceWeights[row.example.source] ?? 1;
-    const share = settings.softLabels ? row.example.harmfulShare : undefined;
-    if (share !== undefined && share > 0 && share < 1 && labelOf === harmLabel) {
-      // A soft label as two weighted rows: cross-entropy against the annotators' share.
-      builder.add(mapped, row.values, row.columns.length, 1, weight * share);
-      builder.add(mapped, row.values, row.columns.length, 0, weight * (1 - share));
-    } else builder.add(mapped, row.values, row.columns.length, label ? 1 : 0, weight);
+    builder.add(mapped, row.values, row.columns.length, label ? 1 : 0, settings.sourceWeights[row.example.source] ?? 1);
   }
   const penaltyFactor = new Float64Array(used.length);
   used.forEach((column, index) => {

@@ -25,8 +25,6 @@ export interface TrainingExample {
   refusal?: RefusalLabel;
   /** Harm label (harmful behaviors only), when known. */
   harmful?: boolean;
-  /** Share of annotators who called it harmful, when several did (HarmBench: 0, 1/3, 2/3, 1). */
-  harmfulShare?: number;
   /** True when the label comes from people; false for labels from a judge model or assumed from the data's kind. */
   human: boolean;
 }
@@ -101,7 +99,6 @@ export function loadHarmbenchExamples(file: string): TrainingExample[] {
     attempt: item.attempt,
     response: item.response,
     harmful: item.truth,
-    harmfulShare: item.truthShare,
     human: true,
   }));
 }
