@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../store/sqlite-store.js';
 import { startSimServer } from '../targets/sim-server.js';
-import { resolveScanSettings, scan, summarizeAttempts, type ScanEvent } from '../index.js';
+import { ResumePlanChangedError, resolveScanSettings, scan, summarizeAttempts, type ScanEvent } from '../index.js';
 
 test('the library entry point: scan(settings, { store, events }) runs a scan end to end over HTTP', async () => {
   const server = await startSimServer();
@@ -110,6 +110,42 @@ test('a judge server that moves keeps the run resumable and its verdicts cached 
     assert.ok((other.run.accounting.judge?.requests ?? 0) > 0, 'another judge model is asked again');
   } finally {
     await moved.close();
+    store.close();
+  }
+});
+
+test('resuming through scan(): allowed changes come as an event, plan changes as a ResumePlanChangedError, and settingsForRun fills in an identical run', async () => {
+  const store = openStore(':memory:');
+  try {
+    const settingsWith = (extra: Record<string, unknown>) => resolveScanSettings({ target: 'sim', suites: ['smoke'], attacks: ['direct'], concurrency: 2, ...extra });
+    // A run stopped before its first attempt (Ctrl-C at once) is unfinished: an identical scan finds it.
+    const stopped = new AbortController();
+    stopped.abort();
+    const first = await scan(settingsWith({ out: '/tmp/first' }), { store, signal: stopped.signal });
+    assert.equal(first.run.status, 'interrupted');
+    const events: ScanEvent[] = [];
+    const asked: string[] = [];
+    const adopted = await scan(settingsWith({}), {
+      store,
+      settingsForRun: (run) => {
+        asked.push(run.id);
+        return settingsWith({ out: (run.settings as { out?: string }).out, concurrency: 3 });
+      },
+      events: (event) => events.push(event),
+    });
+    assert.deepEqual(asked, [first.run.id], 'the caller was asked for the settings of the run found');
+    assert.equal(adopted.run.id, first.run.id);
+    assert.equal(adopted.run.status, 'completed');
+    assert.equal(adopted.settings.out, '/tmp/first', 'the recorded --out is kept');
+    const changes = events.find((event) => event.type === 'resume-changes');
+    assert.ok(changes?.type === 'resume-changes');
+    assert.deepEqual(changes.changes, [{ path: 'concurrency', was: 2, now: 3, kind: 'operational' }]);
+    await assert.rejects(
+      scan(settingsWith({ samples: 2 }), { store, resumeRunId: first.run.id }),
+      (error: unknown) => error instanceof ResumePlanChangedError && error.runId === first.run.id && error.changes.length === 1 && error.changes[0].path === 'samples' && /keeps its plan/.test(error.message),
+    );
+    assert.equal(store.countAttempts(first.run.id).total, 24, 'the refused resume sent and recorded nothing more');
+  } finally {
     store.close();
   }
 });
