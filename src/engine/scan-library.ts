@@ -1,5 +1,5 @@
 import { resolveAttackChains, type StrategyResolver } from '../attacks/chain.js';
-import { loadSuites } from '../corpus/load-suites.js';
+import { openSuites } from '../corpus/load-suites.js';
 import { createJudge } from '../judges/create-judge.js';
 import { createJudgeContext, judgeCacheIdentity, judgeIdentity } from '../judges/judge-context.js';
 import { ModelCallLayer } from '../models/model-call-layer.js';
@@ -145,8 +145,9 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
   const layer = new ModelCallLayer({ cache: store, useCache: current.cache });
   const models = buildModels(current, layer);
   try {
-    // Suites that read the store (community findings of `redcard serve`) read the scan's own store.
-    const suites = await loadSuites(current.suites, { lenient: current.lenient, dbPath: options.databasePath ?? current.db });
+    // Suites that read the store (community findings of `redcard serve`) read the scan's own store; a large file suite
+    // stays in its file and is streamed into the plan.
+    const suites = await openSuites(current.suites, { lenient: current.lenient, dbPath: options.databasePath ?? current.db, stream: true });
     for (const note of suites.notes) {
       if (note.skipped > 0) emit({ type: 'notice', level: 'warning', message: `${note.spec}: skipped ${note.skipped} malformed rows (--lenient)` });
       if (note.duplicates > 0) {
@@ -155,7 +156,7 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
       const unmapped = Object.entries(note.unmapped);
       if (unmapped.length > 0) emit({ type: 'notice', level: 'note', message: `${note.spec}: categories kept unmapped: ${unmapped.map(([name, count]) => `${name} (${count})`).join(', ')}` });
     }
-    if (suites.behaviors.length === 0) throw new ConfigError('the suites selected no behaviors', { field: 'suite' });
+    if (suites.behaviors.count === 0) throw new ConfigError('the suites selected no behaviors', { field: 'suite' });
     const { chains, skipped } = resolveAttackChains(current.attacks, {
       helperAvailable: models.helper !== undefined,
       attackerAvailable: models.attacker !== undefined,
