@@ -43,6 +43,29 @@ export function describeNetworkError(error: NodeJS.ErrnoException): string {
   return error.message || error.code || 'network error';
 }
 
+/** The answer was larger than the caller allows; the connection was closed. Not retryable. */
+export class AnswerTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the answer is larger than ${maxBytes} bytes (the limit); the connection was closed`);
+    this.name = 'AnswerTooLarge';
+  }
+}
+
+/** One HTTP request: where, how, and the limits it runs under. */
+export interface HttpRequestOptions {
+  url: URL;
+  method: string;
+  /** Request body (none when undefined). */
+  body?: string;
+  /** Headers as sent; `content-length` is added for a body. */
+  headers: Record<string, string>;
+  agent: http.Agent;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Largest answer body accepted (default: unlimited); a larger one rejects with AnswerTooLarge. */
+  maxBytes?: number;
+}
+
 /**
  * POST a body with node:http(s) over a keep-alive agent (fetch costs too much per request at our throughput).
  * Resolves with any HTTP status; rejects with NetworkFailure (socket errors, timeout) or AbortedError.
@@ -58,6 +81,19 @@ export function httpPost(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<HttpAnswer> {
+  return httpRequest({ url, method: 'POST', body, headers: { ...headers, 'content-type': 'application/json' }, agent, timeoutMs, signal });
+}
+
+/**
+ * Send one HTTP request with node:http(s) over a keep-alive agent and read the whole answer as text.
+ * Resolves with any HTTP status; rejects with NetworkFailure (socket errors, timeout), AnswerTooLarge or AbortedError.
+ *
+ * @example
+ * const answer = await httpRequest({ url: new URL('http://127.0.0.1:3000/chat'), method: 'POST', body: '{"q":"hi"}',
+ *   headers: { 'content-type': 'application/json' }, agent, timeoutMs: 30_000 });
+ */
+export function httpRequest(options: HttpRequestOptions): Promise<HttpAnswer> {
+  const { url, body, headers, agent, timeoutMs, signal, maxBytes } = options;
   if (signal?.aborted) return Promise.reject(new AbortedError());
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -75,9 +111,9 @@ export function httpPost(
       hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
       port: url.port,
       path: `${url.pathname}${url.search}`,
-      method: 'POST',
+      method: options.method,
       agent,
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
     });
     const onAbort = (): void => {
       finish(new AbortedError());
@@ -91,7 +127,16 @@ export function httpPost(
     request.on('error', (error: NodeJS.ErrnoException) => finish(new NetworkFailure(describeNetworkError(error), error.code)));
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (maxBytes !== undefined && received > maxBytes) {
+          finish(new AnswerTooLarge(maxBytes));
+          request.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
       response.on('error', (error: NodeJS.ErrnoException) => finish(new NetworkFailure(describeNetworkError(error), error.code)));
       response.on('aborted', () => finish(new NetworkFailure('the server closed the connection mid-answer', 'ECONNRESET')));
       response.on('end', () => {
