@@ -5,6 +5,7 @@ import { simCommand } from './sim-command.js';
 import { listCommand } from './list-command.js';
 import { showCommand } from './show-command.js';
 import { datasetCommand } from './dataset-command.js';
+import { modelCommand } from './model-command.js';
 import { judgeCommand } from './judge-command.js';
 import { judgeEvalCommand } from './judge-eval-command.js';
 import { reportCommand } from './report-command.js';
@@ -23,5 +24,6 @@ export const commands: Command[] = [
   listCommand,
   showCommand,
   datasetCommand,
+  modelCommand,
   simCommand,
 ];
