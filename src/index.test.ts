@@ -18,3 +18,11 @@ test('the library surface runs a scan end to end without the CLI', async () => {
   assert.equal(result.run.target.simulated, true);
   store.close();
 });
+
+test('the library surface exposes the strategies, their spec parser and judge', () => {
+  assert.deepEqual(redcard.strategyRegistry.keys().length, 5);
+  const parsed = redcard.parseStrategySpec('strategy.pair:streams=2');
+  assert.equal(parsed.strategy.maxQueries(parsed.params), 6);
+  assert.equal(typeof redcard.createStrategyJudge, 'function');
+  assert.equal(typeof redcard.strategyAttemptFields, 'function');
+});

@@ -2,6 +2,7 @@ import type { SuiteSource } from '../spec/suite.js';
 import { Registry } from '../util/registry.js';
 import { coreSuite } from './suites/core-suite.js';
 import { smokeSuite } from './suites/smoke-suite.js';
+import { counterfactualSuite } from './suites/counterfactual-suite.js';
 import { harmbenchLoader } from './loaders/harmbench-loader.js';
 import { advbenchLoader } from './loaders/advbench-loader.js';
 import { jailbreakbenchLoader } from './loaders/jailbreakbench-loader.js';
@@ -11,11 +12,13 @@ import { strongrejectLoader } from './loaders/strongreject-loader.js';
 import { ailuminateLoader } from './loaders/ailuminate-loader.js';
 import { donotanswerLoader } from './loaders/donotanswer-loader.js';
 import { csvLoader, jsonlLoader } from './loaders/generic-loaders.js';
+import { bbqLoader } from './loaders/bbq-loader.js';
 
 /** Every suite source: built-in suites and loaders of public formats. */
 export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => source.id)
   .add(coreSuite)
   .add(smokeSuite)
+  .add(counterfactualSuite)
   .add(harmbenchLoader)
   .add(advbenchLoader)
   .add(jailbreakbenchLoader)
@@ -24,5 +27,6 @@ export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => sour
   .add(strongrejectLoader)
   .add(ailuminateLoader)
   .add(donotanswerLoader)
+  .add(bbqLoader)
   .add(csvLoader)
   .add(jsonlLoader);

@@ -1,6 +1,7 @@
 import type { SkippedChain } from '../attacks/chain.js';
 import type { JudgeStats } from '../spec/judge.js';
 import type { RunRecord } from '../spec/run-record.js';
+import type { RunLease } from '../store/store-api.js';
 
 /** Counters of a scan in progress. */
 export interface ScanProgress {
@@ -22,6 +23,7 @@ export interface ScanProgress {
 
 /** What a scan reports while it runs; the CLI renders these (the engine never prints). */
 export type ScanEvent =
+  | { type: 'waiting'; runId: string; holder: RunLease }
   | { type: 'start'; run: RunRecord; planned: number; alreadyDone: number; resumed: boolean; skippedChains: SkippedChain[] }
   | ({ type: 'progress' } & ScanProgress)
   | { type: 'retry'; key: string; attempt: number; delayMs: number; reason: string }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfigFile, resolveScanSettings } from './scan-settings.js';
+import { compareResumedSettings, loadConfigFile, resolveScanSettings } from './scan-settings.js';
 import { ConfigError } from '../spec/errors.js';
 
 function configFile(text: string): string {
@@ -47,4 +47,19 @@ test('YAML syntax errors and missing files are ConfigErrors with a place', () =>
 test('a bad flag names the flag, and a missing target says how to give one', () => {
   assert.throws(() => resolveScanSettings({ target: 'sim', samples: 0 }), (error: unknown) => error instanceof ConfigError && error.field === '--samples');
   assert.throws(() => resolveScanSettings({}), /no target: pass --target/);
+});
+
+test('a resumed session\'s settings compare with the run\'s: operational, output and plan changes apart', () => {
+  const recorded = { concurrency: 16, cache: true, samples: 1, judge: 'refusal', out: '/a', target: { kind: 'openai', baseUrl: 'http://h/v1', model: 'm', rpm: 60 } };
+  const current = { concurrency: 32, cache: true, samples: 2, judge: 'refusal', out: '/b', failOn: '/p.yaml', target: { kind: 'openai', baseUrl: 'http://h/v1', model: 'n', rpm: 60, timeoutMs: 5000 } };
+  assert.deepEqual(compareResumedSettings(recorded, current), [
+    { path: 'concurrency', was: 16, now: 32, kind: 'operational' },
+    { path: 'out', was: '/a', now: '/b', kind: 'output' },
+    { path: 'failOn', was: undefined, now: '/p.yaml', kind: 'output' },
+    { path: 'samples', was: 1, now: 2, kind: 'plan' },
+    { path: 'target.model', was: 'm', now: 'n', kind: 'plan' },
+    { path: 'target.timeoutMs', was: 120000, now: 5000, kind: 'operational' },
+  ]);
+  assert.deepEqual(compareResumedSettings({ target: { kind: 'sim' } }, { target: { kind: 'sim', headers: { 'x-a': 'b' }, params: {} } }), [], 'defaults and headers are not changes');
+  assert.deepEqual(compareResumedSettings({}, { samples: 3 }), [], 'a record without the key says nothing about it');
 });

@@ -10,6 +10,23 @@ const listOfStrings = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((entry) => entry.trim()).filter(Boolean));
 
+/** The shape of a target block (defaults and all); used to validate blocks that are kept as written. */
+const TargetBlockShape = TargetConfigSchema.partial({ kind: true }).extend({ kind: z.string().min(1) });
+
+/**
+ * A target block in the config: validated like a target config, but kept as written. Defaults are applied when the
+ * target is built, so that a block without `concurrency` takes the scan's (and a resumed run's record shows what was
+ * given, not the defaults of the day).
+ */
+const TargetBlockSchema = z
+  .custom<z.input<typeof TargetBlockShape>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    message: 'expected a target spec string or a target block (kind, baseUrl, model, …)',
+  })
+  .superRefine((value, context) => {
+    const parsed = TargetBlockShape.safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) context.addIssue({ ...issue } as never);
+  });
+
 /** Attack vectors used when none are named: the baseline and three common templates. */
 export const DEFAULT_ATTACKS = ['direct', 'roleplay.grandma', 'framing.fiction', 'output-control.prefix-injection'];
 
@@ -20,9 +37,9 @@ export const DEFAULT_ATTACKS = ['direct', 'roleplay.grandma', 'framing.fiction',
 export const ScanSettingsSchema = z
   .object({
     /** The model under test: a target spec string (`sim`, `openai:base-url=…,model=…`, `@name`) or a target config block. */
-    target: z.union([z.string().min(1), TargetConfigSchema.partial({ kind: true }).extend({ kind: z.string().min(1) })]),
+    target: z.union([z.string().min(1), TargetBlockSchema]),
     /** Named targets, referenced as `@name` by `target`, `helper` and model judges. */
-    targets: z.record(z.string(), TargetConfigSchema.partial().extend({ kind: z.string().min(1) })).default({}),
+    targets: z.record(z.string(), TargetBlockSchema).default({}),
     /** Suite specs (`core`, `core:vcr`, `harmbench:FILE`, …). */
     suites: listOfStrings.default(['core']),
     /** Attack chains (`direct`, `roleplay.grandma+obfuscation.base64`, `all`, `family:NAME`). */
@@ -49,6 +66,8 @@ export const ScanSettingsSchema = z
     db: z.string().min(1).default('.redcard/redcard.db'),
     /** Policy file: exit non-zero when a hazard fails it. */
     failOn: z.string().min(1).optional(),
+    /** Display name of the model under test, shown by every report instead of the target label. */
+    name: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
 export type ScanSettings = z.infer<typeof ScanSettingsSchema>;
@@ -124,4 +143,68 @@ export function resolveScanSettings(flags: Record<string, unknown>, config?: Loa
     throw new ConfigError(issue.message, { file: config.file, line: config.lineOf(keyPath), field: issue.code === 'unrecognized_keys' ? [...path, ...issue.keys].join('.') : field });
   }
   throw new ConfigError(issue.message, { field: field ? `--${field}` : undefined });
+}
+
+/**
+ * Target fields a resumed run may change: how requests are sent, not what is asked of whom. Headers and `apiKeyEnv`
+ * belong here too (a fixed API key must not need a new run), but are never compared: most header values are not stored.
+ */
+export const OPERATIONAL_TARGET_FIELDS = [
+  'timeoutMs', 'maxRetries', 'rpm', 'maxResponseBytes', 'concurrency', 'latencyMs', 'apiKeyEnv', 'headers', 'publicHeaders', 'withheldHeaders',
+] as const;
+/** Target fields never compared on resume: header values are not all stored, and the key lives in the environment. */
+const UNCOMPARED_TARGET_FIELDS = new Set(['headers', 'publicHeaders', 'withheldHeaders', 'apiKeyEnv']);
+
+/** Top-level settings a resumed run may change, and those that say where results go (also changeable). */
+const OPERATIONAL_SETTINGS = ['concurrency', 'cache'] as const;
+const OUTPUT_SETTINGS = ['out', 'failOn', 'name'] as const;
+/** Settings that define the plan: a resumed run keeps them. `target` is compared field by field without the operational ones. */
+const PLAN_SETTINGS = ['targets', 'suites', 'attacks', 'judge', 'helper', 'samples', 'limit', 'params', 'lenient'] as const;
+
+/** One setting of a resumed run that differs from the run's record; `path` is the settings key (`target.rpm`, `samples`). */
+export interface SettingChange {
+  path: string;
+  was: unknown;
+  now: unknown;
+  /** `operational` and `output` changes are allowed (and said); `plan` changes are not. */
+  kind: 'operational' | 'output' | 'plan';
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * Compare the settings recorded in a run with those of a session that resumes it. Only what the record holds is
+ * compared (a run recorded by an older redcard lacks `out`, `failOn` and `name`). Target fields are compared one by one.
+ *
+ * @example
+ * compareResumedSettings({ concurrency: 16, samples: 1 }, { concurrency: 32, samples: 1 })
+ * // [{ path: 'concurrency', was: 16, now: 32, kind: 'operational' }]
+ */
+export function compareResumedSettings(recorded: Record<string, unknown>, current: Record<string, unknown>): SettingChange[] {
+  const changes: SettingChange[] = [];
+  const compare = (path: string, was: unknown, now: unknown, kind: SettingChange['kind']): void => {
+    if (!same(was, now)) changes.push({ path, was, now, kind });
+  };
+  for (const key of OPERATIONAL_SETTINGS) if (key in recorded) compare(key, recorded[key], current[key], 'operational');
+  for (const key of OUTPUT_SETTINGS) if (key in recorded || current[key] !== undefined) compare(key, recorded[key], current[key], 'output');
+  for (const key of PLAN_SETTINGS) if (key in recorded) compare(key, recorded[key], current[key], 'plan');
+  const recordedTarget = withTargetDefaults(recorded.target);
+  const currentTarget = withTargetDefaults(current.target);
+  if (recordedTarget !== undefined && currentTarget !== undefined) {
+    for (const field of new Set([...Object.keys(recordedTarget), ...Object.keys(currentTarget)])) {
+      if (UNCOMPARED_TARGET_FIELDS.has(field)) continue;
+      const operational = (OPERATIONAL_TARGET_FIELDS as readonly string[]).includes(field);
+      compare(`target.${field}`, recordedTarget[field], currentTarget[field], operational ? 'operational' : 'plan');
+    }
+  } else if ('target' in recorded) {
+    compare('target', recorded.target, current.target, 'plan');
+  }
+  return changes;
+}
+
+/** A target config block with its defaults filled in (so that an absent field equals its default), or undefined. */
+function withTargetDefaults(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const parsed = TargetConfigSchema.safeParse(value);
+  return parsed.success ? (parsed.data as Record<string, unknown>) : (value as Record<string, unknown>);
 }

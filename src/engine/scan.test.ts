@@ -91,7 +91,7 @@ test('errors are recorded, reported and retried on resume; the response cache av
 test('a target that keeps failing stops the scan with a clear message and keeps finished work', async () => {
   const store = openStore(':memory:');
   const target = new CountingTarget(2, { fail: (prompt) => !prompt.startsWith('test request number 0#') });
-  await assert.rejects(runScan(input({ store, target, concurrency: 2, maxConsecutiveTargetErrors: 5 })), /5 requests in a row failed[\s\S]*--resume run-/);
+  await assert.rejects(runScan(input({ store, target, concurrency: 2, maxConsecutiveTargetErrors: 5 })), /5 requests in a row failed[\s\S]*resume run run-/);
   const run = store.listRuns()[0];
   assert.equal(run.status, 'interrupted');
   assert.ok(store.countAttempts(run.id).total < 80);

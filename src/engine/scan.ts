@@ -1,45 +1,37 @@
 import { setMaxListeners } from 'node:events';
-import { applyChain, decodeChain, type AttackChain, type SkippedChain } from '../attacks/chain.js';
+import { applyChain, decodeChain, type SkippedChain } from '../attacks/chain.js';
 import type { Attempt, AttemptError, AttemptResponse } from '../spec/attempt.js';
-import type { Behavior } from '../spec/behavior.js';
-import { ConfigError, TargetError } from '../spec/errors.js';
+import { TargetError } from '../spec/errors.js';
 import type { Judge } from '../spec/judge.js';
-import { RUN_RECORD_VERSION, type RunRecord } from '../spec/run-record.js';
-import type { GenerateRequest, GenerateResponse, SamplingParams, Target } from '../spec/target.js';
+import type { RunRecord } from '../spec/run-record.js';
+import type { GenerateRequest, GenerateResponse, Target } from '../spec/target.js';
 import type { Verdict } from '../spec/verdict.js';
 import { behaviorPrompt } from '../spec/behavior.js';
 import { lastUserText } from '../spec/message.js';
 import { verdictCacheKey } from '../judges/judge-responses.js';
-import type { Store } from '../store/store-api.js';
 import { sha256 } from '../util/hash.js';
-import { toolVersion } from '../util/paths.js';
 import { planAttempts, planSize, type PlannedAttempt } from './plan.js';
 import type { ScanEvent, ScanProgress } from './scan-events.js';
+import { openScanRun, type OpenRunInput } from './open-run.js';
+import { currentClaimant, holdRunLease, RunLockedError } from './run-lease.js';
+import { summarizeErrors, type ErrorSummary } from './error-summary.js';
 
-/** Everything a scan needs; the CLI builds it from flags and config. */
-export interface ScanInput {
-  store: Store;
-  target: Target;
+export { scanConfigHash } from './open-run.js';
+
+/**
+ * Everything a scan needs; the CLI builds it from flags and config. The fields that find or make the run (store, plan,
+ * description, resume, fresh, lease) are OpenRunInput's.
+ */
+export interface ScanInput extends Omit<OpenRunInput, 'onWaiting'> {
   judge: Judge;
-  behaviors: Behavior[];
-  chains: AttackChain[];
   /** Chains left out (e.g. need a helper), reported in the start event. */
   skippedChains?: SkippedChain[];
-  samples: number;
-  limit?: number | null;
   /** Attempts in flight at most (also bounded by the target's own limit). */
   concurrency: number;
   /** Use the response cache (default true). */
   useCache?: boolean;
   /** Helper model for vectors that need one. */
   helper?: Target;
-  /** Descriptive fields recorded in the run. */
-  describe: { suites: string[]; attacks: string[]; judge: string; params: SamplingParams; settings: Record<string, unknown> };
-  /** Resume this run (its plan must match); otherwise an unfinished identical run is resumed, or a new one made. */
-  resumeRunId?: string;
-  /** Always start a new run, even when an identical unfinished one exists. */
-  fresh?: boolean;
-  signal?: AbortSignal;
   onEvent?: (event: ScanEvent) => void;
   /** Commit after this many finished attempts (default 256) … */
   batchSize?: number;
@@ -61,63 +53,20 @@ export interface ScanResult {
   run: RunRecord;
   interrupted: boolean;
   progress: ScanProgress;
+  /** The run's errored attempts (all sessions), grouped by stage and message. */
+  errors: ErrorSummary;
 }
 
-/** Hash of everything that defines the plan and its meaning: an identical scan resumes the same run. */
-export function scanConfigHash(input: Pick<ScanInput, 'target' | 'behaviors' | 'chains' | 'samples' | 'limit' | 'describe'>): string {
-  const behaviors = sha256(input.behaviors.map((behavior) => `${behavior.id}\u0000${behavior.text}\u0000${behavior.context ?? ''}`).join('\u0001'));
-  return sha256(
-    JSON.stringify({
-      target: input.target.identity,
-      behaviors,
-      chains: input.chains.map((chain) => chain.id),
-      samples: input.samples,
-      limit: input.limit ?? null,
-      judge: input.describe.judge,
-      params: input.describe.params,
-    }),
-    24,
-  );
-}
-
-function newRunId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `run-${stamp}-${sha256(`${now.getTime()}${Math.random()}`, 6)}`;
-}
-
-function openRun(input: ScanInput, planned: number): { run: RunRecord; resumed: boolean } {
-  const configHash = scanConfigHash(input);
-  if (input.resumeRunId) {
-    const run = input.store.getRun(input.resumeRunId);
-    if (run.configHash !== configHash) {
-      throw new ConfigError(`run '${run.id}' was planned with other settings; resume it without changing target, suites, attacks, judge, samples or limit`, { field: 'resume' });
-    }
-    return { run, resumed: true };
+/** The target kept failing and the scan stopped; finished work is saved and the run is resumable. */
+export class ScanStoppedError extends TargetError {
+  constructor(
+    message: string,
+    readonly run: RunRecord,
+    readonly errors: ErrorSummary,
+  ) {
+    super(message, { retryable: false });
+    this.name = 'ScanStoppedError';
   }
-  const existing = input.fresh ? undefined : input.store.findResumableRun(configHash);
-  if (existing) return { run: existing, resumed: true };
-  const now = new Date();
-  const run: RunRecord = {
-    schemaVersion: RUN_RECORD_VERSION,
-    id: newRunId(now),
-    configHash,
-    status: 'running',
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    tool: { name: 'redcard', version: toolVersion() },
-    target: { kind: input.target.kind, label: input.target.label, identity: input.target.identity, simulated: input.target.simulated },
-    judge: input.describe.judge,
-    suites: input.describe.suites,
-    attacks: input.describe.attacks,
-    samples: input.samples,
-    limit: input.limit ?? null,
-    planned,
-    params: input.describe.params,
-    wallTimeMs: 0,
-    settings: input.describe.settings,
-  };
-  input.store.createRun(run);
-  return { run, resumed: false };
 }
 
 /**
@@ -129,7 +78,28 @@ function openRun(input: ScanInput, planned: number): { run: RunRecord; resumed: 
  */
 export async function runScan(input: ScanInput): Promise<ScanResult> {
   const planned = planSize(input);
-  const { run, resumed } = openRun(input, planned);
+  const claimant = input.claimant ?? currentClaimant();
+  const opened = await openScanRun(
+    { ...input, claimant, onWaiting: (error) => input.onEvent?.({ type: 'waiting', runId: error.runId, holder: error.holder }) },
+    planned,
+  );
+  // Another process that took the lease over (this one looked dead) now works the run: stop sending.
+  const controller = new AbortController();
+  let leaseLost = false;
+  const held = holdRunLease(input.store, opened.lease, claimant, () => {
+    leaseLost = true;
+    controller.abort();
+  });
+  try {
+    const result = await workRun(input, opened.run, opened.resumed, planned, controller);
+    if (leaseLost) throw new RunLockedError(opened.run.id, input.store.getRunLease(opened.run.id) ?? opened.lease, claimant.now());
+    return result;
+  } finally {
+    held.release();
+  }
+}
+
+async function workRun(input: ScanInput, run: RunRecord, resumed: boolean, planned: number, controller: AbortController): Promise<ScanResult> {
   const store = input.store;
   const completed = store.completedKeys(run.id);
   const alreadyDone = completed.size;
@@ -162,8 +132,8 @@ export async function runScan(input: ScanInput): Promise<ScanResult> {
     input.onEvent?.({ type: 'progress', ...progress });
   }, input.progressIntervalMs ?? 250);
 
-  // An internal controller stops the scan on Ctrl-C (the caller's signal) or when the target keeps failing.
-  const controller = new AbortController();
+  // The internal controller stops the scan on Ctrl-C (the caller's signal), when the target keeps failing, or when the
+  // run's lease is lost.
   setMaxListeners(0, controller.signal); // every request in flight listens for Ctrl-C
   const onCallerAbort = (): void => controller.abort();
   input.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -215,15 +185,17 @@ export async function runScan(input: ScanInput): Promise<ScanResult> {
   const status = !interrupted && counts.total >= planned ? 'completed' : 'interrupted';
   store.updateRun(run.id, { status, wallTimeMs: run.wallTimeMs + progress.elapsedMs, planned });
   const finalRun = store.getRun(run.id);
+  const errors = summarizeErrors(store.iterateErrors(run.id));
   input.onEvent?.({ type: 'finish', run: finalRun, interrupted, judgeStats: input.judge.stats?.() ?? {}, ...progress });
   if (brokeCircuit) {
-    throw new TargetError(
+    throw new ScanStoppedError(
       `stopped after ${breaker.limit} requests in a row failed; last error: ${breaker.lastError}\n` +
-        `${progress.done} of ${planned} attempts are saved; fix the target, then: redcard scan --resume ${run.id}`,
-      { retryable: false },
+        `${progress.done} of ${planned} attempts are saved; fix the target, then resume run ${run.id}`,
+      finalRun,
+      errors,
     );
   }
-  return { run: finalRun, interrupted, progress };
+  return { run: finalRun, interrupted, progress, errors };
 }
 
 /** Cache writes waiting for the next commit. */

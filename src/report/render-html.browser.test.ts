@@ -12,6 +12,7 @@ import { renderLeaderboard } from './render-leaderboard.js';
 import { main } from '../cli/main.js';
 import { captureIO } from '../testing/capture-io.js';
 import type { Page } from 'playwright-core';
+import { HOSTILE_ATTACKER_TEXT, HOSTILE_TARGET_TEXT, markedTrajectoriesFixture, pairAttemptsFixture } from '../attacks/strategies/testing/strategy-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (apt-get install chromium); skipped`;
@@ -156,3 +157,65 @@ test('HTML report of a real simulated scan: renders every hazard with no console
     rmSync(workspace, { recursive: true, force: true });
   }
 });
+
+test(
+  'HTML report in a real browser: strategy trajectories turn by turn, collapsed, marked, hostile attacker and target text never run',
+  { skip: SKIP },
+  async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
+    const run = syntheticRun({ id: 'run-strategy-browser', attacks: ['direct', 'strategy.pair', 'strategy.tap', 'strategy.crescendo'] });
+    const attempts = [
+      ...syntheticAttempts(run.id, [{ hazard: 'vcr', vector: 'direct', harmful: 4, successes: 1 }]),
+      ...(await pairAttemptsFixture(run.id, 'vcr', [3, null])),
+      ...(await markedTrajectoriesFixture(run.id, 'vcr')),
+    ];
+    const file = join(workspace, 'report.html');
+    writeFileSync(file, renderHtml(buildScorecard({ run, attempts, policy: loadPolicy() })));
+    const { page, problems, close } = await openInChromium(workspace, file, {
+      initScript:
+        "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', function (event) { window.__cspViolations.push(event.violatedDirective); });",
+    });
+    try {
+      // Strategies are heatmap columns and have their own summary table.
+      for (const vector of ['strategy.pair', 'strategy.tap', 'strategy.crescendo']) {
+        assert.equal(await page.locator('#heatmap thead th', { hasText: vector }).count(), 1, vector);
+      }
+      assert.equal(await page.locator('#strategies tbody tr').count(), 3);
+      // Trajectories start collapsed: no turn is visible until the cell's samples and the trajectory are opened.
+      const trajectories = page.locator('details.traj');
+      assert.ok((await trajectories.count()) >= 3);
+      const firstTurn = page.locator('li.turn').first();
+      assert.equal(await firstTurn.isVisible(), false);
+      const treeSample = page.locator('.attempt', { has: page.locator('code', { hasText: 'strategy.tap' }) }).first();
+      await page.locator('details.drill > summary', { hasText: 'sampled attempts' }).nth(2).click();
+      await treeSample.locator('details.traj > summary').click();
+      const turns = treeSample.locator('li.turn');
+      assert.equal(await turns.count(), 9);
+      assert.ok(await turns.first().isVisible());
+      // Branch ids, parents and pruning marks are shown on each turn's head.
+      assert.ok(await treeSample.locator('.turn-head', { hasText: 'stream 0.2.1 ← 0.2' }).first().isVisible());
+      assert.equal(await treeSample.locator('.mark-pruned', { hasText: 'pruned: off-topic' }).count(), 3);
+      assert.equal(await treeSample.locator('.mark-pruned', { hasText: 'pruned: low-score' }).count(), 2);
+      assert.equal(await treeSample.locator('.mark-decisive').count(), 1);
+      // Bodies stay behind their own click.
+      const attackerBody = treeSample.locator('li.turn').first().locator('details.resp pre').first();
+      assert.equal(await attackerBody.isVisible(), false);
+      await page.getByRole('button', { name: 'Reveal all samples' }).click();
+      assert.ok(await attackerBody.isVisible());
+      assert.ok(((await attackerBody.textContent()) ?? '').includes('<script>window.__pwned = \\"attacker\\"</script>'), 'attacker text (its JSON reply) shown as text');
+      assert.ok(await treeSample.locator('li.turn').first().getByText(HOSTILE_ATTACKER_TEXT).first().isVisible(), 'the improvement shown as text');
+      const targetBody = treeSample.locator('li.turn').first().locator('pre.response');
+      assert.ok(((await targetBody.textContent()) ?? '').includes(HOSTILE_TARGET_TEXT), 'target text shown as text');
+      // Crescendo's taken-back turn is marked.
+      assert.ok(await page.locator('.mark-pruned', { hasText: 'backtracked' }).first().isVisible());
+      await treeSample.screenshot({ path: join(tmpdir(), 'redcard-report-trajectory.png') });
+      assert.equal(await page.evaluate('typeof window.__pwned'), 'undefined', 'no payload ran');
+      assert.equal(await page.locator('li.turn script, li.turn img').count(), 0);
+      assert.deepEqual(await page.evaluate('window.__cspViolations'), []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  },
+);

@@ -3,8 +3,10 @@ import { escapeHtml } from './escape-html.js';
 import { formatDuration, formatPercent, formatProportion } from './format.js';
 import { intervalBar, scatterChart } from './html-charts.js';
 import { gradeClass, htmlPage } from './html-page.js';
+import { strategiesSection, strategyCellLine, trajectoryHtml, TRAJECTORY_STYLE } from './html-trajectory.js';
 import type { CorrectedRate } from '../stats/rogan-gladen.js';
 import type { CellScore, HazardScore, SampledAttempt, Scorecard } from './scorecard.js';
+import { BIAS_STYLE, renderBiasHtml } from '../bias/render-bias-html.js';
 
 const HEAT_STYLE = `
 .heat td.cell{text-align:center;min-width:92px;font-variant-numeric:tabular-nums;border:2px solid #fff;border-radius:4px}
@@ -83,6 +85,7 @@ function sampledAttempt(attempt: SampledAttempt): string {
     attempt.rationale ? `<div class="small muted">${escapeHtml(attempt.rationale)}</div>` : '',
     `<details class="prompt"><summary class="small">Prompt as sent</summary><pre>${escapeHtml(attempt.prompt)}</pre></details>`,
     `<details class="resp"><summary class="small">Show response (untrusted model output)</summary><pre class="response">${escapeHtml(attempt.response)}</pre>${attempt.truncated ? '<div class="small muted">(truncated)</div>' : ''}</details>`,
+    trajectoryHtml(attempt),
     '</div>',
   ].join('');
 }
@@ -91,7 +94,7 @@ function cellRow(cell: CellScore): string {
   const samples = cell.samples.length
     ? `<details class="drill"><summary class="small">${cell.samples.length} sampled attempts</summary>${cell.samples.map(sampledAttempt).join('')}</details>`
     : '<span class="small muted">no samples</span>';
-  return `<tr><td><code>${escapeHtml(cell.vector)}</code></td><td>${intervalBar(cell.asr, { color: '#cf222e', label: 'ASR' })}</td><td class="num">${escapeHtml(formatProportion(cell.asr))}</td><td class="num">${escapeHtml(cell.overRefusal.n ? formatProportion(cell.overRefusal) : '–')}</td><td class="num">${cell.errors}</td></tr><tr><td></td><td colspan="4">${samples}</td></tr>`;
+  return `<tr><td><code>${escapeHtml(cell.vector)}</code></td><td>${intervalBar(cell.asr, { color: '#cf222e', label: 'ASR' })}</td><td class="num">${escapeHtml(formatProportion(cell.asr))}</td><td class="num">${escapeHtml(cell.overRefusal.n ? formatProportion(cell.overRefusal) : '–')}</td><td class="num">${cell.errors}</td></tr><tr><td></td><td colspan="4">${cell.strategy ? strategyCellLine(cell.strategy) : ''}${samples}</td></tr>`;
 }
 
 function hazardSection(hazard: HazardScore, index: number): string {
@@ -172,6 +175,7 @@ export function renderHtml(scorecard: Scorecard): string {
     gradeCards(scorecard),
     '<h2>Attack success by hazard and vector</h2>',
     heatmap(scorecard),
+    strategiesSection(scorecard),
     '<h2>Harm vs over-refusal</h2>',
     '<p class="small muted">Each hazard: attack success rate (harm, up) against over-refusal on topic-matched benign requests (right). Whiskers are 95 % Wilson intervals; red points fail the policy. The safe and helpful corner is bottom-left.</p>',
     scatterChart(points, {
@@ -184,9 +188,10 @@ export function renderHtml(scorecard: Scorecard): string {
     '<h2>Hazards</h2>',
     '<p class="toolbar"><button type="button" data-toggle-all="open">Reveal all samples</button> <button type="button" data-toggle-all="close">Hide all</button> <span class="small muted">Responses are untrusted model output, shown as plain text.</span></p>',
     ...scorecard.hazards.map(hazardSection),
+    renderBiasHtml(scorecard.bias),
     '<h2>Provenance</h2>',
     provenance(scorecard),
     '</main>',
   ].join('\n');
-  return htmlPage({ title, body, style: HEAT_STYLE, script: SCRIPT });
+  return htmlPage({ title, body, style: HEAT_STYLE + TRAJECTORY_STYLE + BIAS_STYLE, script: SCRIPT });
 }

@@ -1,5 +1,7 @@
 import type { Scorecard } from './scorecard.js';
 import { formatDuration, formatPercent, formatProportion } from './format.js';
+import { renderBiasMarkdown } from '../bias/render-bias-markdown.js';
+import { costText, formatCount } from './strategy-stats.js';
 
 /**
  * Escape text for Markdown: HTML-significant characters become entities (so no raw HTML survives) and Markdown
@@ -66,6 +68,16 @@ export function renderMarkdown(scorecard: Scorecard): string {
     lines.push(`Judge-corrected ASR: ${formatPercent(scorecard.totals.correctedAsr.estimate)} [${formatPercent(scorecard.totals.correctedAsr.lower!)}–${formatPercent(scorecard.totals.correctedAsr.upper!)}].`);
   }
   lines.push('');
+  if (scorecard.bias !== undefined) lines.push(renderBiasMarkdown(scorecard.bias));
+  if (scorecard.strategies !== undefined && scorecard.strategies.length > 0) {
+    lines.push('### Adaptive strategies', '');
+    lines.push('| Strategy | ASR [95% CI] (k/n) | Queries to success (mean / median) | Queries per attempt | Cost per role |', '|---|---|---|---|---|');
+    for (const summary of scorecard.strategies) {
+      const toSuccess = `${formatCount(summary.queriesToSuccess.mean)} / ${formatCount(summary.queriesToSuccess.median)}`;
+      lines.push(`| ${code(summary.vector)} | ${formatProportion(summary.asr)} | ${toSuccess} | ${formatCount(summary.queriesPerAttempt)} | ${escapeMarkdown(costText(summary.cost))} |`);
+    }
+    lines.push('');
+  }
   lines.push('### How it was measured', '');
   const calibration = scorecard.judge.calibration;
   lines.push(

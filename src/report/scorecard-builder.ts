@@ -9,6 +9,7 @@ import { absoluteGrade, referenceGrade, worstGrade, type Grade } from '../stats/
 import { checkHazard } from './evaluate-policy.js';
 import type { Policy } from './policy.js';
 import { reproduceCommand } from './reproduce-command.js';
+import { decisiveTurnOf, sampledTrajectory, StrategyCounter } from './strategy-stats.js';
 import {
   SCORECARD_VERSION,
   type CellScore,
@@ -16,6 +17,7 @@ import {
   type ReferenceRates,
   type SampledAttempt,
   type Scorecard,
+  type StrategySummary,
 } from './scorecard.js';
 
 /** What a scorecard is built from; attempts are streamed separately through `add`. */
@@ -32,6 +34,8 @@ export interface ScorecardInput {
   samplesPerOutcome?: number;
   /** Characters kept of each sampled prompt and response (default 2000). */
   maxTextLength?: number;
+  /** Turns kept of each sampled strategy trajectory (default 40; the decisive turn is always kept). */
+  maxTrajectoryTurns?: number;
   /** Clock for `generatedAt` (tests pin it). */
   now?: () => Date;
 }
@@ -43,6 +47,8 @@ interface CellCounters {
   overRefusals: number;
   errors: number;
   samples: Map<SampledAttempt['outcome'], SampledAttempt[]>;
+  /** Set for a strategy column. */
+  strategy?: StrategyCounter;
 }
 
 interface HazardCounters {
@@ -69,6 +75,8 @@ export class ScorecardBuilder {
   readonly #vectorsSeen = new Set<string>();
   readonly #errors = { total: 0, target: 0, attack: 0, judge: 0, unjudged: 0 };
   readonly #tokens = { prompt: 0, completion: 0, total: 0, responses: 0, cachedResponses: 0 };
+  /** Strategy column → its counter over the whole run. */
+  readonly #strategyColumns = new Map<string, StrategyCounter>();
   #attempts = 0;
 
   constructor(input: ScorecardInput) {
@@ -104,6 +112,16 @@ export class ScorecardBuilder {
       this.#tokens.total += prompt + completion;
       this.#tokens.responses += 1;
       if (attempt.response.cached) this.#tokens.cachedResponses += 1;
+    }
+    if (attempt.strategy !== undefined) {
+      const success = isAttackSuccess(attempt);
+      (cell.strategy ??= new StrategyCounter(attempt.strategy)).add(attempt, success);
+      let column = this.#strategyColumns.get(attempt.attack);
+      if (column === undefined) {
+        column = new StrategyCounter(attempt.strategy);
+        this.#strategyColumns.set(attempt.attack, column);
+      }
+      column.add(attempt, success);
     }
     const verdict = attempt.verdict;
     const judged =
@@ -151,8 +169,35 @@ export class ScorecardBuilder {
       verdictLabel: attempt.verdict?.label ?? 'error',
       rationale: attempt.verdict?.rationale ?? null,
       judge: attempt.verdict?.judge ?? '',
+      ...(attempt.strategy !== undefined ? this.#strategySample(attempt) : {}),
     });
     cell.samples.set(outcome, kept);
+  }
+
+  #strategySample(attempt: Attempt): Partial<SampledAttempt> {
+    const limits = { maxTurns: this.#input.maxTrajectoryTurns ?? 40, maxTextLength: Math.min(1000, this.#input.maxTextLength ?? 2000) };
+    return {
+      strategy: attempt.strategy,
+      ...(attempt.queries !== undefined ? { queries: attempt.queries } : {}),
+      ...(attempt.stopReason !== undefined ? { stopReason: attempt.stopReason } : {}),
+      ...sampledTrajectory(attempt, decisiveTurnOf(attempt), limits),
+    };
+  }
+
+  /** Each strategy column over the whole run, in `vectors` order. */
+  #strategySummaries(vectors: string[]): StrategySummary[] {
+    return vectors.flatMap((vector) => {
+      const column = this.#strategyColumns.get(vector);
+      if (column === undefined) return [];
+      let successes = 0;
+      let judged = 0;
+      for (const hazard of this.#hazards.values()) {
+        const cell = hazard.cells.get(vector);
+        successes += cell?.successes ?? 0;
+        judged += cell?.harmfulJudged ?? 0;
+      }
+      return [{ vector, asr: wilsonInterval(successes, judged), ...column.finish() }];
+    });
   }
 
   /** The scorecard of everything added so far. */
@@ -225,6 +270,7 @@ export class ScorecardBuilder {
       },
       overall: { grade: worstGrade(grades) ?? null, passed: failedHazards.length === 0, failedHazards },
       hazards,
+      ...(this.#strategyColumns.size > 0 ? { strategies: this.#strategySummaries(vectors) } : {}),
     };
   }
 
@@ -246,6 +292,7 @@ export class ScorecardBuilder {
         overRefusal: wilsonInterval(cell.overRefusals, cell.benignJudged),
         errors: cell.errors,
         samples: OUTCOME_ORDER.flatMap((outcome) => cell.samples.get(outcome) ?? []),
+        ...(cell.strategy ? { strategy: cell.strategy.finish() } : {}),
       });
     }
     const asr = wilsonInterval(totals.successes, totals.harmful);

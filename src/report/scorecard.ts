@@ -1,6 +1,8 @@
 import type { Proportion } from '../spec/calibration.js';
 import type { CorrectedRate } from '../stats/rogan-gladen.js';
 import type { Grade } from '../stats/grade.js';
+import type { BiasSection } from '../bias/bias-section.js';
+import type { RoleAccounting } from '../spec/attempt.js';
 
 /** Version of the scorecard JSON; docs/scorecard-json.md documents every field. Changing a field bumps it. */
 export const SCORECARD_VERSION = 1;
@@ -26,6 +28,71 @@ export interface SampledAttempt {
   verdictLabel: string;
   rationale: string | null;
   judge: string;
+  /** Strategy id, when an adaptive strategy made the attempt (the fields below are then present too). */
+  strategy?: string;
+  /** Target queries the attempt made. */
+  queries?: number;
+  /** Why the strategy stopped. */
+  stopReason?: string;
+  /** The trajectory, turn by turn (bounded; texts truncated). */
+  trajectory?: SampledTurn[];
+  /** Turns left out of `trajectory` to bound the report. */
+  omittedTurns?: number;
+}
+
+/** One turn of a sampled trajectory. Texts are untrusted model output. */
+export interface SampledTurn {
+  index: number;
+  /** Stream, branch path or candidate id; null for a single line of turns. */
+  stream: string | null;
+  parent: string | null;
+  step: number;
+  /** What the attacker replied, with its improvement, technique, fallback and tries; null when no attacker wrote the turn. */
+  attacker: { reply: string; improvement?: string; technique?: string; fallback?: string; tries: number } | null;
+  /** The message the target got this turn (the last of the conversation it saw); empty when pruned before sending. */
+  prompt: string;
+  /** The target's answer, decoded; null when the turn was never sent. */
+  response: string | null;
+  rating: number | null;
+  rationale: string | null;
+  verdictLabel: string | null;
+  /** `off-topic`, `low-score`, `width`, `backtracked`, or null. */
+  pruned: string | null;
+  /** Target queries made up to this turn's commit. */
+  queries: number;
+  /** True for the turn whose verdict stands for the attempt. */
+  decisive: boolean;
+  truncated: boolean;
+}
+
+/** What a strategy column cost and how fast it succeeded (a cell's, or over the whole run). */
+export interface StrategyStats {
+  strategy: string;
+  /** Strategy attempts counted, errors included. */
+  attempts: number;
+  /** Attack successes among them. */
+  successes: number;
+  /** Target queries, summed. */
+  queries: number;
+  queriesPerAttempt: number | null;
+  /** Queries of the successful attempts: how many, their mean and median (null without successes). */
+  queriesToSuccess: { n: number; mean: number | null; median: number | null };
+  /** Attempts by stop reason (`success`, `exhausted`, `budget`, `attacker-failed`, `target-failed`). */
+  stopReasons: Record<string, number>;
+  /** Turns recorded, and of them how many were pruned, by reason. */
+  turns: number;
+  prunedTurns: Record<string, number>;
+  /** Turns whose prompt came from a fallback because the attacker's replies were unusable. */
+  attackerFallbacks: number;
+  /** Requests, tokens and wall time per role (`target`, `attacker`, `evaluator`, `judge`…), from `Attempt.accounting`. */
+  cost: RoleAccounting;
+}
+
+/** A strategy column over the whole run: its ASR beside its cost. */
+export interface StrategySummary extends StrategyStats {
+  /** The column (the attack as written, e.g. `strategy.pair:streams=5`). */
+  vector: string;
+  asr: Proportion;
 }
 
 /** One hazard × attack-vector cell. */
@@ -38,6 +105,8 @@ export interface CellScore {
   /** Attempts without a usable verdict (target, attack or judge error). */
   errors: number;
   samples: SampledAttempt[];
+  /** Present when the cell's attempts came from an adaptive strategy. */
+  strategy?: StrategyStats;
 }
 
 /** The outcome of one hazard's policy check. */
@@ -121,6 +190,10 @@ export interface Scorecard {
   };
   overall: { grade: Grade | null; passed: boolean; failedHazards: string[] };
   hazards: HazardScore[];
+  /** Bias and fairness (BBQ scores, counterfactual refusal gaps), when the run has a bias suite; built by src/bias. */
+  bias?: BiasSection;
+  /** One per strategy column, in `vectors` order; absent when no strategy ran. */
+  strategies?: StrategySummary[];
 }
 
 /** Per-hazard ASR figures of a reference run, for reference-relative grading. */

@@ -6,6 +6,9 @@ const TIMER_MESSAGE = `must be at most ${MAX_TIMER_MS} ms (about 24.8 days), the
 /** The fewest requests per minute whose gap (60000 / rpm ms) still fits a Node timer. */
 const MIN_RPM = Math.ceil((60_000 / MAX_TIMER_MS) * 1e6) / 1e6;
 
+/** Default cap on the size of one answer body: 1 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
+
 /** How to build a target. Flags, the YAML config's `target:` block and target spec strings all produce this. */
 export const TargetConfigSchema = z
   .object({
@@ -33,6 +36,12 @@ export const TargetConfigSchema = z
     timeoutMs: z.number().int().positive().max(MAX_TIMER_MS, TIMER_MESSAGE).default(120_000),
     /** Retries after the first try for retryable failures (429, 408, 5xx, network errors, malformed bodies). */
     maxRetries: z.number().int().min(0).default(6),
+    /**
+     * Largest answer body read, in bytes (default 1 MiB). Past it the connection is closed, the answer's text is what
+     * arrived (cut at a character boundary), recorded with finish reason `length` (raw `redcard:max-response-bytes`),
+     * and the request is not retried.
+     */
+    maxResponseBytes: z.number().int().min(1024).default(DEFAULT_MAX_RESPONSE_BYTES),
     /** Requests in flight at most for this target. */
     concurrency: z.number().int().positive().default(16),
     /** Requests per minute at most (unset: unlimited); the gap between requests must fit a Node timer. */

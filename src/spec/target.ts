@@ -78,12 +78,18 @@ export interface Target {
   readonly label: string;
   /** Stable identity for the response cache: kind, endpoint, model, system prompt, params; never secrets. */
   readonly identity: string;
-  /** True when answers are simulated (reports say SIMULATED). */
+  /** True when answers are simulated (reports say SIMULATED); a server that announces itself when probed sets it. */
   readonly simulated: boolean;
   /** Maximum requests in flight that this target accepts (the engine never exceeds it). */
   readonly concurrency: number;
   /** Answer one request. Throws `TargetError` when it cannot. */
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResponse>;
+  /**
+   * Check once, before a scan, that the model's server answers, and learn what it says of itself (a server that
+   * announces itself as simulated makes `simulated` true). Throws TargetError when the server cannot be reached.
+   * Targets without a server leave it out.
+   */
+  probe?(options?: { signal?: AbortSignal }): Promise<void>;
   /** Release connections and timers. */
   close?(): Promise<void>;
 }

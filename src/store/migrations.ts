@@ -31,4 +31,15 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX calibrations_by_judge ON calibrations (judge, id);
   `,
+  // 2: one lease per run, so that at most one process works a run at a time (src/engine/run-lease.ts).
+  `
+  CREATE TABLE run_leases (
+    run_id TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    acquired_at INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

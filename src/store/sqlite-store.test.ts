@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from './sqlite-store.js';
 import { MIGRATIONS } from './migrations.js';
+import { PACKAGE_ROOT } from '../util/paths.js';
 import type { Attempt } from '../spec/attempt.js';
 import type { RunRecord } from '../spec/run-record.js';
 
@@ -73,4 +74,25 @@ test('store migrates a new file to the latest schema and refuses a newer one', (
   database.pragma(`user_version = ${MIGRATIONS.length + 1}`);
   database.close();
   assert.throws(() => openStore(path), /newer redcard/);
+});
+
+test('store lists the errors of a run without its other attempts', () => {
+  const store = openStore(':memory:');
+  store.createRun(runRecord('run-1'));
+  store.commitAttempts([attempt('run-1', 0), attempt('run-1', 1, true), attempt('run-1', 2, true)]);
+  assert.deepEqual([...store.iterateErrors('run-1')], [{ stage: 'target', message: 'boom' }, { stage: 'target', message: 'boom' }]);
+  assert.deepEqual([...store.iterateErrors('run-2')], []);
+  store.close();
+});
+
+test('a store written by the wave-1 release gains the run lease table and keeps its runs', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'redcard-store-')), 'v1.db');
+  copyFileSync(join(PACKAGE_ROOT, 'src', 'store', 'fixtures', 'v1-release.db'), path);
+  const store = openStore(path);
+  assert.equal(store.listRuns().length, 2);
+  const run = store.listRuns()[0];
+  assert.equal(store.getRunLease(run.id), undefined);
+  store.writeTransaction(() => store.putRunLease({ runId: run.id, token: 't', pid: 1, host: 'h', acquiredAt: 1, heartbeatAt: 2 }));
+  assert.equal(store.getRunLease(run.id)?.heartbeatAt, 2);
+  store.close();
 });

@@ -11,7 +11,7 @@ import { MIGRATIONS } from './migrations.js';
 import { assertSafeRunId, isSafeRunId } from '../util/safe-path.js';
 import { fileSystemError } from '../util/file-system-error.js';
 import { checkDatabaseFile, describeDatabaseError, isDatabaseError, nameDatabaseErrors } from './database-error.js';
-import type { Store } from './store-api.js';
+import type { RecordedError, RunLease, Store } from './store-api.js';
 
 /** Default database location, relative to the working directory. */
 export const DEFAULT_DB_PATH = '.redcard/redcard.db';
@@ -36,9 +36,10 @@ export function openStore(path: string = DEFAULT_DB_PATH): Store {
     throw new RedcardError('store', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
   }
   try {
+    // The busy timeout first: another process opening the same new store at once may hold the lock for a moment.
+    database.pragma('busy_timeout = 5000');
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
-    database.pragma('busy_timeout = 5000');
     migrate(database, path);
   } catch (error) {
     database.close();
@@ -63,19 +64,18 @@ function createPrivateFile(path: string): void {
 }
 
 function migrate(database: Database.Database, path: string): void {
-  const version = database.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new RedcardError(
-      'store',
-      `${path} was written by a newer redcard (schema ${version}, this one knows ${MIGRATIONS.length}); upgrade redcard`,
-    );
-  }
-  for (let index = version; index < MIGRATIONS.length; index += 1) {
-    database.transaction(() => {
-      database.exec(MIGRATIONS[index]);
-      database.pragma(`user_version = ${index + 1}`);
-    })();
-  }
+  const version = (): number => database.pragma('user_version', { simple: true }) as number;
+  const newer = (found: number): RedcardError =>
+    new RedcardError('store', `${path} was written by a newer redcard (schema ${found}, this one knows ${MIGRATIONS.length}); upgrade redcard`);
+  if (version() > MIGRATIONS.length) throw newer(version());
+  if (version() === MIGRATIONS.length) return;
+  // Under the write lock, and reading the version again: two processes opening a new store at once migrate it once.
+  database.transaction(() => {
+    const current = version();
+    if (current > MIGRATIONS.length) throw newer(current);
+    for (let index = current; index < MIGRATIONS.length; index += 1) database.exec(MIGRATIONS[index]);
+    database.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
 }
 
 class SqliteStore implements Store {
@@ -110,6 +110,15 @@ class SqliteStore implements Store {
       putResponse: database.prepare('INSERT OR REPLACE INTO response_cache (key, response, created_at) VALUES (?, ?, ?)'),
       getVerdict: database.prepare<[string], { verdict: string }>('SELECT verdict FROM verdict_cache WHERE key = ?'),
       putVerdict: database.prepare('INSERT OR REPLACE INTO verdict_cache (key, verdict, created_at) VALUES (?, ?, ?)'),
+      getLease: database.prepare<[string], { run_id: string; token: string; pid: number; host: string; acquired_at: number; heartbeat_at: number }>(
+        'SELECT run_id, token, pid, host, acquired_at, heartbeat_at FROM run_leases WHERE run_id = ?',
+      ),
+      putLease: database.prepare('INSERT OR REPLACE INTO run_leases (run_id, token, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      renewLease: database.prepare('UPDATE run_leases SET heartbeat_at = ? WHERE run_id = ? AND token = ?'),
+      releaseLease: database.prepare('DELETE FROM run_leases WHERE run_id = ? AND token = ?'),
+      iterateErrors: database.prepare<[string], { error: string | null }>(
+        "SELECT json_extract(record, '$.error') AS error FROM attempts WHERE run_id = ? AND failed = 1 ORDER BY position",
+      ),
       saveCalibration: database.prepare('INSERT INTO calibrations (judge, created_at, record) VALUES (?, ?, ?)'),
       latestCalibration: database.prepare<[string], { record: string }>(
         'SELECT record FROM calibrations WHERE judge = ? ORDER BY id DESC LIMIT 1',
@@ -210,9 +219,38 @@ class SqliteStore implements Store {
     return row === undefined ? undefined : (JSON.parse(row.record) as JudgeCalibration);
   }
 
+  getRunLease(runId: string): RunLease | undefined {
+    const row = this.#statements.getLease.get(runId);
+    return row === undefined
+      ? undefined
+      : { runId: row.run_id, token: row.token, pid: row.pid, host: row.host, acquiredAt: row.acquired_at, heartbeatAt: row.heartbeat_at };
+  }
+
+  putRunLease(lease: RunLease): void {
+    this.#statements.putLease.run(lease.runId, lease.token, lease.pid, lease.host, lease.acquiredAt, lease.heartbeatAt);
+  }
+
+  renewRunLease(runId: string, token: string, heartbeatAt: number): boolean {
+    return this.#statements.renewLease.run(heartbeatAt, runId, token).changes > 0;
+  }
+
+  releaseRunLease(runId: string, token: string): void {
+    this.#statements.releaseLease.run(runId, token);
+  }
+
+  *iterateErrors(runId: string): IterableIterator<RecordedError> {
+    for (const row of this.#statements.iterateErrors.iterate(runId)) {
+      if (row.error !== null) yield JSON.parse(row.error) as RecordedError;
+    }
+  }
+
   /** Run several writes in one transaction (the engine batches attempt commits and cache writes together). */
   transaction(work: () => void): void {
     this.#database.transaction(work)();
+  }
+
+  writeTransaction<T>(work: () => T): T {
+    return this.#database.transaction(work).immediate();
   }
 
   close(): void {

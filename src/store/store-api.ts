@@ -40,11 +40,49 @@ export interface RunStore {
   completedKeys(runId: string): Set<string>;
 }
 
+/** Who works a run: one row per run, taken and checked inside `writeTransaction` (see src/engine/run-lease.ts). */
+export interface RunLease {
+  runId: string;
+  /** Random per holder: renewals and releases only touch the holder's own lease. */
+  token: string;
+  pid: number;
+  host: string;
+  /** Epoch milliseconds when the lease was taken. */
+  acquiredAt: number;
+  /** Epoch milliseconds of the holder's last heartbeat. */
+  heartbeatAt: number;
+}
+
+/** Run leases. */
+export interface LeaseStore {
+  getRunLease(runId: string): RunLease | undefined;
+  /** Insert or replace the run's lease. */
+  putRunLease(lease: RunLease): void;
+  /** Move the heartbeat of the lease with this token; false when the run's lease is no longer this token's. */
+  renewRunLease(runId: string, token: string, heartbeatAt: number): boolean;
+  /** Drop the lease if it is still this token's. */
+  releaseRunLease(runId: string, token: string): void;
+}
+
+/** One error of an errored attempt, as recorded. */
+export interface RecordedError {
+  stage: string;
+  message: string;
+  status?: number;
+}
+
 /** The whole store. */
-export interface Store extends RunStore, CacheStore, CalibrationStore {
+export interface Store extends RunStore, CacheStore, CalibrationStore, LeaseStore {
   /** Path of the database file. */
   readonly path: string;
+  /** The errors of a run's errored attempts (plan order), without reading the rest of their records. */
+  iterateErrors(runId: string): IterableIterator<RecordedError>;
   /** Run several writes in one transaction (the engine commits a batch of attempts with their cache entries). */
   transaction(work: () => void): void;
+  /**
+   * Run `work` in one transaction that holds the database's write lock from its start (BEGIN IMMEDIATE), so that what
+   * it reads cannot change before it writes: another process waits (busy timeout) instead of racing it.
+   */
+  writeTransaction<T>(work: () => T): T;
   close(): void;
 }

@@ -1,5 +1,10 @@
+import { parse as parsePartialJson, Allow } from 'partial-json';
 import type { FinishReason, Usage } from '../spec/target.js';
+import { withoutDanglingSurrogate } from '../util/utf8-prefix.js';
 import { mapFinishReason } from './finish-reason.js';
+
+/** Raw finish reason recorded when redcard stopped reading an answer at `maxResponseBytes`. */
+export const MAX_RESPONSE_BYTES_FINISH = 'redcard:max-response-bytes';
 
 /** The fields we use from an OpenAI chat-completions answer. */
 export interface ChatCompletionResult {
@@ -9,8 +14,18 @@ export interface ChatCompletionResult {
   model?: string;
 }
 
-/** Why a 2xx body could not be used; these are retried (servers under load truncate or send partial bodies). */
-export class MalformedBody extends Error {}
+/**
+ * Why a 2xx body could not be used. Retried by default (servers under load truncate or send partial bodies); not when
+ * the body was cut at our own size cap, since asking again would read the same bytes.
+ */
+export class MalformedBody extends Error {
+  constructor(
+    message: string,
+    readonly retryable = true,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Read an OpenAI chat-completions body. Throws MalformedBody for invalid JSON or a body without choices.
@@ -51,6 +66,35 @@ export function readChatCompletion(body: unknown, shown: () => string = () => cl
       promptTokens: Number.isInteger(usage.prompt_tokens) ? (usage.prompt_tokens as number) : null,
       completionTokens: Number.isInteger(usage.completion_tokens) ? (usage.completion_tokens as number) : null,
     },
+    model: typeof record.model === 'string' ? record.model : undefined,
+  };
+}
+
+/**
+ * Read the first bytes of a chat-completions body that was cut at the size cap: the message content as far as it goes
+ * (escapes decoded, a half escape dropped), finish reason `length` with raw `redcard:max-response-bytes`, no usage
+ * (the server's figures come after the text, if at all). Throws MalformedBody when the cut-off part holds no content.
+ *
+ * @example
+ * parseTruncatedChatCompletion('{"choices":[{"message":{"content":"Sure, here is a very long').text // 'Sure, here is a very long'
+ */
+export function parseTruncatedChatCompletion(bodyText: string): ChatCompletionResult {
+  let body: unknown;
+  try {
+    body = parsePartialJson(bodyText, Allow.ALL);
+  } catch {
+    body = undefined;
+  }
+  const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const choice = Array.isArray(record.choices) ? (record.choices[0] as { message?: { content?: unknown }; text?: unknown } | undefined) : undefined;
+  const content = choice?.message?.content ?? choice?.text;
+  if (typeof content !== 'string') {
+    throw new MalformedBody(`no message content in the first ${Buffer.byteLength(bodyText)} bytes of an answer over max-response-bytes`, false);
+  }
+  return {
+    text: withoutDanglingSurrogate(content),
+    finishReason: { unified: 'length', raw: MAX_RESPONSE_BYTES_FINISH },
+    usage: { promptTokens: null, completionTokens: null },
     model: typeof record.model === 'string' ? record.model : undefined,
   };
 }

@@ -9,6 +9,7 @@ import { startSimServer } from './sim-server.js';
 import { startFaultServer } from './testing/fault-server.js';
 import { chatCompletionBody, startScriptedServer } from './testing/scripted-server.js';
 import { createTarget } from './create-target.js';
+import { startLargeAnswerServer } from './testing/large-answer-server.js';
 
 const FAST: Partial<RetryTuning> = { baseDelayMs: 1, maxDelayMs: 5 };
 const hello = { messages: [{ role: 'user' as const, content: 'Hello there' }] };
@@ -239,5 +240,90 @@ test('the rpm limiter spaces requests', async () => {
   } finally {
     await target.close?.();
     await server.close();
+  }
+});
+
+test('an answer over max-response-bytes is cut at the cap on a character boundary, marked length, and not retried', async () => {
+  const server = await startLargeAnswerServer({ bytes: 8 * 1024 * 1024, unit: 'é€😀' });
+  const cap = 64 * 1024;
+  const target = openai({ baseUrl: server.url, maxResponseBytes: cap });
+  try {
+    const response = await target.generate(hello);
+    assert.deepEqual(response.finishReason, { unified: 'length', raw: 'redcard:max-response-bytes' });
+    assert.ok(Buffer.byteLength(response.text) <= cap, `${Buffer.byteLength(response.text)} bytes`);
+    assert.ok(Buffer.byteLength(response.text) > cap - 200, 'the text fills the cap but for the JSON envelope');
+    assert.ok(!response.text.includes('\ufffd'), 'no broken character');
+    assert.ok(response.text.startsWith('é€😀é€😀'));
+    assert.deepEqual(response.usage, { promptTokens: null, completionTokens: null });
+    assert.equal(server.stats().requests, 1, 'not retried');
+  } finally {
+    await target.close?.();
+    await server.close();
+  }
+});
+
+test('an answer over the cap without content fails at once; an error answer over the cap keeps its status and retries', async () => {
+  const noContent = await startLargeAnswerServer({ bytes: 1024 * 1024, withoutContent: true });
+  const first = openai({ baseUrl: noContent.url, maxResponseBytes: 4096, maxRetries: 3 });
+  try {
+    await assert.rejects(first.generate(hello), (error: unknown) =>
+      error instanceof TargetError && !error.retryable && error.tries === 1 && /no message content in the first 4096 bytes/.test(error.message));
+    assert.equal(noContent.stats().requests, 1);
+  } finally {
+    await first.close?.();
+    await noContent.close();
+  }
+  const failing = await startLargeAnswerServer({ bytes: 1024 * 1024, status: 503 });
+  const second = openai({ baseUrl: failing.url, maxResponseBytes: 4096, maxRetries: 2 });
+  try {
+    await assert.rejects(second.generate(hello), (error: unknown) => error instanceof TargetError && error.status === 503 && error.tries === 3);
+    assert.equal(failing.stats().requests, 3);
+  } finally {
+    await second.close?.();
+    await failing.close();
+  }
+});
+
+test('probe: sim serve announces itself, other servers do not, any HTTP answer is reachable, a refused connection is not', async () => {
+  const sim = await startSimServer();
+  const scripted = await startScriptedServer(() => ({ body: chatCompletionBody('ok') }));
+  const missing = await startScriptedServer(() => ({ body: chatCompletionBody('ok') }));
+  const missingUrl = missing.url;
+  await missing.close();
+  const notListing = http.createServer((request, response) => {
+    response.writeHead(request.url?.endsWith('/models') ? 404 : 200, { 'content-type': 'application/json' });
+    response.end('{"error":{"message":"no such route"}}');
+  });
+  await new Promise<void>((resolve) => notListing.listen(0, '127.0.0.1', resolve));
+  const notListingUrl = `http://127.0.0.1:${(notListing.address() as AddressInfo).port}/v1`;
+  const targets = [openai({ baseUrl: sim.url }), openai({ baseUrl: scripted.url }), openai({ baseUrl: notListingUrl }), openai({ baseUrl: missingUrl })];
+  try {
+    await targets[0].probe?.();
+    assert.equal(targets[0].simulated, true);
+    await targets[1].probe?.();
+    assert.equal(targets[1].simulated, false);
+    await targets[2].probe?.();
+    assert.equal(targets[2].simulated, false, 'a 404 on /models is reachable, not simulated');
+    await assert.rejects(targets[3].probe!(), (error: unknown) => error instanceof TargetError && /cannot reach http:\/\/127\.0\.0\.1:\d+\/v1: connection refused/.test(error.message));
+  } finally {
+    for (const target of targets) await target.close?.();
+    await sim.close();
+    await scripted.close();
+    notListing.closeAllConnections();
+    await new Promise((resolve) => notListing.close(resolve));
+  }
+});
+
+test('probe: a server that accepts the connection but is slow to list models counts as reachable', async () => {
+  const silent = http.createServer(() => undefined); // never answers
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const target = openai({ baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`, timeoutMs: 150 });
+  try {
+    await target.probe?.();
+    assert.equal(target.simulated, false);
+  } finally {
+    await target.close?.();
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
   }
 });

@@ -4,11 +4,12 @@ import type { GenerateOptions, GenerateRequest, GenerateResponse, Target } from 
 import { defineTargetKind, type TargetConfig } from '../spec/target-config.js';
 import { AbortedError, ConfigError, TargetError } from '../spec/errors.js';
 import { createAgent, httpPost, NetworkFailure, type HttpAnswer } from './http-post.js';
-import { MalformedBody, parseChatCompletion, serverErrorMessage } from './chat-completion-body.js';
+import { MalformedBody, parseChatCompletion, parseTruncatedChatCompletion, serverErrorMessage } from './chat-completion-body.js';
 import { backoffDelayMs, retryAfterMs } from './retry-delay.js';
 import { RequestLimiter } from './request-limiter.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { stableIdentity } from './stable-identity.js';
+import { checkReachable } from './check-reachable.js';
 
 /** Backoff settings; tests shorten them. */
 export interface RetryTuning {
@@ -108,12 +109,20 @@ export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTu
     return `${where}: ${failure.reason}${gaveUp}`;
   };
 
+  let simulated = false;
   return {
     kind: 'openai',
     label: `openai:${model}@${baseUrl}`,
     identity: stableIdentity({ kind: 'openai', baseUrl, model, systemPrompt: config.systemPrompt ?? null, params: config.params }),
-    simulated: false,
+    get simulated() {
+      return simulated;
+    },
     concurrency: config.concurrency,
+
+    async probe(options = {}): Promise<void> {
+      const probe = await checkReachable(baseUrl, { headers, timeoutMs: Math.min(config.timeoutMs, 5000), signal: options.signal });
+      simulated = probe.simulated;
+    },
 
     async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResponse> {
       const { signal, onRetry } = options;
@@ -124,18 +133,19 @@ export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTu
         const release = await limiter.acquire(signal);
         const started = performance.now();
         try {
-          const answer = await httpPost(url, body, headers, agent, config.timeoutMs, signal);
+          const answer = await httpPost(url, body, { headers, agent, timeoutMs: config.timeoutMs, signal, maxBytes: config.maxResponseBytes });
           const latencyMs = performance.now() - started;
           const httpFailure = judgeAnswer(answer);
           if (httpFailure === undefined) {
-            const result = parseChatCompletion(answer.text);
+            // An answer over the cap is kept as far as it goes and never retried: asking again would cost as much.
+            const result = answer.truncated ? parseTruncatedChatCompletion(answer.text) : parseChatCompletion(answer.text);
             return { ...result, latencyMs };
           }
           failure = httpFailure;
         } catch (error) {
           if (error instanceof AbortedError) throw error;
           if (error instanceof NetworkFailure) failure = { reason: error.message, retryable: true, network: true };
-          else if (error instanceof MalformedBody) failure = { reason: error.message, retryable: true };
+          else if (error instanceof MalformedBody) failure = { reason: error.message, retryable: error.retryable };
           else throw error;
         } finally {
           release();

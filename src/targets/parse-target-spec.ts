@@ -11,6 +11,7 @@ const SPEC_KEYS: Record<string, { field: string; type: ValueType; inParams?: boo
   'system-prompt': { field: 'systemPrompt', type: 'string' },
   'timeout-ms': { field: 'timeoutMs', type: 'integer' },
   'max-retries': { field: 'maxRetries', type: 'integer' },
+  'max-response-bytes': { field: 'maxResponseBytes', type: 'integer' },
   concurrency: { field: 'concurrency', type: 'integer' },
   rpm: { field: 'rpm', type: 'number' },
   seed: { field: 'seed', type: 'integer' },

@@ -2,7 +2,7 @@ import { AbortedError, TargetError } from '../spec/errors.js';
 import type { GenerateOptions } from '../spec/target.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { MalformedBody, serverErrorMessage } from './chat-completion-body.js';
-import { AnswerTooLarge, NetworkFailure, type HttpAnswer } from './http-post.js';
+import { NetworkFailure, type HttpAnswer } from './http-post.js';
 import type { RequestLimiter } from './request-limiter.js';
 import { backoffDelayMs, retryAfterMs } from './retry-delay.js';
 
@@ -49,7 +49,6 @@ export function thrownFailure(error: unknown): TryFailure {
   if (error instanceof AbortedError) throw error;
   if (error instanceof NetworkFailure) return { reason: error.message, retryable: true, network: true };
   if (error instanceof MalformedBody) return { reason: error.message, retryable: true };
-  if (error instanceof AnswerTooLarge) return { reason: error.message, retryable: false };
   throw error;
 }
 

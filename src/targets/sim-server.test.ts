@@ -35,6 +35,7 @@ test('the sim server answers chat completions like the in-process sim, lists its
 
     const models = await request(`${server.url}/models`, 'GET');
     assert.equal(models.json.data[0].id, 'sim-weak');
+    assert.deepEqual(models.json.data[0].redcard, { simulated: true }, 'the server announces that it is simulated');
 
     const malformed = await request(`${server.url}/chat/completions`, 'POST', '{"messages": [');
     assert.equal(malformed.status, 400);

@@ -95,7 +95,8 @@ export function answerChatRequest(model: SimModel, body: unknown, counters: Map<
 }
 
 /**
- * Start an OpenAI-compatible server backed by the simulated model: POST /v1/chat/completions and GET /v1/models.
+ * Start an OpenAI-compatible server backed by the simulated model: POST /v1/chat/completions and GET /v1/models (each
+ * model listed carries `redcard: { simulated: true }`, so that clients can say SIMULATED).
  * It is the benchmark's server, so the handler does no more than parse, decide and answer.
  *
  * @example
@@ -110,7 +111,8 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const server = http.createServer((request, response) => {
     const path = request.url ?? '';
     if (request.method === 'GET' && (path === '/v1/models' || path === '/models')) {
-      sendJson(response, 200, { object: 'list', data: [{ id: model.model, object: 'model', created: 0, owned_by: 'redcard-sim' }] });
+      // `redcard.simulated` tells clients (redcard's openai target among them) that the answers are simulated.
+      sendJson(response, 200, { object: 'list', data: [{ id: model.model, object: 'model', created: 0, owned_by: 'redcard-sim', redcard: { simulated: true } }] });
       return;
     }
     if (request.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/chat/completions')) {

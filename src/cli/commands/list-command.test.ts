@@ -94,3 +94,16 @@ test('list with no or an unknown kind is a usage error', async () => {
     assert.match(io.err(), /expected one of categories, attacks/);
   }
 });
+
+test('list strategies shows each strategy with its attacker need, query maximum and presets; --json adds paper defaults', async () => {
+  const io = captureIO();
+  assert.equal(await main(['list', 'strategies'], io), 0);
+  assert.match(io.out(), /strategy\.pair\s+yes\s+60\s+paper, small/);
+  assert.match(io.out(), /strategy\.best-of-n\s+no\s+10000/);
+  assert.match(io.out(), /5 strategies\./);
+  const json = captureIO();
+  assert.equal(await main(['list', 'strategies', '--json'], json), 0);
+  const rows = JSON.parse(json.out()) as Array<{ id: string; defaults: string; reference: string }>;
+  assert.equal(rows.find((row) => row.id === 'strategy.tap')?.defaults.includes('width=10,branching=4,depth=10'), true);
+  assert.ok(rows.every((row) => row.reference.startsWith('https://arxiv.org/abs/')));
+});

@@ -2,6 +2,7 @@ import { defaultTaxonomy } from '../../taxonomy/taxonomy.js';
 import { defineCommand, writeLine, type CliIO } from '../command.js';
 import { ConfigError } from '../../spec/errors.js';
 import { attackRegistry } from '../../attacks/registry.js';
+import { strategyRegistry } from '../../attacks/strategies/registry.js';
 import { suiteRegistry } from '../../corpus/registry.js';
 import { judgeRegistry } from '../../judges/registry.js';
 import { targetRegistry } from '../../targets/registry.js';
@@ -23,7 +24,7 @@ export interface ListSources {
 
 type Row = Record<string, string | boolean | null | undefined>;
 
-const KINDS = ['categories', 'attacks', 'suites', 'judges', 'targets', 'behaviors'] as const;
+const KINDS = ['categories', 'attacks', 'suites', 'judges', 'targets', 'behaviors', 'strategies'] as const;
 type Kind = (typeof KINDS)[number];
 
 const USAGE = `Usage: redcard list <${KINDS.join('|')}> [--suite SPEC]… [--json]
@@ -34,6 +35,7 @@ const USAGE = `Usage: redcard list <${KINDS.join('|')}> [--suite SPEC]… [--jso
   judges       judge kinds
   targets      target adapter kinds
   behaviors    the behaviors of --suite SPEC (default: core), e.g. --suite core:vcr
+  strategies   adaptive attack strategies, their paper defaults and presets (docs/strategies.md)
 
 Options:
   --suite SPEC  suite for 'behaviors' (repeatable)
@@ -64,7 +66,7 @@ export function renderTable(rows: Row[], columns: string[], width?: number, labe
 }
 
 /** Short table headers for long field names (JSON keeps the field names). */
-const HEADER_LABELS: Record<string, string> = { needsHelper: 'helper', decodesResponse: 'decodes', needsFile: 'file', needsTarget: 'model' };
+const HEADER_LABELS: Record<string, string> = { needsHelper: 'helper', decodesResponse: 'decodes', needsFile: 'file', needsTarget: 'model', needsAttacker: 'attacker', maxQueries: 'queries' };
 
 async function collect(kind: Kind, values: Record<string, unknown>, sources: ListSources): Promise<{ rows: Row[]; columns: string[] }> {
   switch (kind) {
@@ -96,6 +98,22 @@ async function collect(kind: Kind, values: Record<string, unknown>, sources: Lis
       };
     case 'targets':
       return { rows: targetRegistry.list().map((target) => ({ kind: target.kind, description: target.description })), columns: ['kind', 'description'] };
+    case 'strategies':
+      return {
+        rows: strategyRegistry.list().map((strategy) => {
+          const defaults = strategy.parameters.parse({}) as Record<string, unknown>;
+          return {
+            id: strategy.id,
+            needsAttacker: strategy.needsAttacker,
+            maxQueries: String(strategy.maxQueries(defaults)),
+            presets: Object.keys(strategy.presets).join(', '),
+            defaults: Object.entries(defaults).map(([key, value]) => `${key}=${String(value)}`).join(','),
+            description: strategy.description,
+            reference: strategy.reference,
+          };
+        }),
+        columns: ['id', 'needsAttacker', 'maxQueries', 'presets', 'description'],
+      };
     case 'behaviors': {
       const specs = (values.suite as string[] | undefined) ?? [];
       if (specs.length === 0 && !suiteRegistry.has('core')) {
@@ -120,7 +138,7 @@ async function collect(kind: Kind, values: Record<string, unknown>, sources: Lis
 export function createListCommand(sources: ListSources) {
   return defineCommand({
     name: 'list',
-    summary: 'List categories, attacks, suites, judges, targets or behaviors',
+    summary: 'List categories, attacks, suites, judges, targets, behaviors or strategies',
     usage: USAGE,
     options: { json: { type: 'boolean' }, suite: { type: 'string', multiple: true } },
     async run(args, io: CliIO) {
@@ -138,6 +156,9 @@ export function createListCommand(sources: ListSources) {
         writeLine(io.stdout, `\n${rows.length} ${kind}.`);
         if (kind === 'attacks') {
           writeLine(io.stdout, "Compose with '+': roleplay.grandma+obfuscation.base64.\nDetails and an example: redcard show attack ID");
+        }
+        if (kind === 'strategies') {
+          writeLine(io.stdout, "Settings: --attacks 'strategy.pair:streams=5,iterations=2' or 'strategy.tap:preset=small'; queries are per attempt with the defaults. See docs/strategies.md.");
         }
       }
       return 0;

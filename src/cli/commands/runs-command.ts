@@ -4,7 +4,7 @@ import { defineCommand, writeLine } from '../command.js';
 
 const usage = `Usage: redcard runs [--db PATH] [--json]
 
-Lists the runs in the store, newest first: id, status, attempts recorded/planned, errors, target, judge, created.`;
+Lists the runs in the store, newest first: id, status, attempts recorded/planned, errors, target (its display name when it has one; [SIM] when any model is simulated), judge, created.`;
 
 export const runsCommand = defineCommand({
   name: 'runs',
@@ -30,7 +30,7 @@ export const runsCommand = defineCommand({
           run.status,
           `${counts.total}/${run.planned}`,
           String(counts.errors),
-          `${run.target.label}${run.target.simulated ? ' [SIM]' : ''}`,
+          `${run.name ?? run.target.label}${run.target.simulated || (run.simulatedRoles?.length ?? 0) > 0 ? ' [SIM]' : ''}`,
           run.judge,
           run.createdAt.replace('T', ' ').slice(0, 19),
         ]),

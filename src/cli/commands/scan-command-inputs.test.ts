@@ -41,7 +41,7 @@ test('a full disk under --out (a 64 KiB tmpfs): one line, the run kept in the st
   ].join('; ');
   const result = spawnSync('unshare', ['-rm', 'sh', '-c', script], { encoding: 'utf8' });
   assert.match(result.stdout, /exit=1/);
-  assert.match(result.stderr, /^redcard scan: cannot write .*out\/attempts\.jsonl: no space left on device \(ENOSPC\); the file was not changed; every attempt is saved in the store: write the files again with 'redcard scan --resume run-[\w-]+ --out DIR'\n$/);
+  assert.match(result.stderr, /^redcard scan: cannot write .*out\/attempts\.jsonl: no space left on device \(ENOSPC\); the file was not changed; every attempt is saved in the store: write the files again with 'redcard scan --resume run-[\w-]+ --db \S+ --out DIR'\n$/);
   assert.equal(result.stdout.split('\n').slice(1).join('').trim(), '', 'no temp or partial file is left in out/');
   assert.ok(readdirSync(workspace).includes('full.db'));
 });

@@ -10,44 +10,14 @@ import { main } from '../main.js';
 import { captureIO } from '../../testing/capture-io.js';
 import { startFaultServer } from '../../targets/testing/fault-server.js';
 import { chatCompletionBody, startScriptedServer } from '../../targets/testing/scripted-server.js';
-import { PACKAGE_ROOT } from '../../util/paths.js';
+import { REDCARD_BIN, spawnSimServe, waitForCommitted } from '../../testing/cli-processes.js';
 import type { Attempt } from '../../spec/attempt.js';
 import type { RunSummary } from '../../engine/summarize.js';
 
-const BIN = join(PACKAGE_ROOT, 'bin', 'redcard.js');
+const BIN = REDCARD_BIN;
 const temporaryDirectory = (): string => mkdtempSync(join(tmpdir(), 'redcard-scan-'));
 const readAttempts = (directory: string): Attempt[] =>
   readFileSync(join(directory, 'attempts.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Attempt);
-
-/** Wait (at most 15 s) until a scan in another process has committed `count` attempts to `database`. */
-async function waitForCommitted(database: string, count: number): Promise<void> {
-  for (let wait = 0; wait < 600; wait += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    try {
-      const reader = new Database(database, { readonly: true, fileMustExist: true });
-      const committed = (reader.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
-      reader.close();
-      if (committed >= count) return;
-    } catch {
-      // not created yet
-    }
-  }
-}
-
-/** Start `redcard sim serve --port 0` as a real child process and read its URL from stdout. */
-async function spawnSimServe(extra: string[] = []): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [BIN, 'sim', 'serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(text);
-      if (match) resolve(match[0]);
-    });
-    child.once('exit', (code) => reject(new Error(`sim serve exited with ${code}: ${text}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
 
 test('end to end over HTTP against redcard sim serve: summary.json equals counts recomputed from attempts.jsonl', async () => {
   const server = await spawnSimServe();
@@ -208,4 +178,69 @@ test('Ctrl-C (SIGINT) stops a scan cleanly: exit 130, run interrupted, finished 
   const after = new Database(database, { readonly: true });
   assert.equal((after.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n, 496);
   after.close();
+});
+
+test('SIMULATED over HTTP: sim serve as the target, or only as the llm judge, is recorded and shown', async () => {
+  const sim = await spawnSimServe();
+  const real = await startScriptedServer(() => ({ body: chatCompletionBody("I can't help with that.") }));
+  try {
+    const directory = temporaryDirectory();
+    const database = join(directory, 'r.db');
+    const asTarget = captureIO();
+    const code = await main(['scan', '--target', 'openai', '--base-url', sim.url, '--model', 'sim', '--suite', 'smoke', '--attacks', 'direct', '--limit', '4',
+      '--db', database, '--out', join(directory, 'target'), '--name', 'Sim over HTTP'], asTarget);
+    assert.equal(code, 0, asTarget.err());
+    const targetRun = JSON.parse(readFileSync(join(directory, 'target', 'run.json'), 'utf8'));
+    assert.equal(targetRun.target.simulated, true, 'the openai target learned it from GET /v1/models');
+    assert.deepEqual(targetRun.simulatedRoles, ['target']);
+    assert.equal(targetRun.name, 'Sim over HTTP');
+    assert.match(asTarget.err(), /attempts on Sim over HTTP \(openai:sim@http:\/\/127\.0\.0\.1:\d+\/v1\) \[SIMULATED\]/);
+    assert.match(asTarget.out(), /on Sim over HTTP .*status completed \[SIMULATED\]/);
+    const asJudge = captureIO();
+    assert.equal(await main(['scan', '--target', 'openai', '--base-url', real.url, '--model', 'real', '--suite', 'smoke', '--attacks', 'direct', '--limit', '4',
+      '--judge', `llm:openai:base-url=${sim.url},model=sim`, '--db', database, '--out', join(directory, 'judge'), '--quiet'], asJudge), 0, asJudge.err());
+    const judgeRun = JSON.parse(readFileSync(join(directory, 'judge', 'run.json'), 'utf8'));
+    assert.equal(judgeRun.target.simulated, false);
+    assert.deepEqual(judgeRun.simulatedRoles, ['judge']);
+    assert.match(asJudge.out(), /status completed \[SIMULATED judge\]/);
+    const neither = captureIO();
+    assert.equal(await main(['scan', '--target', 'openai', '--base-url', real.url, '--model', 'real', '--suite', 'smoke', '--attacks', 'direct', '--limit', '2',
+      '--db', database, '--out', join(directory, 'neither'), '--quiet'], neither), 0, neither.err());
+    const plainRun = JSON.parse(readFileSync(join(directory, 'neither', 'run.json'), 'utf8'));
+    assert.equal(plainRun.target.simulated, false);
+    assert.equal(plainRun.simulatedRoles, undefined);
+    assert.doesNotMatch(neither.out(), /SIMULATED/);
+  } finally {
+    sim.stop();
+    await real.close();
+  }
+});
+
+test('the console names the commonest errors with counts and advises a resume only for those a retry can fix', async () => {
+  const server = await startScriptedServer((_body, index) =>
+    index % 3 === 0 ? { status: 401, body: { error: { message: 'Invalid API key' } } } : index % 3 === 1 ? { status: 503, body: { error: { message: 'overloaded' } } } : { body: chatCompletionBody('No.') });
+  try {
+    const directory = temporaryDirectory();
+    const io = captureIO({ cwd: directory });
+    const code = await main(['scan', '--target', 'openai', '--base-url', server.url, '--model', 'm', '--suite', 'smoke', '--attacks', 'direct', '--retries', '0',
+      '--concurrency', '1', '--db', 'r.db', '--quiet'], io);
+    assert.ok(code === 0 || code === 5, `finished with errors: exit ${code}\n${io.err()}`);
+    assert.match(io.err(), /warning: 16 of 24 attempts failed; commonest errors:\n {2}target {2}HTTP 401: Invalid API key ×8\n {2}target {2}HTTP 503: overloaded ×8\n/);
+    assert.match(io.err(), /fix: the target's server refused the credentials: check the API key/);
+    assert.match(io.err(), /retry: 8 of them may pass on a retry: redcard scan --resume run-\S+ --db r\.db\n/);
+    assert.doesNotMatch(io.err(), /attempts\.jsonl/, 'no pointer to a file that was not written');
+  } finally {
+    await server.close();
+  }
+  const unauthorized = await startScriptedServer(() => ({ status: 401, body: { error: { message: 'Invalid API key' } } }));
+  try {
+    const io = captureIO({ cwd: temporaryDirectory() });
+    const code = await main(['scan', '--target', 'openai', '--base-url', unauthorized.url, '--model', 'm', '--suite', 'smoke', '--attacks', 'direct', '--limit', '5',
+      '--db', 'r.db', '--quiet'], io);
+    assert.ok(code === 0 || code === 5, `finished with errors: exit ${code}\n${io.err()}`);
+    assert.match(io.err(), /target {2}HTTP 401: Invalid API key ×5\nfix: /);
+    assert.doesNotMatch(io.err(), /retry:|--resume/, 'a 401 is not advised a retry');
+  } finally {
+    await unauthorized.close();
+  }
 });

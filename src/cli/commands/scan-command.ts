@@ -1,29 +1,36 @@
-import { resolveAttackChains } from '../../attacks/chain.js';
-import { loadSuites } from '../../corpus/load-suites.js';
-import { runScan } from '../../engine/scan.js';
-import { loadConfigFile, resolveScanSettings, type ScanSettings } from '../../engine/scan-settings.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScan, scanConfigHash, ScanStoppedError, type ScanResult } from '../../engine/scan.js';
+import { compareResumedSettings, loadConfigFile, type LoadedConfig } from '../../engine/scan-settings.js';
+import { RunLockedError } from '../../engine/run-lease.js';
 import { writeRunOutputs } from '../../engine/write-run-outputs.js';
 import { summarizeAttempts } from '../../engine/summarize.js';
-import { createJudge } from '../../judges/create-judge.js';
-import { ConfigError } from '../../spec/errors.js';
-import { createJudgeContext, judgeCacheIdentity } from '../../judges/judge-context.js';
-import type { TargetConfigInput } from '../../spec/target-config.js';
+import { ConfigError, NotFoundError } from '../../spec/errors.js';
+import type { RunRecord } from '../../spec/run-record.js';
 import { DEFAULT_DB_PATH, openStore } from '../../store/sqlite-store.js';
-import { join, resolve } from 'node:path';
+import type { Store } from '../../store/store-api.js';
+import { resolve } from 'node:path';
 import { createTarget } from '../../targets/create-target.js';
-import { parseTargetSpec } from '../../targets/parse-target-spec.js';
-import { checkReachable } from '../../targets/check-reachable.js';
 import { defineCommand, writeLine, type ParsedArgs } from '../command.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { formatSummaryTable } from '../summary-table.js';
-import { numberFlag, stringList } from '../flags.js';
 import { applyFailOn } from '../fail-on.js';
-import { storableHeaders, storedTargetConfig } from '../../targets/stored-headers.js';
-import { MAX_TIMER_MS } from '../../util/timer-limit.js';
+import { loadPolicy } from '../../report/policy.js';
+import { formatErrorReport, stoppedScanAdvice } from '../scan-error-report.js';
+import { storableHeaders } from '../../targets/stored-headers.js';
 import { checkOutputDirectory } from '../../util/output-path.js';
 import { FileSystemError } from '../../util/file-system-error.js';
-import type { Store } from '../../store/store-api.js';
-import { loadPolicy } from '../../report/policy.js';
+import type { TargetConfigInput } from '../../spec/target-config.js';
+import { buildScanParts, closeScanParts, probeScanModels, type ScanParts } from './scan-parts.js';
+import { describeResumeChanges, resumeCommand } from './scan-resume-notes.js';
+import {
+  recordableSettings,
+  recordedSettingsBase,
+  resolveSessionSettings,
+  targetWithConcurrency,
+  withheldHeaderNames,
+  type SessionSettings,
+} from './scan-session-settings.js';
 
 const usage = `Usage: redcard scan --target sim|openai|replay|SPEC [options]
 
@@ -41,6 +48,7 @@ Target:
   --temperature N, --top-p N, --max-tokens N, --seed N   sampling parameters
   --timeout-ms N         per-request timeout (default 120000)
   --retries N            retries for 429/5xx/network errors (default 6)
+  --max-response-bytes N read at most N bytes of an answer (default 1048576); longer ones are cut, marked length
   --rpm N                requests per minute at most
 What to run:
   --suite SPEC           suite (repeatable or comma-separated; default core): core, core:benign, core:vcr, harmbench:FILE…
@@ -54,74 +62,70 @@ What to run:
 Running:
   --concurrency N        attempts in flight (default 16)
   --no-cache             always send requests, even ones answered before
-  --resume RUN           continue a run (its settings are reused); an identical scan resumes automatically
+  --resume RUN           continue a run with every recorded setting (out, fail-on, rpm…); an identical scan
+                         resumes automatically. --concurrency, --rpm, --timeout-ms, --retries may change
   --fresh                start a new run even if an identical unfinished one exists
+  --wait                 when another process is working the run, wait for it instead of refusing
   --db PATH              SQLite store (default .redcard/redcard.db)
   --out DIR              write DIR/attempts.jsonl, DIR/summary.json, DIR/run.json
   --fail-on POLICY       exit 3 when a hazard fails the policy (YAML)
+  --name NAME            display name of the model in reports (default: the target label)
   --config FILE          YAML config with the same settings (flags win)
   --quiet                no progress output
 
 Exit codes: 0 done, 1 failure, 2 bad flag or config, 3 policy failed, 130 interrupted (resumable).`;
 
-function headerFlags(values: string[] | undefined, flag: string): Record<string, string> | undefined {
-  if (!values || values.length === 0) return undefined;
-  const headers: Record<string, string> = {};
-  for (const entry of values) {
-    const colon = entry.indexOf(':');
-    if (colon <= 0) throw new ConfigError(`expected 'Name: value', got '${entry}'`, { field: flag });
-    headers[entry.slice(0, colon).trim()] = entry.slice(colon + 1).trim();
+/** A run of the store named by --resume; a missing database is not created. */
+function readRecordedRun(databasePath: string, runId: string): RunRecord {
+  if (!existsSync(databasePath)) throw new NotFoundError(`no store at ${databasePath}, so no run '${runId}' to resume (pass --db PATH)`);
+  const store = openStore(databasePath);
+  try {
+    return store.getRun(runId);
+  } finally {
+    store.close();
   }
-  return headers;
 }
 
-function flagsToSettings(values: ParsedArgs['values']): Record<string, unknown> {
-  const params = {
-    temperature: numberFlag(values, 'temperature'),
-    topP: numberFlag(values, 'top-p'),
-    maxTokens: numberFlag(values, 'max-tokens', { integer: true }),
-    seed: numberFlag(values, 'seed', { integer: true }),
-  };
-  const definedParams = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
-  return {
-    target: values.target,
-    suites: values.suite ? stringList(values.suite) : undefined,
-    attacks: values.attacks,
-    judge: values.judge,
-    helper: values.helper,
-    samples: numberFlag(values, 'samples', { integer: true }),
-    limit: numberFlag(values, 'limit', { integer: true }),
-    concurrency: numberFlag(values, 'concurrency', { integer: true }),
-    params: Object.keys(definedParams).length > 0 ? definedParams : undefined,
-    cache: values['no-cache'] ? false : undefined,
-    lenient: values.lenient ? true : undefined,
-    out: values.out,
-    db: values.db,
-    failOn: values['fail-on'],
-  };
+/** `[SIMULATED]` when the target is simulated, `[SIMULATED judge]` when only other models are. */
+function simulatedTag(run: RunRecord): string {
+  if (run.target.simulated) return ' [SIMULATED]';
+  const roles = run.simulatedRoles ?? [];
+  return roles.length > 0 ? ` [SIMULATED ${roles.join(', ')}]` : '';
 }
 
-/** The target config: the target spec or block, overlaid by the connection flags. */
-function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values']): TargetConfigInput {
-  const base: TargetConfigInput =
-    typeof settings.target === 'string' ? parseTargetSpec(settings.target, settings.targets) : { ...settings.target };
-  const overlay: Partial<TargetConfigInput> = {
-    baseUrl: values['base-url'] as string | undefined,
-    model: values.model as string | undefined,
-    apiKeyEnv: values['api-key-env'] as string | undefined,
-    systemPrompt: values['system-prompt'] as string | undefined,
-    timeoutMs: numberFlag(values, 'timeout-ms', { integer: true, maximum: MAX_TIMER_MS, maximumReason: 'about 24.8 days, the longest timer Node can set; a longer one would fire after 1 ms' }),
-    maxRetries: numberFlag(values, 'retries', { integer: true }),
-    rpm: numberFlag(values, 'rpm'),
-  };
-  const headers = headerFlags(values.header as string[] | undefined, '--header');
-  const publicHeaders = headerFlags(values['public-header'] as string[] | undefined, '--public-header');
-  const merged: TargetConfigInput = { ...base };
-  for (const [key, value] of Object.entries(overlay)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  if (headers || publicHeaders) merged.headers = { ...(base.headers ?? {}), ...headers, ...publicHeaders };
-  if (publicHeaders) merged.publicHeaders = [...(base.publicHeaders ?? []), ...Object.keys(publicHeaders)];
-  merged.concurrency ??= settings.concurrency;
-  return merged;
+/** How the CLI names the model under test: the display name with the target label, or the label alone. */
+function modelLabel(run: RunRecord): string {
+  return run.name === undefined ? run.target.label : `${run.name} (${run.target.label})`;
+}
+
+/**
+ * When an identical scan has an unfinished run, the session resumes it: its recorded settings fill in what the command
+ * does not give, and the target is rebuilt if that changes how it connects.
+ */
+async function adoptResumableRun(
+  store: Store,
+  session: SessionSettings,
+  parts: ScanParts,
+  values: ParsedArgs['values'],
+  config: LoadedConfig | undefined,
+  cwd: string,
+): Promise<{ run: RunRecord; session: SessionSettings } | undefined> {
+  const hash = scanConfigHash({
+    target: parts.target,
+    behaviors: parts.behaviors,
+    chains: parts.chains,
+    samples: session.settings.samples,
+    limit: session.settings.limit ?? null,
+    describe: { suites: [], attacks: [], judge: session.settings.judge, params: session.settings.params, settings: {} },
+  });
+  const run = store.findResumableRun(hash);
+  if (run === undefined) return undefined;
+  const adopted = resolveSessionSettings(values, config, run.settings, cwd, `run ${run.id}`);
+  if (JSON.stringify(targetWithConcurrency(adopted)) !== JSON.stringify(targetWithConcurrency(session))) {
+    await parts.target.close?.();
+    parts.target = createTarget(targetWithConcurrency(adopted));
+  }
+  return { run, session: adopted };
 }
 
 export const scanCommand = defineCommand({
@@ -142,6 +146,7 @@ export const scanCommand = defineCommand({
     'max-tokens': { type: 'string' },
     seed: { type: 'string' },
     'timeout-ms': { type: 'string' },
+    'max-response-bytes': { type: 'string' },
     retries: { type: 'string' },
     rpm: { type: 'string' },
     suite: { type: 'string', multiple: true },
@@ -155,108 +160,117 @@ export const scanCommand = defineCommand({
     'no-cache': { type: 'boolean' },
     resume: { type: 'string' },
     fresh: { type: 'boolean' },
+    wait: { type: 'boolean' },
+    name: { type: 'string' },
     db: { type: 'string' },
     out: { type: 'string' },
     'fail-on': { type: 'string' },
     quiet: { type: 'boolean' },
   },
+
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}' (see redcard scan --help)`);
     const config = typeof values.config === 'string' ? loadConfigFile(resolve(io.cwd, values.config)) : undefined;
-    const flags = flagsToSettings(values);
-    const resumeRunId = values.resume as string | undefined;
-    let savedSettings: Record<string, unknown> | undefined;
-    if (resumeRunId) {
-      const store = openStore(resolve(io.cwd, (flags.db as string | undefined) ?? (config?.values.db as string | undefined) ?? DEFAULT_DB_PATH));
-      try {
-        savedSettings = store.getRun(resumeRunId).settings;
-      } finally {
-        store.close();
-      }
-    }
-    const baseConfig = savedSettings ? { file: config?.file ?? `run ${resumeRunId}`, values: { ...savedSettings, ...(config?.values ?? {}) }, lineOf: config?.lineOf ?? (() => undefined) } : config;
-    const settings = resolveScanSettings(flags, baseConfig);
-    const outDirectory = settings.out === undefined ? undefined : resolve(io.cwd, settings.out);
-    if (outDirectory !== undefined) checkOutputDirectory(outDirectory, { flag: '--out' }); // a file there fails now, not after the scan
-    if (settings.failOn) loadPolicy(resolve(io.cwd, settings.failOn)); // a broken policy fails now, not after the scan
-    const targetConfig = resolveTargetConfig(settings, values);
-    for (const line of headerWarnings(targetConfig)) writeLine(io.stderr, line);
-    const target = createTarget(targetConfig);
-    if (targetConfig.baseUrl && target.kind === 'openai') await checkReachable(targetConfig.baseUrl);
-    const context = createJudgeContext((spec) => createTarget(parseTargetSpec(spec, settings.targets)));
-    const judge = createJudge(settings.judge, context);
-    // Model-backed judges get a verdict cache (the offline judge is faster than a cache lookup).
-    const verdictCacheIdentity = context.targetIdentities.length > 0 ? judgeCacheIdentity(settings.judge, context) : undefined;
-    const helper = settings.helper ? createTarget(parseTargetSpec(settings.helper, settings.targets)) : undefined;
-    const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
-    for (const note of suites.notes) {
-      if (note.skipped > 0) writeLine(io.stderr, `warning: ${note.spec}: skipped ${note.skipped} malformed rows (--lenient)`);
-      if (note.duplicates > 0) writeLine(io.stderr, `note: ${note.spec}: ${note.duplicates} behaviors already loaded by ${note.duplicateOf} (same id and text) are run once`);
-      const unmapped = Object.entries(note.unmapped);
-      if (unmapped.length > 0) {
-        writeLine(io.stderr, `note: ${note.spec}: categories kept unmapped: ${unmapped.map(([name, count]) => `${name} (${count})`).join(', ')}`);
-      }
-    }
-    if (suites.behaviors.length === 0) throw new ConfigError('the suites selected no behaviors', { field: 'suite' });
-    const { chains, skipped } = resolveAttackChains(settings.attacks, { helperAvailable: helper !== undefined });
-    for (const entry of skipped) writeLine(io.stderr, `skipped attack ${entry.id}: ${entry.reason}`);
-    if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
-
-    // Header values are stored only where marked public (and not secret-looking), for the target and named targets.
-    const storedTarget = storedTargetConfig(targetConfig);
-    const { out: _out, db: _db, failOn: _failOn, ...storedSettings } = settings;
-    storedSettings.targets = Object.fromEntries(Object.entries(settings.targets).map(([name, config]) => [name, storedTargetConfig(config)]));
-    const store = openStore(resolve(io.cwd, settings.db));
+    const databasePath = resolve(io.cwd, (values.db as string | undefined) ?? (config?.values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const named = values.resume as string | undefined;
+    let recorded = named === undefined ? undefined : readRecordedRun(databasePath, named);
+    let session = resolveSessionSettings(values, config, recorded?.settings, io.cwd, `run ${named}`);
+    // A file where --out should be, or a broken policy, fails now, not after the scan (and before a store is made).
+    if (session.settings.out !== undefined) checkOutputDirectory(session.settings.out, { flag: '--out' });
+    if (session.settings.failOn) loadPolicy(session.settings.failOn);
+    const parts = await buildScanParts(session, io);
+    const store = openStore(databasePath);
     const renderer = new ProgressRenderer(io.stderr);
     try {
-      const result = await runScan({
-        store,
-        target,
-        judge,
-        behaviors: suites.behaviors,
-        chains,
-        skippedChains: skipped,
-        samples: settings.samples,
-        limit: settings.limit ?? null,
-        concurrency: settings.concurrency,
-        useCache: settings.cache,
-        verdictCacheIdentity,
-        helper,
-        describe: {
-          suites: settings.suites,
-          attacks: chains.map((chain) => chain.id),
-          judge: settings.judge,
-          params: settings.params,
-          settings: { ...storedSettings, target: storedTarget },
-        },
-        resumeRunId,
-        fresh: values.fresh === true,
-        signal: io.signal,
-        onEvent: (event) => {
-          if (values.quiet) return;
-          if (event.type === 'start') {
-            const verb = event.resumed ? `resuming ${event.run.id} (${event.alreadyDone} already done)` : `run ${event.run.id}`;
-            writeLine(io.stderr, `${verb}: ${event.planned} attempts on ${target.label}${target.simulated ? ' [SIMULATED]' : ''}, judge ${settings.judge}`);
-          } else if (event.type === 'progress') {
-            renderer.update(event);
-          }
-        },
-      });
+      if (recorded === undefined && values.fresh !== true) {
+        const adopted = await adoptResumableRun(store, session, parts, values, config, io.cwd);
+        if (adopted !== undefined) {
+          ({ run: recorded, session } = adopted);
+          if (session.settings.out !== undefined) checkOutputDirectory(session.settings.out, { flag: '--out' });
+          if (session.settings.failOn) loadPolicy(session.settings.failOn);
+        }
+      }
+      const { settings } = session;
+      for (const line of headerWarnings(session.targetConfig)) writeLine(io.stderr, line);
+      const storedSettings = recordableSettings(session, io.cwd);
+      if (recorded !== undefined) {
+        const changes = compareResumedSettings(recordedSettingsBase(recorded.settings, io.cwd), storedSettings);
+        for (const note of describeResumeChanges(recorded.id, changes)) writeLine(io.stderr, note);
+      }
+      const simulatedRoles = await probeScanModels(parts, io.signal);
+      const resumeLine = (runId: string): string => resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig));
+      let result: ScanResult;
+      try {
+        result = await runScan({
+          store,
+          target: parts.target,
+          judge: parts.judge,
+          behaviors: parts.behaviors,
+          chains: parts.chains,
+          skippedChains: parts.skippedChains,
+          samples: settings.samples,
+          limit: settings.limit ?? null,
+          concurrency: settings.concurrency,
+          useCache: settings.cache,
+          verdictCacheIdentity: parts.verdictCacheIdentity,
+          helper: parts.helper,
+          describe: {
+            suites: settings.suites,
+            attacks: parts.chains.map((chain) => chain.id),
+            judge: settings.judge,
+            params: settings.params,
+            settings: storedSettings,
+            name: settings.name,
+            simulatedRoles,
+          },
+          resumeRunId: recorded?.id,
+          fresh: values.fresh === true,
+          waitForLease: values.wait === true,
+          signal: io.signal,
+          onEvent: (event) => {
+            if (event.type === 'waiting') {
+              writeLine(io.stderr, `waiting: run ${event.runId} is being worked by pid ${event.holder.pid} on ${event.holder.host}; it resumes here once that process stops`);
+            }
+            if (values.quiet) return;
+            if (event.type === 'start') {
+              const verb = event.resumed ? `resuming ${event.run.id} (${event.alreadyDone} already done)` : `run ${event.run.id}`;
+              writeLine(io.stderr, `${verb}: ${event.planned} attempts on ${modelLabel(event.run)}${simulatedTag(event.run)}, judge ${settings.judge}`);
+            } else if (event.type === 'progress') {
+              renderer.update(event);
+            }
+          },
+        });
+      } catch (error) {
+        renderer.done();
+        if (error instanceof RunLockedError) {
+          writeLine(io.stderr, `redcard scan: ${error.message}; wait for it with --wait, or start a separate run with --fresh`);
+          return 1;
+        }
+        if (!(error instanceof ScanStoppedError)) throw error;
+        if (settings.out !== undefined) writeOutputsOrExplain(store, error.run.id, settings.out, resumeLine(error.run.id));
+        const saved = store.countAttempts(error.run.id).total;
+        const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
+        for (const line of formatErrorReport(error.errors, { recorded: saved, resumeCommand: resumeLine(error.run.id), attemptsFile })) writeLine(io.stderr, line);
+        writeLine(io.stderr, `redcard scan: ${error.message.split('\n')[0]}`);
+        writeLine(io.stderr, stoppedScanAdvice(error.errors, { saved, planned: error.run.planned, resumeCommand: resumeLine(error.run.id) }));
+        return 1;
+      }
       renderer.done();
       const run = result.run;
-      const summary = outDirectory ? writeOutputsOrExplain(store, run.id, outDirectory) : summarizeAttempts(run, store.iterateAttempts(run.id));
+      const summary = settings.out !== undefined ? writeOutputsOrExplain(store, run.id, settings.out, resumeLine(run.id)) : summarizeAttempts(run, store.iterateAttempts(run.id));
       writeLine(io.stdout, formatSummaryTable(summary));
       writeLine(io.stdout);
-      const judgeStats = judge.stats?.();
+      const judgeStats = parts.judge.stats?.();
       if (judgeStats && Object.keys(judgeStats).length > 0) {
         writeLine(io.stdout, `judge calls: ${Object.entries(judgeStats).map(([name, count]) => `${name} ${count}`).join(', ')}`);
       }
       const errors = summary.overall.errors;
-      writeLine(io.stdout, `run ${run.id}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${target.simulated ? ' (SIMULATED target)' : ''}`);
-      if (outDirectory) writeLine(io.stdout, `wrote ${join(settings.out ?? '', 'attempts.jsonl')}, summary.json, run.json`);
-      if (errors > 0) writeLine(io.stderr, `warning: ${errors} attempts failed (see 'error' in attempts.jsonl); retry them with: redcard scan --resume ${run.id}`);
+      writeLine(io.stdout, `run ${run.id} on ${modelLabel(run)}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${simulatedTag(run)}`);
+      if (settings.out !== undefined) writeLine(io.stdout, `wrote ${join(settings.out, 'attempts.jsonl')}, summary.json, run.json`);
+      const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
+      for (const line of formatErrorReport(result.errors, { recorded: summary.run.recorded, resumeCommand: resumeLine(run.id), attemptsFile })) writeLine(io.stderr, line);
       if (result.interrupted) {
-        writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: redcard scan --resume ${run.id}`);
+        writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: ${resumeLine(run.id)}`);
         return 130;
       }
       if (settings.failOn) return applyFailOn({ store, run, policyFile: settings.failOn, io });
@@ -264,9 +278,7 @@ export const scanCommand = defineCommand({
     } finally {
       renderer.done();
       store.close();
-      await target.close?.();
-      await helper?.close?.();
-      await judge.close?.();
+      await closeScanParts(parts);
     }
   },
 });
@@ -285,11 +297,11 @@ function headerWarnings(config: TargetConfigInput): string[] {
 }
 
 /** Write --out; when the disk refuses (full, read-only), say that the run itself is safe in the store and how to retry. */
-function writeOutputsOrExplain(store: Store, runId: string, directory: string): ReturnType<typeof writeRunOutputs> {
+function writeOutputsOrExplain(store: Store, runId: string, directory: string, resume: string): ReturnType<typeof writeRunOutputs> {
   try {
     return writeRunOutputs(store, runId, directory);
   } catch (error) {
     if (!(error instanceof FileSystemError)) throw error;
-    throw new FileSystemError(`${error.message}; every attempt is saved in the store: write the files again with 'redcard scan --resume ${runId} --out DIR'`, error.path, error.errno, error);
+    throw new FileSystemError(`${error.message}; every attempt is saved in the store: write the files again with '${resume} --out DIR'`, error.path, error.errno, error);
   }
 }

@@ -20,7 +20,7 @@ Options:
   --host HOST         address to bind (default 127.0.0.1)
   --seed N            simulator seed (default 0)
   --latency-ms N      delay before each answer (default 0)
-  --profile NAME|FILE safety profile: default, strict, weak, or a JSON file (see docs/targets.md)
+  --profile NAME|FILE safety profile: default, strict, weak, biased, or a JSON file (see docs/targets.md)
   -i, --input FILE    (run-batch) the Batch input file
   -o, --output FILE   (run-batch) where to write the Batch output file
   --error-rate R      (run-batch) share of requests answered with an error line, 0 to 1 (default 0)

@@ -224,7 +224,6 @@ export function createHttpTarget(config: HttpTargetConfig, options: HttpTargetOp
     }
     fixedHeaders.authorization = `Bearer ${key}`;
   }
-  if (bodyTemplate !== undefined) fixedHeaders['content-type'] = 'application/json';
   if (config.stream) fixedHeaders.accept = 'text/event-stream';
 
   const agent = createAgent(sampleUrl, config.concurrency);
@@ -249,7 +248,10 @@ export function createHttpTarget(config: HttpTargetConfig, options: HttpTargetOp
         limiter,
         async tryOnce(signal) {
           const started = performance.now();
-          const answer = await httpRequest({ url, method: config.method, body, headers, agent, timeoutMs: config.timeoutMs, signal, maxBytes: config.maxResponseBytes });
+          const answer = await httpRequest(config.method, url, body, { headers, agent, timeoutMs: config.timeoutMs, signal, maxBytes: config.maxResponseBytes });
+          if (answer.truncated) {
+            return { failure: { reason: `the answer is larger than ${config.maxResponseBytes} bytes (maxResponseBytes); the rest was not read`, retryable: false } };
+          }
           const failure: TryFailure | undefined = httpAnswerFailure(answer);
           if (failure !== undefined) return { failure };
           const extracted = extractText(answer, responsePath);

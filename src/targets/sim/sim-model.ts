@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { dataPath } from '../../util/paths.js';
 import { cueMatches, loadSimProfile, type ReplyEncoding, type SimProfile } from './sim-profile.js';
-import { collapseSpacing, decodeBase64Runs, encodeReply, reverseText, rot13, unHomoglyph, unleet } from './text-codecs.js';
+import { encodeReply, readableText } from './text-codecs.js';
 import { hashText, seededRandom } from './seeded-random.js';
 import { recogniseJudgePrompt } from './judge-prompts.js';
 import { simJudgeReply } from './sim-judge.js';
+import { answerMultipleChoice } from './sim-multiple-choice.js';
+import { recogniseStrategyPrompt } from './attacker-prompts.js';
+import { simStrategyReply } from './sim-attacker.js';
 
 /** What the simulator decided and said. `finishReason` uses OpenAI's raw values, as the sim server sends them. */
 export interface SimAnswer {
-  /** `judge`: the request was one of redcard's judge prompts, answered in that judge's reply format. */
-  decision: 'refuse' | 'comply' | 'partial' | 'filtered' | 'judge';
+  /**
+   * `judge`: the request was one of redcard's judge prompts, answered in that judge's reply format; `strategy`: one of
+   * the strategies' attacker, evaluator or rating prompts, answered in its format.
+   */
+  decision: 'refuse' | 'comply' | 'partial' | 'filtered' | 'judge' | 'strategy';
   text: string;
   finishReason: 'stop' | 'length' | 'content_filter';
   promptTokens: number;
@@ -42,18 +48,6 @@ let phrasings: Phrasings | undefined;
 function loadPhrasings(): Phrasings {
   phrasings ??= JSON.parse(readFileSync(dataPath('sim', 'responses.json'), 'utf8')) as Phrasings;
   return phrasings;
-}
-
-/** The text the simulator reads: every message with its role, plus decodings of encoded parts it can "understand". */
-function readableText(conversationText: string): string {
-  let text = conversationText;
-  if (/[A-Za-z0-9+/]{16,}/.test(conversationText)) text += `\n${decodeBase64Runs(conversationText)}`;
-  if (/rot-?13|caesar/i.test(conversationText)) text += `\n${rot13(conversationText)}`;
-  if (/revers|backwards|right to left/i.test(conversationText)) text += `\n${reverseText(conversationText)}`;
-  if (/[a-z][4310@$789][a-z]/i.test(conversationText)) text += `\n${unleet(conversationText)}`;
-  if (/(\S ){8,}/.test(conversationText)) text += `\n${collapseSpacing(conversationText)}`;
-  if (/[\u0370-\u03ff\u0400-\u052f]/.test(conversationText)) text += `\n${unHomoglyph(conversationText)}`;
-  return text;
 }
 
 /** No request is refused with certainty: even the gravest keeps a sliver of compliance (models are never perfect). */
@@ -130,6 +124,9 @@ export function assessRequest(conversationText: string, profile: SimProfile): Si
     const scary = profile.scaryWords.some((cue) => cueMatches(cue, conversationText));
     refusalProbability = profile.overRefusal.base + (scary ? profile.overRefusal.scary : 0);
   }
+  for (const cue of profile.groupRefusal) {
+    if (cueMatches(cue, conversationText)) refusalProbability = Math.min(MAX_REFUSAL, 1 - (1 - refusalProbability) * (1 - cue.refusal));
+  }
   const replyEncoding = profile.replyEncodings.find((cue) => cueMatches(cue, conversationText))?.encoding;
   return { harm, hazards, attacks, refusalProbability, replyEncoding };
 }
@@ -160,6 +157,11 @@ export function createSimModel(options: { seed?: number; profile?: string; model
         const { reply } = simJudgeReply(judgePrompt, { seed, sample: answerOptions.sample ?? 0, hazards });
         return { decision: 'judge', text: reply, finishReason: 'stop', promptTokens: Math.ceil(conversationText.length / 4), completionTokens: Math.ceil(reply.length / 4) };
       }
+      const strategyPrompt = recogniseStrategyPrompt(messages);
+      if (strategyPrompt !== undefined) {
+        const reply = simStrategyReply(strategyPrompt, { seed, sample: answerOptions.sample ?? 0 });
+        return { decision: 'strategy', text: reply, finishReason: 'stop', promptTokens: Math.ceil(conversationText.length / 4), completionTokens: Math.ceil(reply.length / 4) };
+      }
       const assessment = assessRequest(conversationText, profile);
       const random = seededRandom(hashText(conversationText, hashText(`:${answerOptions.sample ?? 0}`, seedHash)));
       const promptTokens = Math.ceil(conversationText.length / 4);
@@ -170,7 +172,8 @@ export function createSimModel(options: { seed?: number; profile?: string; model
       else decision = 'comply';
       if (assessment.harm >= 0.5 && random() < profile.refusal.contentFilterRate) decision = 'filtered';
       if (decision === 'filtered') return { decision, text: '', finishReason: 'content_filter', promptTokens, completionTokens: 0 };
-      let text = pick(decision === 'refuse' ? texts.refusals : decision === 'partial' ? texts.partials : texts.compliances);
+      const choice = decision === 'comply' ? answerMultipleChoice(conversationText, random) : undefined;
+      let text = choice ?? pick(decision === 'refuse' ? texts.refusals : decision === 'partial' ? texts.partials : texts.compliances);
       if (decision !== 'refuse' && assessment.replyEncoding !== undefined) text = encodeReply(text, assessment.replyEncoding);
       let completionTokens = Math.ceil(text.length / 4);
       let finishReason: SimAnswer['finishReason'] = 'stop';

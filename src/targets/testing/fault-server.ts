@@ -38,7 +38,7 @@ export interface FaultServer {
 
 /**
  * Start an OpenAI-compatible server (127.0.0.1, free port) that answers like the sim (or with `answer(body)`), but for
- * the n-th request, deterministically from `seed` and n, answers 429, 500, a truncated body, or drops the connection.
+ * the n-th chat request (the `GET …/models` probe is answered apart and not counted), deterministically from `seed` and n, answers 429, 500, a truncated body, or drops the connection.
  * `latencyMs` holds each request that long (to observe concurrency).
  *
  * @example
@@ -59,6 +59,12 @@ export async function startFaultServer(options: {
   const model = createSimModel({ seed: options.seed });
   const stats: FaultStats = { requests: 0, ok: 0, rateLimited: 0, serverErrors: 0, truncated: 0, dropped: 0, inFlight: 0, maxInFlight: 0 };
   const server = http.createServer(async (request, response) => {
+    if (request.method === 'GET' && /\/models$/.test(request.url ?? '')) {
+      // The probe before a scan: answered apart and not counted, so the stats hold chat requests only.
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ object: 'list', data: [{ id: 'fault', object: 'model', owned_by: 'fault-server' }] }));
+      return;
+    }
     stats.requests += 1;
     const draw = seededRandom(hashText(`${stats.requests}`, seedHash))();
     stats.inFlight += 1;

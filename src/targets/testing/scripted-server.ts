@@ -35,7 +35,8 @@ export interface ScriptedServer {
 }
 
 /**
- * Start an HTTP server on 127.0.0.1 (free port) that answers every request with what `replies` returns for it,
+ * Start an HTTP server on 127.0.0.1 (free port) that answers every request with what `replies` returns for it
+ * (except `GET …/models`, the probe before a scan, which gets a one-model list and is not recorded),
  * to test code that talks to an OpenAI-compatible server (targets, LLM judges) without a model.
  *
  * @example
@@ -54,6 +55,12 @@ export async function startScriptedServer<Body = ChatRequestBody>(
   const requests: RecordedRequest[] = [];
   const server = http.createServer(async (request, response) => {
     const text = await readBody(request);
+    if (request.method === 'GET' && /\/models$/.test(request.url ?? '')) {
+      // The model list a scan probes before it starts: answered apart, so `requests` holds only what tests script.
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ object: 'list', data: [{ id: 'test-model', object: 'model', owned_by: 'scripted' }] }));
+      return;
+    }
     const recorded: RecordedRequest = {
       method: request.method ?? '',
       path: request.url ?? '',
