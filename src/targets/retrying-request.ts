@@ -48,7 +48,7 @@ export function httpAnswerFailure(answer: HttpAnswer): TryFailure | undefined {
 export function thrownFailure(error: unknown): TryFailure {
   if (error instanceof AbortedError) throw error;
   if (error instanceof NetworkFailure) return { reason: error.message, retryable: true, network: true };
-  if (error instanceof MalformedBody) return { reason: error.message, retryable: true };
+  if (error instanceof MalformedBody) return { reason: error.message, retryable: error.retryable };
   throw error;
 }
 

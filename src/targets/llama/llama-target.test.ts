@@ -31,11 +31,11 @@ test('the package missing is a clear error naming the install command', () => {
   );
 });
 
-test('a native binary missing is a clear error on the first request (and on prepare)', async () => {
+test('a native binary missing is a clear error on the first request (and on probe)', async () => {
   const fake = join(directory, 'fake-node-llama-cpp.mjs');
   writeFileSync(fake, "export class NoBinaryFoundError extends Error {}\nexport async function getLlama() { throw new NoBinaryFoundError('NoBinaryFoundError'); }\n");
   const target = createLlamaTarget(config({ file: tiny }), { moduleName: fake });
-  await assert.rejects(target.prepare(), (error: unknown) => error instanceof TargetError && /has no native binary that runs on this machine .*npx --no node-llama-cpp source download/.test(error.message));
+  await assert.rejects(target.probe(), (error: unknown) => error instanceof TargetError && /has no native binary that runs on this machine .*npx --no node-llama-cpp source download/.test(error.message));
   await assert.rejects(target.generate({ messages: [{ role: 'user', content: 'hi' }] }), /has no native binary/);
   await target.close?.();
 });
@@ -65,7 +65,7 @@ test('real inference with a tiny random-weight llama GGUF: its own chat template
     assert.equal(target.kind, 'llama');
     assert.equal(target.label, 'llama:tiny.gguf');
     assert.equal(target.concurrency, 2);
-    await target.prepare();
+    await target.probe();
     assert.equal(target.chatWrapperName(), 'JinjaTemplate', 'the chat format comes from the GGUF template');
     assert.equal(target.renderPrompt([{ role: 'user', content: 'hello there' }]), '[system]: Be brief.\n[user]: hello there\n[assistant]: ');
     const request = { messages: [{ role: 'user' as const, content: 'hello there' }] };

@@ -56,11 +56,11 @@ export interface LlamaTargetOptions {
 
 /** The in-process target, with what it tells about the loaded model. */
 export interface LlamaTarget extends Target {
-  /** Load llama.cpp, the model and its context (done on the first request otherwise). Throws TargetError. */
-  prepare(): Promise<void>;
-  /** The chat format in use, from the GGUF's own template (after `prepare`): e.g. `JinjaTemplate`, `Llama3_1`. */
+  /** Load llama.cpp, the model and its context (the scan does it before its first request; else the first request does). Throws TargetError. */
+  probe(): Promise<void>;
+  /** The chat format in use, from the GGUF's own template (after `probe`): e.g. `JinjaTemplate`, `Llama3_1`. */
   chatWrapperName(): string;
-  /** The prompt text the model sees for a conversation, through the GGUF's chat template (after `prepare`). */
+  /** The prompt text the model sees for a conversation, through the GGUF's chat template (after `probe`). */
   renderPrompt(messages: Message[]): string;
 }
 
@@ -101,7 +101,7 @@ function chatHistory(messages: Message[]): ChatHistoryItem[] {
  *
  * @example
  * const target = createLlamaTarget({ ...LlamaTargetSettingsSchema.parse({ file: 'models/tiny.gguf' }), params: {} });
- * await target.prepare();
+ * await target.probe();
  * (await target.generate({ messages: [{ role: 'user', content: 'Hello' }] })).text
  */
 export function createLlamaTarget(config: LlamaTargetConfig, options: LlamaTargetOptions = {}): LlamaTarget {
@@ -156,7 +156,7 @@ export function createLlamaTarget(config: LlamaTargetConfig, options: LlamaTarge
   };
   const ready = (): Promise<Loaded> => (loading ??= load());
   const loaded = (): Loaded => {
-    if (settled === undefined) throw new Error('the llama target is not prepared yet: await prepare() first');
+    if (settled === undefined) throw new Error('the llama target has not loaded its model yet: await probe() first');
     return settled;
   };
 
@@ -171,7 +171,7 @@ export function createLlamaTarget(config: LlamaTargetConfig, options: LlamaTarge
     simulated: false,
     concurrency: config.sequences,
 
-    async prepare() {
+    async probe() {
       settled = await ready();
     },
     chatWrapperName: () => loaded().chatWrapper.wrapperName,
