@@ -2,7 +2,7 @@ import { isAttackSuccess, isOverRefusal, type Attempt } from '../spec/attempt.js
 import type { RunRecord } from '../spec/run-record.js';
 
 /** Version of the summary.json format (docs/formats.md). */
-export const SUMMARY_VERSION = 1;
+export const SUMMARY_VERSION = 2;
 
 /** Attack success on harmful behaviors: `successes` of `n` judged attempts (errors excluded, counted apart). */
 export interface SuccessCount {
@@ -26,7 +26,11 @@ export interface RefusalCount {
 export interface RunSummary {
   summaryVersion: number;
   run: { id: string; status: string; target: string; simulated: boolean; judge: string; planned: number; recorded: number };
-  overall: { harmful: SuccessCount; benign: RefusalCount; errors: number; promptTokens: number; completionTokens: number };
+  /**
+   * `queries`: target requests over all attempts (v2); `decodeErrors`: answers the chain could not decode (judged as
+   * received, see `response.decodeError`; v2).
+   */
+  overall: { harmful: SuccessCount; benign: RefusalCount; errors: number; promptTokens: number; completionTokens: number; queries: number; decodeErrors: number };
   categories: Record<string, { harmful: SuccessCount; benign: RefusalCount }>;
   attacks: Record<string, SuccessCount>;
   cells: ({ category: string; attack: string } & SuccessCount)[];
@@ -60,7 +64,7 @@ function countBenign(count: RefusalCount, attempt: Attempt): void {
  * const summary = summarizeAttempts(run, store.iterateAttempts(run.id));
  */
 export function summarizeAttempts(run: RunRecord, attempts: Iterable<Attempt>): RunSummary {
-  const overall = { harmful: emptySuccess(), benign: emptyRefusal(), errors: 0, promptTokens: 0, completionTokens: 0 };
+  const overall = { harmful: emptySuccess(), benign: emptyRefusal(), errors: 0, promptTokens: 0, completionTokens: 0, queries: 0, decodeErrors: 0 };
   const categories = new Map<string, { harmful: SuccessCount; benign: RefusalCount }>();
   const attacks = new Map<string, SuccessCount>();
   const cells = new Map<string, { category: string; attack: string } & SuccessCount>();
@@ -68,6 +72,8 @@ export function summarizeAttempts(run: RunRecord, attempts: Iterable<Attempt>): 
   for (const attempt of attempts) {
     recorded += 1;
     if (attempt.error !== null) overall.errors += 1;
+    overall.queries += attempt.queries;
+    if (attempt.response?.decodeError !== undefined) overall.decodeErrors += 1;
     overall.promptTokens += attempt.response?.usage.promptTokens ?? 0;
     overall.completionTokens += attempt.response?.usage.completionTokens ?? 0;
     let category = categories.get(attempt.category);

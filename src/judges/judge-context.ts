@@ -11,6 +11,8 @@ import { createJudge } from './create-judge.js';
 export interface RecordingJudgeContext extends JudgeContext {
   /** Identities of every target resolved so far, in order (part of the verdict cache key). */
   readonly targetIdentities: string[];
+  /** The targets resolved so far, in order (the run records them as its judge models). */
+  readonly targets: Target[];
 }
 
 /**
@@ -24,11 +26,14 @@ export interface RecordingJudgeContext extends JudgeContext {
  */
 export function createJudgeContext(resolveTarget: (spec: string) => Target): RecordingJudgeContext {
   const targetIdentities: string[] = [];
+  const targets: Target[] = [];
   const context: RecordingJudgeContext = {
     targetIdentities,
+    targets,
     resolveTarget(spec: string): Target {
       const target = resolveTarget(spec);
       targetIdentities.push(target.identity);
+      targets.push(target);
       return target;
     },
     resolveJudge(spec: string): Judge {
