@@ -1,6 +1,6 @@
 import { applyChain, decodeChain, type AttackChain } from '../attacks/chain.js';
 import { oneTurnTrajectory, type Attempt, type AttemptError, type AttemptResponse } from '../spec/attempt.js';
-import { AbortedError, BudgetExhaustedError, TargetError } from '../spec/errors.js';
+import { AbortedError, BudgetExhaustedError, CallDeferredError, TargetError } from '../spec/errors.js';
 import type { Conversation } from '../spec/message.js';
 import type { BudgetLimits } from '../spec/strategy.js';
 import type { Target } from '../spec/target.js';
@@ -49,7 +49,12 @@ export function attemptBase(runId: string, planned: PlannedAttempt) {
 
 /** True when a thrown error means "stop, record nothing": Ctrl-C, or the run's budget ran out. */
 export function isStopError(error: unknown, signal: AbortSignal): boolean {
-  return signal.aborted || error instanceof AbortedError || (error instanceof BudgetExhaustedError && error.limit.startsWith('run-'));
+  return (
+    signal.aborted ||
+    error instanceof AbortedError ||
+    error instanceof CallDeferredError ||
+    (error instanceof BudgetExhaustedError && error.limit.startsWith('run-'))
+  );
 }
 
 /** Decode an answer through a chain; a failure is reported (the raw text is then judged). */
@@ -116,7 +121,7 @@ export async function runStaticAttempt(session: AttemptSession, planned: Planned
     finishReason: generated.finishReason,
     usage: generated.usage,
     latencyMs: generated.source === 'model' ? generated.latencyMs : 0,
-    cached: generated.source !== 'model',
+    cached: generated.source === 'cache' || generated.source === 'journal',
     ...(decoded.decodeError === undefined ? {} : { decodeError: decoded.decodeError }),
   };
   const judged = await session.judge.decide({

@@ -64,4 +64,20 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (run_id, attempt_key, call_key)
   ) WITHOUT ROWID;
   `,
+  // 4: calls that wait for a Batch file (`scan --defer`, `batch export`, `batch import`; src/batch). One row per call of a
+  // run: its Batch request line, where it stands (pending, exported, answered, used, failed, failed-seen), its outcome.
+  `
+  CREATE TABLE batch_calls (
+    run_id TEXT NOT NULL,
+    custom_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    state TEXT NOT NULL,
+    request TEXT NOT NULL,
+    outcome TEXT,
+    exported_to TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, custom_id)
+  );
+  CREATE INDEX batch_calls_by_state ON batch_calls (run_id, state);
+  `,
 ];

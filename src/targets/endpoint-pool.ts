@@ -1,24 +1,7 @@
 import type http from 'node:http';
 import { AbortedError } from '../spec/errors.js';
+import type { EndpointStats } from '../spec/target.js';
 import { createAgent } from './http-post.js';
-
-/** What one endpoint did during a session, for the run record. */
-export interface EndpointStats {
-  /** Base URL of the endpoint. */
-  url: string;
-  /** Tries sent to it. */
-  requests: number;
-  /** Tries it answered with a usable answer. */
-  answered: number;
-  /** Tries that failed there (HTTP errors, network failures). */
-  failed: number;
-  /** Tries moved to another endpoint after a network failure here. */
-  failovers: number;
-  /** Most tries in flight at once. */
-  maxInFlight: number;
-  /** Whether it is taken out of rotation now (after network failures, until its cool-down ends). */
-  down: boolean;
-}
 
 /** One server of the pool. */
 export interface Endpoint {

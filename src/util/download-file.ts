@@ -1,6 +1,5 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
-import { createReadStream, createWriteStream, existsSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createReadStream, existsSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { get as httpGet, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { AbortedError, DatasetError, RedcardError } from '../spec/errors.js';
@@ -173,20 +172,15 @@ export async function downloadFile(url: string, target: string, options: Downloa
     const total = Number.isFinite(length) && response.headers['content-length'] !== undefined ? existing + length : undefined;
     let received = existing;
     keepPartial = options.resume === true;
+    // Written synchronously as it arrives: when the connection breaks, every byte received is on disk for the resume.
+    const descriptor = openSync(temporary, existing > 0 ? 'a' : 'w');
     try {
-      // pipeline closes every stream before it settles: what is on disk is all that was written, for the next resume.
-      await pipeline(
-        response,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            hash.update(chunk);
-            received += chunk.length;
-            options.onProgress?.(received, total);
-            yield chunk;
-          }
-        },
-        createWriteStream(temporary, { flags: existing > 0 ? 'a' : 'w' }),
-      );
+      for await (const chunk of response as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        for (let offset = 0; offset < chunk.length; ) offset += writeSync(descriptor, chunk, offset, chunk.length - offset);
+        received += chunk.length;
+        options.onProgress?.(received, total);
+      }
     } catch (error) {
       if (options.signal?.aborted) throw new AbortedError();
       if (error instanceof RedcardError) throw error;
@@ -195,6 +189,8 @@ export async function downloadFile(url: string, target: string, options: Downloa
         throw new RedcardError('download', `connection closed while fetching ${url} after ${received} bytes${options.resume ? ' (run it again to continue)' : ''}`);
       }
       throw error;
+    } finally {
+      closeSync(descriptor);
     }
     if (total !== undefined && received !== total) {
       throw new RedcardError('download', `incomplete download of ${url}: ${received} of ${total} bytes${options.resume ? ' (run it again to continue)' : ''}`);

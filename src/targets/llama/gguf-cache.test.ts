@@ -39,7 +39,8 @@ before(async () => {
       response.writeHead(start > 0 ? 206 : 200, { 'content-length': part.length, ...(start > 0 ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}) });
       if (dropNext) {
         dropNext = false;
-        response.write(part.subarray(0, 100_000), () => response.destroy());
+        // A clean close after the data (not a reset, which may reach the client before the data does).
+        response.write(part.subarray(0, 100_000), () => response.socket?.end());
         return;
       }
       response.end(part);
@@ -128,7 +129,7 @@ test('without a checksum from anyone the hash is recorded unverified; a file tha
 test('a broken download is continued by the next pull with a Range request', async () => {
   const cacheDir = cache();
   dropNext = true;
-  await assert.rejects(pullModel('hf:org/repo/tiny.gguf', { cacheDir, env: env() }), /connection closed|incomplete download|aborted|socket hang up/);
+  await assert.rejects(pullModel('hf:org/repo/tiny.gguf', { cacheDir, env: env() }), /connection closed while fetching .* after \d+ bytes \(run it again to continue\)/);
   const path = cachedModelPath(cacheDir, parseHfReference('hf:org/repo/tiny.gguf'));
   assert.ok(!existsSync(path));
   const kept = readFileSync(`${path}.part`).length;
