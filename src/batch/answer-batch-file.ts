@@ -85,7 +85,9 @@ export async function answerBatchFile(input: string, output: string, options: Ba
         result.errors += 1;
         continue;
       }
-      file.write(`${JSON.stringify({ id: `sim-batch-${number}`, custom_id: customId, response: { status_code: 200, request_id: `sim-request-${number}`, body: answer.payload }, error: null })}\n`);
+      // `redcard.simulated` tells `batch import` that these answers are simulated (reports say SIMULATED).
+      const body = { ...answer.payload, redcard: { simulated: true } };
+      file.write(`${JSON.stringify({ id: `sim-batch-${number}`, custom_id: customId, response: { status_code: 200, request_id: `sim-request-${number}`, body }, error: null })}\n`);
       result.answered += 1;
     }
     file.commit();

@@ -13,6 +13,8 @@ export interface BatchFileLimits {
 export interface BatchFileWriter {
   /** Add one request line. */
   write(line: BatchRequestLine): void;
+  /** Add one request line already serialised as JSON (`customId` names it in errors); returns the part it went to (1-based). */
+  writeSerialized(json: string, customId: string): number;
   /** Lines written so far. */
   readonly lines: number;
   /** Make every file appear at once (atomically, one by one); returns their paths and line counts. */
@@ -60,16 +62,20 @@ export function openBatchFiles(path: string, limits: Partial<BatchFileLimits> = 
       return total;
     },
     write(line) {
-      const text = `${JSON.stringify(line)}\n`;
+      this.writeSerialized(JSON.stringify(line), line.custom_id);
+    },
+    writeSerialized(json, customId) {
+      const text = `${json}\n`;
       const bytes = Buffer.byteLength(text);
       if (bytes > maxBytes) {
-        throw new ConfigError(`request ${line.custom_id} alone is ${bytes} bytes, over the ${maxBytes}-byte limit of a Batch file`, { field: 'out' });
+        throw new ConfigError(`request ${customId} alone is ${bytes} bytes, over the ${maxBytes}-byte limit of a Batch file`, { field: 'out' });
       }
       const part = current(bytes);
       part.file.write(text);
       part.lines += 1;
       part.bytes += bytes;
       total += 1;
+      return parts.length;
     },
     commit() {
       state = 'done';

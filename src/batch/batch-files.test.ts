@@ -53,7 +53,7 @@ test('output lines: answers, OpenAI and vLLM error shapes, bodies without choice
   const place = { file: 'results.jsonl', line: 1 };
   const body = { model: 'm', choices: [{ message: { content: 'Hello' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1 } };
   assert.deepEqual(readBatchOutputLine(JSON.stringify({ id: 'batch_req_1', custom_id: 'c1', response: { status_code: 200, request_id: 'r', body }, error: null }), place), {
-    ...place, kind: 'answer', customId: 'c1', answer: { text: 'Hello', finishReason: { unified: 'stop', raw: 'stop' }, usage: { promptTokens: 3, completionTokens: 1 }, model: 'm' },
+    ...place, kind: 'answer', customId: 'c1', answer: { text: 'Hello', finishReason: { unified: 'stop', raw: 'stop' }, usage: { promptTokens: 3, completionTokens: 1 }, model: 'm' }, simulated: false,
   });
   const cases: Array<[unknown, Record<string, unknown>]> = [
     [{ id: 'x', custom_id: 'c2', response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } }, { kind: 'error', customId: 'c2', message: 'batch_expired: This request could not be executed before the completion window expired.' }],

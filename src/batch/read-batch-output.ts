@@ -10,7 +10,7 @@ export interface BatchLinePlace {
 
 /** One line of a Batch output file, read: an answer, a failed request, or a line that could not be read at all. */
 export type BatchOutcome =
-  | (BatchLinePlace & { kind: 'answer'; customId: string; answer: ChatCompletionResult })
+  | (BatchLinePlace & { kind: 'answer'; customId: string; answer: ChatCompletionResult; /** The answer says it is simulated (`redcard sim run-batch`). */ simulated: boolean })
   | (BatchLinePlace & { kind: 'error'; customId: string; status?: number; message: string })
   | (BatchLinePlace & { kind: 'unreadable'; message: string });
 
@@ -45,7 +45,8 @@ export function readBatchOutputLine(text: string, place: BatchLinePlace): BatchO
     return { ...place, kind: 'error', customId, ...(status === undefined ? {} : { status }), message };
   }
   try {
-    return { ...place, kind: 'answer', customId, answer: readChatCompletion(response.body) };
+    const simulated = (response.body as { redcard?: { simulated?: unknown } } | null)?.redcard?.simulated === true;
+    return { ...place, kind: 'answer', customId, answer: readChatCompletion(response.body), simulated };
   } catch (failure) {
     if (!(failure instanceof MalformedBody)) throw failure;
     return { ...place, kind: 'error', customId, status, message: failure.message };

@@ -63,6 +63,7 @@ export async function decodeAnswer(chain: AttackChain, text: string, helper: Tar
   try {
     return { decodedText: await decodeChain(chain, text, { helper }) };
   } catch (error) {
+    if (error instanceof CallDeferredError || error instanceof AbortedError) throw error; // the helper's call waits, or Ctrl-C
     return { decodedText: text, decodeError: `decoding through '${chain.vectors.filter((vector) => vector.decodesResponse).map((vector) => vector.id).join('+')}' failed: ${(error as Error).message}` };
   }
 }
@@ -113,7 +114,13 @@ export async function runStaticAttempt(session: AttemptSession, planned: Planned
     });
   }
 
-  const decoded = await decodeAnswer(chain, generated.text, helper);
+  let decoded: Awaited<ReturnType<typeof decodeAnswer>>;
+  try {
+    decoded = await decodeAnswer(chain, generated.text, helper);
+  } catch (error) {
+    if (isStopError(error, signal)) return undefined;
+    throw error;
+  }
   if (signal.aborted) return undefined;
   const response: AttemptResponse = {
     text: generated.text,
@@ -124,16 +131,22 @@ export async function runStaticAttempt(session: AttemptSession, planned: Planned
     cached: generated.source === 'cache' || generated.source === 'journal',
     ...(decoded.decodeError === undefined ? {} : { decodeError: decoded.decodeError }),
   };
-  const judged = await session.judge.decide({
-    behavior,
-    messages,
-    attacks: chain.vectors.map((vector) => vector.id),
-    text: decoded.decodedText,
-    rawText: generated.text,
-    finishReason: generated.finishReason,
-    scope,
-    signal,
-  });
+  let judged: Awaited<ReturnType<AttemptSession['judge']['decide']>>;
+  try {
+    judged = await session.judge.decide({
+      behavior,
+      messages,
+      attacks: chain.vectors.map((vector) => vector.id),
+      text: decoded.decodedText,
+      rawText: generated.text,
+      finishReason: generated.finishReason,
+      scope,
+      signal,
+    });
+  } catch (error) {
+    if (isStopError(error, signal)) return undefined; // the judge's call waits for a Batch answer
+    throw error;
+  }
   if (signal.aborted) return undefined;
   if ('failed' in judged) return finish(messages, scope.queries, { stage: 'judge', message: judged.failed }, response);
   if (judged.verdict.label === 'error') {

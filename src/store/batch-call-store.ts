@@ -41,7 +41,7 @@ export interface BatchCallStore {
    * Record an output line's outcome for a call waiting for one: `recorded`; `duplicate` when the call already has an
    * outcome (an earlier line or import); `unknown` when the run has no such call.
    */
-  recordBatchOutcome(runId: string, customId: string, outcome: BatchCallOutcome): 'recorded' | 'duplicate' | 'unknown';
+  recordBatchOutcome(runId: string, customId: string, outcome: BatchCallOutcome): { result: 'recorded' | 'duplicate' | 'unknown'; role?: ModelRole };
   /** How many calls of the run are in each state. */
   countBatchCalls(runId: string): Record<BatchCallState, number>;
 }
@@ -77,7 +77,9 @@ export function createBatchCallStore(database: Database.Database): BatchCallStor
     setState: database.prepare('UPDATE batch_calls SET state = ?, updated_at = ? WHERE run_id = ? AND custom_id = ?'),
     waiting: database.prepare<[string], StoredRow>(`SELECT rowid, custom_id, role, state, request, outcome, exported_to FROM batch_calls WHERE run_id = ? AND state IN ${WAITING} ORDER BY rowid`),
     exported: database.prepare(`UPDATE batch_calls SET state = 'exported', exported_to = ?, updated_at = ? WHERE run_id = ? AND rowid BETWEEN ? AND ? AND state IN ${WAITING}`),
-    record: database.prepare(`UPDATE batch_calls SET state = ?, outcome = ?, updated_at = ? WHERE run_id = ? AND custom_id = ? AND state IN ${WAITING}`),
+    record: database.prepare<[string, string, string, string, string], { role: string }>(
+      `UPDATE batch_calls SET state = ?, outcome = ?, updated_at = ? WHERE run_id = ? AND custom_id = ? AND state IN ${WAITING} RETURNING role`,
+    ),
     exists: database.prepare<[string, string], { state: string }>('SELECT state FROM batch_calls WHERE run_id = ? AND custom_id = ?'),
     count: database.prepare<[string], { state: string; count: number }>('SELECT state, COUNT(*) AS count FROM batch_calls WHERE run_id = ? GROUP BY state'),
   };
@@ -109,8 +111,9 @@ export function createBatchCallStore(database: Database.Database): BatchCallStor
     },
     recordBatchOutcome(runId, customId, outcome) {
       const state = 'response' in outcome ? 'answered' : 'failed';
-      if (statements.record.run(state, JSON.stringify(outcome), now(), runId, customId).changes === 1) return 'recorded';
-      return statements.exists.get(runId, customId) === undefined ? 'unknown' : 'duplicate';
+      const updated = statements.record.get(state, JSON.stringify(outcome), now(), runId, customId);
+      if (updated !== undefined) return { result: 'recorded', role: updated.role as ModelRole };
+      return { result: statements.exists.get(runId, customId) === undefined ? 'unknown' : 'duplicate' };
     },
     countBatchCalls(runId) {
       const counts: Record<BatchCallState, number> = { pending: 0, exported: 0, answered: 0, used: 0, failed: 0, 'failed-seen': 0 };

@@ -22,6 +22,8 @@ import { checkOutputDirectory } from '../../util/output-path.js';
 import { FileSystemError } from '../../util/file-system-error.js';
 import type { TargetConfigInput } from '../../spec/target-config.js';
 import { buildScanParts, closeScanParts, probeScanModels, type ScanParts } from './scan-parts.js';
+import { createBatchDeferral, type BatchDeferral } from '../../batch/batch-deferral.js';
+import { describeWaitingCalls } from '../batch-notes.js';
 import { describeResumeChanges, resumeCommand } from './scan-resume-notes.js';
 import {
   recordableSettings,
@@ -79,6 +81,8 @@ Running:
   --fail-on POLICY       exit 3 when a hazard fails the policy (YAML)
   --name NAME            display name of the model in reports (default: the target label)
   --config FILE          YAML config with the same settings (flags win)
+  --defer                plan and record the run without sending the calls of OpenAI-compatible models: they wait
+                         for Batch files (redcard batch export RUN, then batch import RUN RESULTS.jsonl; docs/scale.md)
   --quiet                no progress output
 
 Exit codes: 0 done, 1 failure, 2 bad flag or config, 3 policy failed, 130 interrupted (resumable).`;
@@ -180,6 +184,7 @@ export const scanCommand = defineCommand({
     out: { type: 'string' },
     'fail-on': { type: 'string' },
     quiet: { type: 'boolean' },
+    defer: { type: 'boolean' },
   },
 
   async run({ values, positionals }, io) {
@@ -193,6 +198,12 @@ export const scanCommand = defineCommand({
     if (session.settings.out !== undefined) checkOutputDirectory(session.settings.out, { flag: '--out' });
     if (session.settings.failOn) loadPolicy(session.settings.failOn);
     const parts = await buildScanParts(session, io);
+    const defer = values.defer === true;
+    if (defer && typeof parts.target.batchRequest !== 'function') {
+      await closeScanParts(parts);
+      throw new ConfigError(`--defer needs a target that speaks the OpenAI API (kind openai); a ${parts.target.kind} target answers directly`, { field: 'defer' });
+    }
+    let batchDeferral: BatchDeferral | undefined;
     const store = openStore(databasePath);
     parts.layer.useCache(store, session.settings.cache); // every model call goes through the layer, over this store
     const renderer = new ProgressRenderer(io.stderr);
@@ -212,7 +223,8 @@ export const scanCommand = defineCommand({
         const changes = compareResumedSettings(recordedSettingsBase(recorded.settings, io.cwd), storedSettings);
         for (const note of describeResumeChanges(recorded.id, changes)) writeLine(io.stderr, note);
       }
-      const simulatedRoles = await probeScanModels(parts, io.signal);
+      // Deferred models are not asked anything now: their Batch answers come later, from wherever they are run.
+      const simulatedRoles = await probeScanModels(parts, io.signal, defer ? (model) => typeof model.batchRequest === 'function' : undefined);
       const resumeLine = (runId: string): string => resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig));
       let result: ScanResult;
       try {
@@ -248,6 +260,7 @@ export const scanCommand = defineCommand({
           resumeRunId: recorded?.id,
           fresh: values.fresh === true,
           waitForLease: values.wait === true,
+          ...(defer ? { deferral: (runId: string) => (batchDeferral = createBatchDeferral(store, runId)) } : {}),
           signal: io.signal,
           onEvent: (event) => {
             if (event.type === 'waiting') {
@@ -297,6 +310,10 @@ export const scanCommand = defineCommand({
       if (result.interrupted) {
         writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: ${resumeLine(run.id)}`);
         return 130;
+      }
+      if (batchDeferral !== undefined && run.status !== 'completed') {
+        for (const line of describeWaitingCalls(store, run, databasePath, io.cwd)) writeLine(io.stderr, line);
+        return 0;
       }
       if (result.stoppedBy !== undefined) {
         const flag = result.stoppedBy === 'run-queries' ? '--max-run-queries' : '--max-run-tokens';
