@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { ConfigError } from '../../spec/errors.js';
+import { defineTargetKind } from '../../spec/target-config.js';
 import { lastUserText, type Message } from '../../spec/message.js';
 import type { GenerateOptions, GenerateRequest, GenerateResponse, Target } from '../../spec/target.js';
 import { MAX_TIMER_MS } from '../../util/timer-limit.js';
@@ -317,3 +318,23 @@ export function createHttpTarget(config: HttpTargetConfig, options: HttpTargetOp
     },
   };
 }
+
+/** The `http` target kind: a deployed application behind its own HTTP API. */
+export const httpTargetKind = defineTargetKind({
+  kind: 'http',
+  description: 'A deployed application over its own HTTP API (a RAG bot, a gateway, a guardrailed API): a body template, a response path, sessions.',
+  settings: HttpTargetSettingsSchema,
+  specKeys: {
+    url: { field: 'url', type: 'string' },
+    method: { field: 'method', type: 'string' },
+    'body-file': { field: 'bodyFile', type: 'string' },
+    'response-path': { field: 'responsePath', type: 'string' },
+    'api-key-env': { field: 'apiKeyEnv', type: 'string' },
+    'timeout-ms': { field: 'timeoutMs', type: 'integer' },
+    'max-retries': { field: 'maxRetries', type: 'integer' },
+    'max-response-bytes': { field: 'maxResponseBytes', type: 'integer' },
+    rpm: { field: 'rpm', type: 'number' },
+  },
+  positionalField: 'url',
+  create: (config) => createHttpTarget(config),
+});

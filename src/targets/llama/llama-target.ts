@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { AbortedError, TargetError } from '../../spec/errors.js';
+import { defineTargetKind } from '../../spec/target-config.js';
 import type { Message } from '../../spec/message.js';
 import type { GenerateOptions, GenerateRequest, GenerateResponse, SamplingParams, Target } from '../../spec/target.js';
 import { RequestLimiter } from '../request-limiter.js';
@@ -31,7 +32,7 @@ export const LlamaTargetSettingsSchema = z.object({
   /** Compute backend: `auto` (a GPU when there is one), `cpu`, `cuda`, `vulkan` or `metal`. */
   gpu: z.enum(['auto', 'cpu', 'cuda', 'vulkan', 'metal']).default('auto'),
   /** Layers offloaded to the GPU: `auto` or a number. */
-  gpuLayers: z.union([z.literal('auto'), z.number().int().min(0)]).default('auto'),
+  gpuLayers: z.preprocess((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value), z.union([z.literal('auto'), z.number().int().min(0)])).default('auto'),
   /** CPU threads for evaluation (default: llama.cpp's choice). */
   threads: z.number().int().positive().optional(),
   /** Tokens generated at most when the request and `params.maxTokens` say nothing. */
@@ -228,3 +229,21 @@ export function createLlamaTarget(config: LlamaTargetConfig, options: LlamaTarge
     },
   };
 }
+
+/** The `llama` target kind: a GGUF model run in this process. */
+export const llamaTargetKind = defineTargetKind({
+  kind: 'llama',
+  description: 'A GGUF model run in this process by llama.cpp (node-llama-cpp, an optional dependency): llama:FILE.gguf or llama:hf:OWNER/REPO/FILE.gguf.',
+  settings: LlamaTargetSettingsSchema,
+  specKeys: {
+    file: { field: 'file', type: 'string' },
+    'context-size': { field: 'contextSize', type: 'integer' },
+    sequences: { field: 'sequences', type: 'integer' },
+    gpu: { field: 'gpu', type: 'string' },
+    'gpu-layers': { field: 'gpuLayers', type: 'string' },
+    threads: { field: 'threads', type: 'integer' },
+    'default-max-tokens': { field: 'defaultMaxTokens', type: 'integer' },
+  },
+  positionalField: 'file',
+  create: (config) => createLlamaTarget(config),
+});
