@@ -1,7 +1,8 @@
 import type { ModelRole } from '../spec/strategy.js';
 import type { Store } from '../store/store-api.js';
 import type { BatchCallOutcome } from '../store/batch-call-store.js';
-import { readBatchOutput, type BatchLinePlace } from './read-batch-output.js';
+import { readTextLines } from '../util/read-text-file.js';
+import { MAX_OUTPUT_LINE_BYTES, readBatchOutputLine, type BatchLinePlace, type BatchOutcome } from './read-batch-output.js';
 
 /** What an import found, for the user. */
 export interface BatchImport {
@@ -64,11 +65,11 @@ export async function importBatchResults(store: Store, runId: string, files: rea
       }
     });
   };
-  for await (const outcome of readBatchOutput(files)) {
+  const record = (outcome: BatchOutcome): void => {
     report.lines += 1;
     if (outcome.kind === 'unreadable') {
       report.unreadable.push({ file: outcome.file, line: outcome.line, message: outcome.message });
-      continue;
+      return;
     }
     if (outcome.kind === 'answer') {
       const { text, finishReason, usage, model } = outcome.answer;
@@ -77,6 +78,12 @@ export async function importBatchResults(store: Store, runId: string, files: rea
       chunk.push({ customId: outcome.customId, outcome: { message: outcome.message, ...(outcome.status === undefined ? {} : { status: outcome.status }) }, simulated: false, message: outcome.message });
     }
     if (chunk.length >= CHUNK) commit();
+  };
+  // Lines are read and recorded one by one, without an async generator per line (an import reads 100,000s of them).
+  for (const file of files) {
+    for await (const { text, number } of readTextLines(file, { maxLineBytes: MAX_OUTPUT_LINE_BYTES })) {
+      if (text.trim() !== '') record(readBatchOutputLine(text, { file, line: number }));
+    }
   }
   if (chunk.length > 0) commit();
   report.duplicates = [...duplicates];

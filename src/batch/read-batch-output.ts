@@ -15,7 +15,7 @@ export type BatchOutcome =
   | (BatchLinePlace & { kind: 'unreadable'; message: string });
 
 /** Output lines are at most this long (a 50 MB answer is refused with a message, not read into memory whole). */
-const MAX_OUTPUT_LINE_BYTES = 64 * 1024 * 1024;
+export const MAX_OUTPUT_LINE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Read one Batch output line. A 2xx response with a chat-completions body is an answer; a non-2xx status, an `error`

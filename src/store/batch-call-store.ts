@@ -66,7 +66,13 @@ const WAITING = "('pending', 'exported', 'failed-seen')";
  * calls.putPendingBatchCall(runId, key, 'target', JSON.stringify(line));
  */
 export function createBatchCallStore(database: Database.Database): BatchCallStore {
-  const now = (): string => new Date().toISOString();
+  // One time stamp per millisecond is enough: an import records thousands of outcomes a second.
+  let stamp = { ms: 0, text: '' };
+  const now = (): string => {
+    const ms = Date.now();
+    if (ms !== stamp.ms) stamp = { ms, text: new Date(ms).toISOString() };
+    return stamp.text;
+  };
   const statements = {
     put: database.prepare(
       `INSERT INTO batch_calls (run_id, custom_id, role, state, request, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)

@@ -78,6 +78,5 @@ export const MIGRATIONS: string[] = [
     updated_at TEXT NOT NULL,
     PRIMARY KEY (run_id, custom_id)
   );
-  CREATE INDEX batch_calls_by_state ON batch_calls (run_id, state);
   `,
 ];
