@@ -62,6 +62,7 @@ test('batch round trip: scan --defer → export → run-batch stand-in (error an
         assert.match(imported.err, /\d+ answers and [1-9]\d* error lines recorded/);
         assert.match(imported.err, /exported calls have no answer in these files \(missing\)/);
         assert.match(imported.err, /SIMULATED/);
+        assert.match(imported.err, new RegExp(`retry: \\d+ of them may pass on a retry: redcard batch export ${runId} --out requests.jsonl --db batch.db`), 'failed Batch calls are retried by the next export, not online');
       }
       if (/status completed/.test(imported.out)) break;
     }

@@ -24,7 +24,7 @@ import type { TargetConfigInput } from '../../spec/target-config.js';
 import { buildScanParts, closeScanParts, probeScanModels, type ScanParts } from './scan-parts.js';
 import { createBatchDeferral, type BatchDeferral } from '../../batch/batch-deferral.js';
 import { describeWaitingCalls } from '../batch-notes.js';
-import { describeResumeChanges, resumeCommand } from './scan-resume-notes.js';
+import { describeResumeChanges, redcardCommand, resumeCommand } from './scan-resume-notes.js';
 import {
   recordableSettings,
   recordedSettingsBase,
@@ -225,7 +225,10 @@ export const scanCommand = defineCommand({
       }
       // Deferred models are not asked anything now: their Batch answers come later, from wherever they are run.
       const simulatedRoles = await probeScanModels(parts, io.signal, defer ? (model) => typeof model.batchRequest === 'function' : undefined);
-      const resumeLine = (runId: string): string => resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig));
+      // A deferred run's failed calls are asked again by its next Batch export, not by sending them online.
+      const resumeLine = (runId: string): string => (defer
+        ? redcardCommand(['batch', 'export', runId, '--out', 'requests.jsonl'], databasePath, io.cwd)
+        : resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig)));
       let result: ScanResult;
       try {
         result = await runScan({
