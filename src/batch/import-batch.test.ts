@@ -55,6 +55,7 @@ test('import: answers and error lines recorded once; duplicates (in one file or 
     assert.deepEqual(report.unreadable.map((entry) => [entry.file, entry.line]), [[first, 4], [first, 7]]);
     assert.match(report.unreadable[1]?.message ?? '', /custom_id/);
     assert.equal(report.missing, 1);
+    assert.equal(store.countExportedBatchCalls('run-1'), store.countBatchCalls('run-1').exported, 'the index of exported calls agrees with a full count');
     assert.deepEqual(report.simulatedRoles, ['judge']);
     assert.deepEqual(store.getRun('run-1').simulatedRoles, ['judge']);
     assert.deepEqual(store.countBatchCalls('run-1'), { pending: 0, exported: 1, answered: 3, used: 0, failed: 1, 'failed-seen': 0 });

@@ -88,7 +88,7 @@ export async function importBatchResults(store: Store, runId: string, files: rea
   if (chunk.length > 0) commit();
   report.duplicates = [...duplicates];
   report.unknown = [...unknown];
-  report.missing = store.countBatchCalls(runId).exported;
+  report.missing = store.countExportedBatchCalls(runId);
   report.simulatedRoles = [...simulated];
   if (simulated.size > 0) {
     const run = store.getRun(runId);

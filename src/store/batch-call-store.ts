@@ -26,7 +26,7 @@ export interface BatchCallRow {
   exportedTo?: string;
 }
 
-/** Deferred calls of runs (migration 4). */
+/** Deferred calls of runs (the batch_calls migration). */
 export interface BatchCallStore {
   /** Record a call as pending; one already known keeps its state, except `failed-seen`, which becomes pending again. */
   putPendingBatchCall(runId: string, customId: string, role: ModelRole, request: string): void;
@@ -44,6 +44,8 @@ export interface BatchCallStore {
   recordBatchOutcome(runId: string, customId: string, outcome: BatchCallOutcome): { result: 'recorded' | 'duplicate' | 'unknown'; role?: ModelRole };
   /** How many calls of the run are in each state. */
   countBatchCalls(runId: string): Record<BatchCallState, number>;
+  /** How many calls of the run are exported and still without an answer (from an index: cheap on a large run). */
+  countExportedBatchCalls(runId: string): number;
 }
 
 interface StoredRow {
@@ -88,6 +90,7 @@ export function createBatchCallStore(database: Database.Database): BatchCallStor
     ),
     exists: database.prepare<[string, string], { state: string }>('SELECT state FROM batch_calls WHERE run_id = ? AND custom_id = ?'),
     count: database.prepare<[string], { state: string; count: number }>('SELECT state, COUNT(*) AS count FROM batch_calls WHERE run_id = ? GROUP BY state'),
+    countExported: database.prepare<[string], { count: number }>("SELECT COUNT(*) AS count FROM batch_calls WHERE run_id = ? AND state = 'exported'"),
   };
   const toRow = (row: StoredRow): BatchCallRow => ({
     sequence: row.rowid,
@@ -125,6 +128,9 @@ export function createBatchCallStore(database: Database.Database): BatchCallStor
       const counts: Record<BatchCallState, number> = { pending: 0, exported: 0, answered: 0, used: 0, failed: 0, 'failed-seen': 0 };
       for (const row of statements.count.iterate(runId)) counts[row.state as BatchCallState] = row.count;
       return counts;
+    },
+    countExportedBatchCalls(runId) {
+      return statements.countExported.get(runId)?.count ?? 0;
     },
   };
 }

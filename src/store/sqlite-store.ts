@@ -328,6 +328,10 @@ class SqliteStore implements Store {
     return this.#batchCalls.countBatchCalls(runId);
   }
 
+  countExportedBatchCalls(runId: string): number {
+    return this.#batchCalls.countExportedBatchCalls(runId);
+  }
+
   close(): void {
     if (this.#database.open) this.#database.close();
   }
