@@ -54,7 +54,7 @@ console.log(`peak RSS over the redcard processes: ${mb(peak)} (target ≤ 250, r
 
 // 2. Two endpoints, one killed half-way.
 async function startSim() {
-  const child = spawn(process.execPath, [join(root, 'bin', 'redcard.js'), 'sim', 'serve', '--port', '0', '--latency-ms', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'bin', 'redcard.js'), 'sim', 'serve', '--port', '0', '--latency-ms', '2'], { stdio: ['ignore', 'pipe', 'ignore'] }); // its 'stopping cleanly' on SIGTERM is not bench output
   const url = await new Promise((resolve, reject) => {
     let text = '';
     child.stdout.on('data', (chunk) => {
