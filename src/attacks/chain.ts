@@ -6,6 +6,7 @@ import type { Target } from '../spec/target.js';
 import { ConfigError } from '../spec/errors.js';
 import type { Strategy } from '../spec/strategy.js';
 import { attackRegistry } from './registry.js';
+import { splitAttackList } from './split-attack-list.js';
 
 /** An adaptive strategy with its parameters, as an attack spec names it (`strategy.pair:streams=20,iterations=3`). */
 export interface ResolvedStrategy {
@@ -32,23 +33,6 @@ export interface AttackChain {
   vectors: AttackVector[];
   /** The adaptive strategy that drives the attempt, if any. */
   strategy?: ResolvedStrategy;
-}
-
-/**
- * Split an `--attacks` list on commas, keeping a strategy's `key=value` parameters with it:
- * `direct,strategy.pair:streams=20,iterations=3` → `direct`, `strategy.pair:streams=20,iterations=3`.
- *
- * @example
- * splitAttackSpecs(['direct,strategy.pair:streams=20,iterations=3']) // ['direct', 'strategy.pair:streams=20,iterations=3']
- */
-export function splitAttackSpecs(specs: string[]): string[] {
-  const result: string[] = [];
-  for (const piece of specs.flatMap((entry) => entry.split(',')).map((entry) => entry.trim()).filter(Boolean)) {
-    const previous = result.at(-1);
-    if (previous !== undefined && previous.startsWith('strategy.') && /^[a-z][a-z0-9-]*=/i.test(piece)) result[result.length - 1] = `${previous},${piece}`;
-    else result.push(piece);
-  }
-  return result;
 }
 
 /** A chain that cannot run in this configuration, and why (e.g. needs a helper model). */
@@ -92,7 +76,7 @@ export function resolveAttackChains(
       }
       return attackRegistry.get(id);
     });
-  for (const spec of splitAttackSpecs(specs)) {
+  for (const spec of splitAttackList(specs.join(','))) {
     if (spec.startsWith('strategy.')) {
       if (options.resolveStrategy === undefined) throw new ConfigError(`'${spec}': no strategies are available here`, { field: 'attacks' });
       const [strategySpec, ...vectorIds] = spec.split('+');

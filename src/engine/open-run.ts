@@ -15,6 +15,11 @@ export interface ScanDescription {
   suites: string[];
   attacks: string[];
   judge: string;
+  /**
+   * The judge as the plan knows it (`judgeIdentity`: its models by identity, not base URL); defaults to `judge`.
+   * Not recorded: part of the config hash only.
+   */
+  judgeIdentity?: string;
   params: SamplingParams;
   /** The resolved settings, so that a resumed run can be rebuilt (merged into a resumed run's own). */
   settings: Record<string, unknown>;
@@ -69,7 +74,7 @@ export interface OpenedRun {
   lease: RunLease;
 }
 
-type PlanInput = Pick<OpenRunInput, 'behaviors' | 'chains' | 'samples' | 'limit' | 'describe'> & { target: Pick<Target, 'identity' | 'label'> };
+type PlanInput = Pick<OpenRunInput, 'behaviors' | 'chains' | 'samples' | 'limit' | 'describe' | 'roles'> & { target: Pick<Target, 'identity' | 'label'> };
 
 function behaviorsHash(behaviors: Behavior[]): string {
   return sha256(behaviors.map((behavior) => `${behavior.id}\u0000${behavior.text}\u0000${behavior.context ?? ''}`).join('\u0001'));
@@ -84,7 +89,7 @@ export function scanConfigHash(input: PlanInput): string {
       chains: input.chains.map((chain) => chain.id),
       samples: input.samples,
       limit: input.limit ?? null,
-      judge: input.describe.judge,
+      judge: input.describe.judgeIdentity ?? input.describe.judge,
       params: input.describe.params,
     }),
     24,
@@ -112,6 +117,9 @@ export function planDifference(run: RunRecord, input: PlanInput): string {
     differs('samples', run.samples, input.samples) ??
     differs('limit', run.limit, input.limit ?? null) ??
     differs('judge', run.judge, input.describe.judge) ??
+    (input.roles?.judge === undefined || run.roles.judge === undefined
+      ? undefined
+      : differs('judge models', run.roles.judge.map((model) => model.identity), input.roles.judge.map((model) => model.identity))) ??
     differs('sampling parameters', run.params, input.describe.params) ??
     `suites (the behaviors they hold differ from the run's: was a dataset file edited?${JSON.stringify(run.suites) === JSON.stringify(input.describe.suites) ? '' : ` the run has ${show(run.suites)}, this scan ${show(input.describe.suites)}`})`
   );
@@ -173,7 +181,10 @@ function resumedRecordPatch(run: RunRecord, input: OpenRunInput, configHash: str
  * install path or a base URL, so its stored hash is recomputed with its own recorded identity.
  */
 function matchesV1Run(run: RunRecord, input: OpenRunInput): boolean {
-  return run.migratedFrom === 1 && run.target.kind === input.target.kind && scanConfigHash({ ...input, target: { ...input.target, identity: run.target.identity } }) === run.configHash;
+  if (run.migratedFrom !== 1 || run.target.kind !== input.target.kind) return false;
+  // v1 hashed the judge by its spec as written.
+  const { judgeIdentity: _unused, ...describe } = input.describe;
+  return scanConfigHash({ ...input, describe, target: { ...input.target, identity: run.target.identity } }) === run.configHash;
 }
 
 function openOnce(input: OpenRunInput, planned: number, claimant: LeaseClaimant): OpenedRun {

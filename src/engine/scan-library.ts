@@ -1,7 +1,7 @@
 import { resolveAttackChains, type StrategyResolver } from '../attacks/chain.js';
 import { loadSuites } from '../corpus/load-suites.js';
 import { createJudge } from '../judges/create-judge.js';
-import { createJudgeContext, judgeCacheIdentity } from '../judges/judge-context.js';
+import { createJudgeContext, judgeCacheIdentity, judgeIdentity } from '../judges/judge-context.js';
 import { ModelCallLayer } from '../models/model-call-layer.js';
 import { ConfigError, TargetError } from '../spec/errors.js';
 import type { Target } from '../spec/target.js';
@@ -156,6 +156,7 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
         suites: settings.suites,
         attacks: chains.map((chain) => chain.id),
         judge: settings.judge,
+        judgeIdentity: judgeIdentity(settings.judge, context),
         params: settings.params,
         settings: storedSettings(settings, targetConfig),
         ...(settings.name === undefined ? {} : { name: settings.name }),

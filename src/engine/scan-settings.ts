@@ -6,10 +6,13 @@ import { ConfigError } from '../spec/errors.js';
 import { SamplingParamsSchema } from '../spec/target.js';
 import { targetConfigSchema } from '../targets/target-settings.js';
 import { targetRegistry } from '../targets/registry.js';
+import { splitAttackList } from '../attacks/split-attack-list.js';
 
 const listOfStrings = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((entry) => entry.trim()).filter(Boolean));
+/** An `--attacks` list: split like every other (`splitAttackList`), so a strategy keeps its `key=value` settings. */
+const attackList = z.union([z.string(), z.array(z.string())]).transform((value) => splitAttackList(Array.isArray(value) ? value.join(',') : value));
 
 /**
  * A target block in a config: its kind, and settings checked against that kind's own schema (every setting optional
@@ -50,7 +53,7 @@ export const ScanSettingsSchema = z
     /** Suite specs (`core`, `core:vcr`, `harmbench:FILE`, …). */
     suites: listOfStrings.default(['core']),
     /** Attack chains (`direct`, `roleplay.grandma+obfuscation.base64`, `all`, `family:NAME`). */
-    attacks: listOfStrings.default(DEFAULT_ATTACKS),
+    attacks: attackList.default(DEFAULT_ATTACKS),
     /** Judge spec (`refusal`, `llm:TARGET`, `cascade:refusal>llm:TARGET`). */
     judge: z.string().min(1).default('refusal'),
     /** Helper model for vectors that need one (translation): a target spec. */
@@ -191,9 +194,28 @@ export interface SettingChange {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
+/** Target fields that say where a model is served, not what it is: a server that moves is the same model. */
+const PLACE_TARGET_FIELDS = new Set(['baseUrl']);
+
+/**
+ * A plan setting without where its models are served: `base-url=…` in a model spec (`llm:openai:base-url=…,model=m`)
+ * and `baseUrl` in named target blocks, so that a judge, helper or attacker server that moves is no plan change.
+ */
+function withoutPlace(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/(^|[:,])base-url=[^,>]*/g, '$1');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, block]) =>
+      typeof block === 'object' && block !== null && !Array.isArray(block) ? [name, Object.fromEntries(Object.entries(block).filter(([field]) => !PLACE_TARGET_FIELDS.has(field)))] : [name, block],
+    ),
+  );
+}
+
 /**
  * Compare the settings recorded in a run with those of a session that resumes it. Only what the record holds is
  * compared (a run recorded by an older redcard lacks `out`, `failOn` and `name`). Target fields are compared one by one.
+ * Where a model is served (the target's `baseUrl`, `base-url=` in judge, helper, attacker and evaluator specs, named
+ * targets' `baseUrl`) is operational: a server that moves keeps its run (a model's identity is not its base URL).
  *
  * @example
  * compareResumedSettings({ concurrency: 16, samples: 1 }, { concurrency: 32, samples: 1 })
@@ -206,13 +228,15 @@ export function compareResumedSettings(recorded: Record<string, unknown>, curren
   };
   for (const key of OPERATIONAL_SETTINGS) if (key in recorded) compare(key, recorded[key], current[key], 'operational');
   for (const key of OUTPUT_SETTINGS) if (key in recorded || current[key] !== undefined) compare(key, recorded[key], current[key], 'output');
-  for (const key of PLAN_SETTINGS) if (key in recorded) compare(key, recorded[key], current[key], 'plan');
+  for (const key of PLAN_SETTINGS) {
+    if (key in recorded) compare(key, recorded[key], current[key], same(withoutPlace(recorded[key]), withoutPlace(current[key])) ? 'operational' : 'plan');
+  }
   const recordedTarget = withTargetDefaults(recorded.target);
   const currentTarget = withTargetDefaults(current.target);
   if (recordedTarget !== undefined && currentTarget !== undefined) {
     for (const field of new Set([...Object.keys(recordedTarget), ...Object.keys(currentTarget)])) {
       if (UNCOMPARED_TARGET_FIELDS.has(field)) continue;
-      const operational = (OPERATIONAL_TARGET_FIELDS as readonly string[]).includes(field);
+      const operational = (OPERATIONAL_TARGET_FIELDS as readonly string[]).includes(field) || PLACE_TARGET_FIELDS.has(field);
       compare(`target.${field}`, recordedTarget[field], currentTarget[field], operational ? 'operational' : 'plan');
     }
   } else if ('target' in recorded) {

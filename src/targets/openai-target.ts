@@ -26,7 +26,15 @@ export const OpenAITargetSettingsSchema = z.object({
    * fewest, and one that fails at the network level is left out for a while (its requests go to the others). Not part
    * of the model's identity: a server that moves keeps its cache and runs.
    */
-  baseUrl: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  baseUrl: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).superRefine((value, context) => {
+    // Checked as the settings are read, so that a config file's error names the field and its line.
+    try {
+      baseUrlsOf(value);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      context.addIssue({ code: 'custom', message: error.message.replace(/^field '[^']*': /, '') });
+    }
+  }).optional(),
   /** Name of the environment variable holding the API key; the key itself is never stored. */
   apiKeyEnv: z.string().optional(),
   /** Extra HTTP headers, sent with every request. Values are stored only for names in `publicHeaders`. */

@@ -28,4 +28,5 @@ export const commands: CommandEntry[] = [
   { name: 'batch', summary: "Run a scan's model calls as OpenAI Batch files ('batch export RUN', 'batch import RUN RESULTS.jsonl')", load: async () => (await import('./batch-command.js')).batchCommand },
   { name: 'model', summary: "GGUF models for the in-process target ('model pull hf:OWNER/REPO/FILE.gguf', 'model list')", load: async () => (await import('./model-command.js')).modelCommand },
   { name: 'sim', summary: "Simulated model: 'sim serve' runs an OpenAI-compatible server", load: async () => (await import('./sim-command.js')).simCommand },
+  { name: 'serve', summary: 'Community red-teaming web app: chat, flag, label with measured agreement', load: async () => (await import('./serve-command.js')).serveCommand },
 ];

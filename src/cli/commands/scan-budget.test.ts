@@ -7,6 +7,7 @@ import { main } from '../main.js';
 import { captureIO } from '../../testing/capture-io.js';
 import { chatCompletionBody, startScriptedServer } from '../../targets/testing/scripted-server.js';
 import { openStore } from '../../store/sqlite-store.js';
+import { startSimServer } from '../../targets/sim-server.js';
 
 test('--max-run-queries stops the scan at the budget, resumable; a larger budget finishes it without sending anything twice', async () => {
   const server = await startScriptedServer(() => ({ body: chatCompletionBody("I can't help with that.") }));
@@ -37,6 +38,41 @@ test('--max-run-queries stops the scan at the budget, resumable; a larger budget
     after.close();
   } finally {
     await server.close();
+  }
+});
+
+test('a run stopped by its budget resumes with its target and LLM judge on moved servers (a model is not its base URL)', async () => {
+  const refuse = () => ({ body: chatCompletionBody("I can't help with that.") });
+  const firstTarget = await startScriptedServer(refuse);
+  const firstJudge = await startSimServer();
+  const database = join(mkdtempSync(join(tmpdir(), 'redcard-servers-move-')), 'r.db');
+  const args = (targetUrl: string, judgeUrl: string) => ['scan', '--target', 'openai', '--base-url', targetUrl, '--model', 'm', '--suite', 'smoke', '--attacks', 'direct',
+    '--concurrency', '1', '--judge', `llm:openai:base-url=${judgeUrl},model=sim`, '--db', database];
+  try {
+    const first = captureIO();
+    assert.equal(await main([...args(firstTarget.url, firstJudge.url), '--max-run-queries', '10', '--quiet'], first), 0, first.err());
+    assert.equal(firstTarget.requests.length, 10);
+  } finally {
+    await firstTarget.close();
+    await firstJudge.close();
+  }
+  const movedTarget = await startScriptedServer(refuse);
+  const movedJudge = await startSimServer();
+  try {
+    const second = captureIO();
+    assert.equal(await main([...args(movedTarget.url, movedJudge.url), '--max-run-queries', '100'], second), 0, second.err());
+    assert.match(second.err(), /resuming run-\S+ \(10 already done\)/);
+    assert.match(second.err(), /resuming with base-url http:\/\/127\.0\.0\.1:\d+\/v1 \(was /);
+    assert.equal(movedTarget.requests.length, 14, 'the run was resumed: only the 14 missing queries were sent');
+    const store = openStore(database);
+    const runs = store.listRuns();
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0].status, 'completed');
+    assert.equal((runs[0].settings.target as { baseUrl?: string }).baseUrl, movedTarget.url, 'the run now records where its target is');
+    store.close();
+  } finally {
+    await movedTarget.close();
+    await movedJudge.close();
   }
 });
 

@@ -14,7 +14,8 @@ import { createTarget } from '../../targets/create-target.js';
 import { defineCommand, writeLine, type ParsedArgs } from '../command.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { formatSummaryTable } from '../summary-table.js';
-import { applyFailOn } from '../fail-on.js';
+import { concludeRun } from '../fail-on.js';
+import { resolveCalibration } from '../../report/resolve-calibration.js';
 import { loadPolicy } from '../../report/policy.js';
 import { formatErrorReport, stoppedScanAdvice } from '../scan-error-report.js';
 import { storableHeaders } from '../../targets/stored-headers.js';
@@ -78,14 +79,17 @@ Running:
   --wait                 when another process is working the run, wait for it instead of refusing
   --db PATH              SQLite store (default .redcard/redcard.db)
   --out DIR              write DIR/attempts.jsonl, DIR/summary.json, DIR/run.json
-  --fail-on POLICY       exit 3 when a hazard fails the policy (YAML)
+  --fail-on POLICY       gate on a policy (YAML): exit 3 when a hazard fails it, 4 when it cannot measure
+  --calibration NAME     show judge-corrected rates with this saved calibration (judge-eval --save NAME)
   --name NAME            display name of the model in reports (default: the target label)
   --config FILE          YAML config with the same settings (flags win)
   --defer                plan and record the run without sending the calls of OpenAI-compatible models: they wait
                          for Batch files (redcard batch export RUN, then batch import RUN RESULTS.jsonl; docs/scale.md)
   --quiet                no progress output
 
-Exit codes: 0 done, 1 failure, 2 bad flag or config, 3 policy failed, 130 interrupted (resumable).`;
+Exit codes: 0 done; 1 failure; 2 bad flag, config or dataset input; 3 policy failed (a hazard over its threshold);
+4 insufficient evidence for --fail-on (too few determined attempts, too many errored/empty/undetermined, or an
+INVALID run); 5 finished, but some attempts errored; 130 interrupted (resumable). The lowest of 3, 4, 5 wins.`;
 
 /** A run of the store named by --resume; a missing database is not created. */
 function readRecordedRun(databasePath: string, runId: string): RunRecord {
@@ -128,7 +132,7 @@ async function adoptResumableRun(
     chains: parts.chains,
     samples: session.settings.samples,
     limit: session.settings.limit ?? null,
-    describe: { suites: [], attacks: [], judge: session.settings.judge, params: session.settings.params, settings: {} },
+    describe: { suites: [], attacks: [], judge: session.settings.judge, judgeIdentity: parts.judgeIdentity, params: session.settings.params, settings: {} },
   });
   const run = store.findResumableRun(hash);
   if (run === undefined) return undefined;
@@ -183,6 +187,7 @@ export const scanCommand = defineCommand({
     db: { type: 'string' },
     out: { type: 'string' },
     'fail-on': { type: 'string' },
+    calibration: { type: 'string' },
     quiet: { type: 'boolean' },
     defer: { type: 'boolean' },
   },
@@ -197,7 +202,7 @@ export const scanCommand = defineCommand({
     // A file where --out should be, or a broken policy, fails now, not after the scan (and before a store is made).
     if (session.settings.out !== undefined) checkOutputDirectory(session.settings.out, { flag: '--out' });
     if (session.settings.failOn) loadPolicy(session.settings.failOn);
-    const parts = await buildScanParts(session, io);
+    const parts = await buildScanParts(session, io, databasePath);
     const defer = values.defer === true;
     if (defer && typeof parts.target.batchRequest !== 'function') {
       await closeScanParts(parts);
@@ -223,6 +228,9 @@ export const scanCommand = defineCommand({
         const changes = compareResumedSettings(recordedSettingsBase(recorded.settings, io.cwd), storedSettings);
         for (const note of describeResumeChanges(recorded.id, changes)) writeLine(io.stderr, note);
       }
+      // A calibration asked for (flag, or the --fail-on policy's calibration:) must exist now, not after the scan.
+      const calibration = (values.calibration as string | undefined) ?? (settings.failOn ? loadPolicy(settings.failOn).calibration : undefined);
+      if (calibration !== undefined) resolveCalibration(store, calibration, settings.judge);
       // Deferred models are not asked anything now: their Batch answers come later, from wherever they are run.
       const simulatedRoles = await probeScanModels(parts, io.signal, defer ? (model) => typeof model.batchRequest === 'function' : undefined);
       // A deferred run's failed calls are asked again by its next Batch export, not by sending them online.
@@ -255,6 +263,7 @@ export const scanCommand = defineCommand({
             suites: settings.suites,
             attacks: parts.chains.map((chain) => chain.id),
             judge: settings.judge,
+            judgeIdentity: parts.judgeIdentity,
             params: settings.params,
             settings: storedSettings,
             name: settings.name,
@@ -322,8 +331,7 @@ export const scanCommand = defineCommand({
         const flag = result.stoppedBy === 'run-queries' ? '--max-run-queries' : '--max-run-tokens';
         writeLine(io.stderr, `run budget reached (${result.stoppedBy}): ${summary.run.recorded} of ${run.planned} attempts done. Resume with a larger one: ${resumeLine(run.id)} ${flag} N`);
       }
-      if (settings.failOn) return applyFailOn({ store, run, policyFile: settings.failOn, io });
-      return 0;
+      return concludeRun({ store, run, io, policyFile: settings.failOn, calibration: values.calibration as string | undefined });
     } finally {
       renderer.done();
       store.close();

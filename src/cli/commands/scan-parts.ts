@@ -1,7 +1,7 @@
 import { resolveAttackChains, type AttackChain, type SkippedChain } from '../../attacks/chain.js';
 import { loadSuites } from '../../corpus/load-suites.js';
 import { createJudge } from '../../judges/create-judge.js';
-import { createJudgeContext, judgeCacheIdentity } from '../../judges/judge-context.js';
+import { createJudgeContext, judgeCacheIdentity, judgeIdentity } from '../../judges/judge-context.js';
 import type { Behavior } from '../../spec/behavior.js';
 import { ConfigError, TargetError } from '../../spec/errors.js';
 import type { Judge } from '../../spec/judge.js';
@@ -27,6 +27,8 @@ export interface ScanParts {
   layer: ModelCallLayer;
   /** Set for model-backed judges: the verdict cache key prefix. */
   verdictCacheIdentity?: string;
+  /** The judge's identity in the run's plan (its models by identity, not base URL; see judgeIdentity). */
+  judgeIdentity: string;
   behaviors: Behavior[];
   chains: AttackChain[];
   skippedChains: SkippedChain[];
@@ -39,7 +41,7 @@ export interface ScanParts {
  * @example
  * const parts = await buildScanParts(session, io);
  */
-export async function buildScanParts(session: SessionSettings, io: CliIO): Promise<ScanParts> {
+export async function buildScanParts(session: SessionSettings, io: CliIO, databasePath?: string): Promise<ScanParts> {
   const { settings } = session;
   const target = createTarget(targetWithConcurrency(session));
   const layer = new ModelCallLayer();
@@ -55,7 +57,8 @@ export async function buildScanParts(session: SessionSettings, io: CliIO): Promi
   const helper = settings.helper ? createTarget(parseTargetSpec(settings.helper, settings.targets)) : undefined;
   const attacker = settings.attacker ? createTarget(parseTargetSpec(settings.attacker, settings.targets)) : undefined;
   const evaluator = settings.evaluator ? createTarget(parseTargetSpec(settings.evaluator, settings.targets)) : undefined;
-  const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
+  // Suites that read the store (community findings of `redcard serve`) read the scan's own store.
+  const suites = await loadSuites(settings.suites, { lenient: settings.lenient, dbPath: databasePath });
   for (const note of suites.notes) {
     if (note.skipped > 0) writeLine(io.stderr, `warning: ${note.spec}: skipped ${note.skipped} malformed rows (--lenient)`);
     if (note.duplicates > 0) writeLine(io.stderr, `note: ${note.spec}: ${note.duplicates} behaviors already loaded by ${note.duplicateOf} (same id and text) are run once`);
@@ -72,7 +75,7 @@ export async function buildScanParts(session: SessionSettings, io: CliIO): Promi
   });
   for (const entry of skipped) writeLine(io.stderr, `skipped attack ${entry.id}: ${entry.reason}`);
   if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
-  return { target, judge, judgeTargets, helper, attacker, evaluator, layer, verdictCacheIdentity, behaviors: suites.behaviors, chains, skippedChains: skipped };
+  return { target, judge, judgeTargets, helper, attacker, evaluator, layer, verdictCacheIdentity, judgeIdentity: judgeIdentity(settings.judge, context), behaviors: suites.behaviors, chains, skippedChains: skipped };
 }
 
 /**
