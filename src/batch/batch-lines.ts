@@ -13,6 +13,29 @@ export const BATCH_MAX_BYTES = 200 * 1024 * 1024;
 /** The endpoint of chat-completions requests. */
 export const CHAT_COMPLETIONS_URL = '/v1/chat/completions';
 
+/**
+ * The `custom_id` of a call's line in a Batch file: the call's key for its first try, `KEY-rN` when it is asked again
+ * after a failure (so a stale answer line from an earlier file, imported again, is not taken for the new try's).
+ *
+ * @example
+ * batchLineId('9f2c…', 1) // '9f2c…'
+ * batchLineId('9f2c…', 2) // '9f2c…-r2'
+ */
+export function batchLineId(key: string, tries: number): string {
+  return tries <= 1 ? key : `${key}-r${tries}`;
+}
+
+/**
+ * The call key and try of a Batch line's `custom_id` (see batchLineId).
+ *
+ * @example
+ * parseBatchLineId('9f2c…-r2') // { key: '9f2c…', tries: 2 }
+ */
+export function parseBatchLineId(customId: string): { key: string; tries: number } {
+  const match = /^(.+)-r([1-9]\d{0,8})$/.exec(customId);
+  return match === null ? { key: customId, tries: 1 } : { key: match[1], tries: Number(match[2]) };
+}
+
 /** One request of a Batch input file. */
 export const BatchRequestLineSchema = z.object({
   /** Our id of the call; the answer carries it back. Unique within a run's exports. */

@@ -1,6 +1,16 @@
 import { basename } from 'node:path';
 import type { Store } from '../store/store-api.js';
 import { openBatchFiles, type BatchFileLimits } from './batch-file-writer.js';
+import { batchLineId } from './batch-lines.js';
+
+/** A stored request line with the custom_id of the call's current try (the stored line has the call's key). */
+function lineOfTry(request: string, key: string, tries: number): { json: string; customId: string } {
+  if (tries <= 1) return { json: request, customId: key };
+  const customId = batchLineId(key, tries);
+  const prefix = `{"custom_id":${JSON.stringify(key)}`;
+  if (request.startsWith(prefix)) return { json: `{"custom_id":${JSON.stringify(customId)}${request.slice(prefix.length)}`, customId };
+  return { json: JSON.stringify({ ...(JSON.parse(request) as object), custom_id: customId }), customId };
+}
 
 /** What an export wrote. */
 export interface BatchExport {
@@ -10,7 +20,7 @@ export interface BatchExport {
 
 /**
  * Write every call of run `runId` that waits for a Batch answer (recorded, exported before without an answer, or
- * failed and to be tried again) as OpenAI Batch input lines into `path` (split into `path-2`… at the Batch API's
+ * failed and to be tried again, under its try's custom_id `KEY-rN`) as OpenAI Batch input lines into `path` (split into `path-2`… at the Batch API's
  * limits), then mark them exported. The files appear whole or not at all; the store is marked only once they are.
  *
  * @example
@@ -23,7 +33,8 @@ export function exportBatchCalls(store: Store, runId: string, path: string, limi
   const ranges: Array<{ from: number; to: number }> = [];
   try {
     for (const call of store.iterateWaitingBatchCalls(runId)) {
-      const part = writer.writeSerialized(call.request, call.customId);
+      const line = lineOfTry(call.request, call.customId, call.tries);
+      const part = writer.writeSerialized(line.json, line.customId);
       const range = (ranges[part - 1] ??= { from: call.sequence, to: call.sequence });
       range.to = call.sequence;
     }

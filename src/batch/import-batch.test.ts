@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../store/sqlite-store.js';
 import type { RunRecord } from '../spec/run-record.js';
+import { exportBatchCalls } from './export-batch.js';
 import { importBatchResults } from './import-batch.js';
 
 function runRecord(id: string): RunRecord {
@@ -70,6 +71,43 @@ test('import: answers and error lines recorded once; duplicates (in one file or 
     assert.equal(again.missing, 1);
     assert.deepEqual(store.countBatchCalls('run-1'), { pending: 0, exported: 1, answered: 3, used: 0, failed: 1, 'failed-seen': 0 });
     await assert.rejects(importBatchResults(store, 'run-nope', [first]), /run-nope/);
+  } finally {
+    store.close();
+  }
+});
+
+test('a call asked again after a failure gets its try in its custom_id: the stale error line of the earlier file, imported again, does not take the new answer’s place', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'redcard-import-try-'));
+  const store = openStore(join(directory, 'r.db'));
+  try {
+    store.createRun(runRecord('run-1'));
+    store.putPendingBatchCall('run-1', 'c1', 'target', JSON.stringify({ custom_id: 'c1', method: 'POST', url: '/v1/chat/completions', body: { model: 'm', messages: [] } }));
+    const first = exportBatchCalls(store, 'run-1', join(directory, 'requests-1.jsonl'));
+    assert.equal(JSON.parse(readFileSync(first.files[0]!.path, 'utf8')).custom_id, 'c1');
+    const results1 = join(directory, 'results-1.jsonl');
+    writeFileSync(results1, `${errorLine('c1')}\n`);
+    assert.equal((await importBatchResults(store, 'run-1', [results1])).errors, 1);
+    // The run records the failure on its attempt: the call's next ask is its second try (exported as it is, or
+    // deferred again by the next session).
+    store.setBatchCallState('run-1', 'c1', 'failed-seen');
+    assert.equal(store.getBatchCall('run-1', 'c1')?.tries, 2);
+    store.setBatchCallState('run-1', 'c1', 'failed-seen');
+    assert.equal(store.getBatchCall('run-1', 'c1')?.tries, 2, 'seen once, one more try');
+    store.putPendingBatchCall('run-1', 'c1', 'target', JSON.stringify({ custom_id: 'c1', method: 'POST', url: '/v1/chat/completions', body: { model: 'm', messages: [] } }));
+    assert.equal(store.getBatchCall('run-1', 'c1')?.tries, 2);
+    const second = exportBatchCalls(store, 'run-1', join(directory, 'requests-2.jsonl'));
+    const line = JSON.parse(readFileSync(second.files[0]!.path, 'utf8')) as { custom_id: string; body: unknown };
+    assert.deepEqual(line, { custom_id: 'c1-r2', method: 'POST', url: '/v1/chat/completions', body: { model: 'm', messages: [] } });
+
+    // A glob such as results-*.jsonl brings the first file back, before the second.
+    const results2 = join(directory, 'results-2.jsonl');
+    writeFileSync(results2, `${answer('c1-r2', 'second try')}\n`);
+    const report = await importBatchResults(store, 'run-1', [results1, results2]);
+    assert.deepEqual([report.errors, report.answers, report.duplicates], [0, 1, ['c1']], 'the stale error line is a duplicate; the new try is answered');
+    const row = store.getBatchCall('run-1', 'c1');
+    assert.equal(row?.state, 'answered');
+    assert.equal(row?.outcome !== undefined && 'response' in row.outcome ? row.outcome.response.text : undefined, 'second try');
+    assert.deepEqual((await importBatchResults(store, 'run-1', [results2])).duplicates, ['c1-r2']);
   } finally {
     store.close();
   }

@@ -2,6 +2,7 @@ import type { ModelRole } from '../spec/strategy.js';
 import type { Store } from '../store/store-api.js';
 import type { BatchCallOutcome } from '../store/batch-call-store.js';
 import { readTextLines } from '../util/read-text-file.js';
+import { parseBatchLineId } from './batch-lines.js';
 import { MAX_OUTPUT_LINE_BYTES, readBatchOutputLine, type BatchLinePlace, type BatchOutcome } from './read-batch-output.js';
 
 /** What an import found, for the user. */
@@ -12,7 +13,10 @@ export interface BatchImport {
   answers: number;
   /** Error lines recorded (the calls' attempts record the error; the next export tries them again). */
   errors: number;
-  /** custom_ids seen again: in an earlier import, or twice in these files (the first one counts). */
+  /**
+   * custom_ids seen again: in an earlier import, or twice in these files (the first one counts), or a line of an
+   * earlier try of a call that failed and was exported again (a stale line: the new try waits for its own).
+   */
   duplicates: string[];
   /** custom_ids the run has no call for (another run's file?). */
   unknown: string[];
@@ -52,7 +56,8 @@ export async function importBatchResults(store: Store, runId: string, files: rea
     chunk = [];
     store.transaction(() => {
       for (const entry of work) {
-        const { result, role } = store.recordBatchOutcome(runId, entry.customId, entry.outcome);
+        const { key, tries } = parseBatchLineId(entry.customId);
+        const { result, role } = store.recordBatchOutcome(runId, key, entry.outcome, tries);
         if (result === 'unknown') unknown.add(entry.customId);
         else if (result === 'duplicate') duplicates.add(entry.customId);
         else if ('response' in entry.outcome) {
