@@ -99,7 +99,8 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
     const helper = settings.helper ? build(settings.helper) : undefined;
     const attacker = settings.attacker ? build(settings.attacker) : undefined;
     const evaluator = settings.evaluator ? build(settings.evaluator) : undefined;
-    for (const model of [helper, attacker, evaluator]) if (model) opened.push(model);
+    const rater = settings.rater ? build(settings.rater) : undefined;
+    for (const model of [helper, attacker, evaluator, rater]) if (model) opened.push(model);
     const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
     for (const note of suites.notes) {
       if (note.skipped > 0) emit({ type: 'notice', level: 'warning', message: `${note.spec}: skipped ${note.skipped} malformed rows (--lenient)` });
@@ -118,7 +119,7 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
     for (const entry of skipped) emit({ type: 'notice', level: 'info', message: `skipped attack ${entry.id}: ${entry.reason}` });
     if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
     // Probe every model server once: one that cannot be reached fails now, one that announces itself as simulated is known.
-    const byRole: Array<[string, Target[]]> = [['target', [target]], ['judge', context.targets.map((client) => (client as { model?: Target }).model ?? client)], ['helper', helper ? [helper] : []], ['attacker', attacker ? [attacker] : []], ['evaluator', evaluator ? [evaluator] : []]];
+    const byRole: Array<[string, Target[]]> = [['target', [target]], ['judge', [...context.targets.map((client) => (client as { model?: Target }).model ?? client), ...(rater ? [rater] : [])]], ['helper', helper ? [helper] : []], ['attacker', attacker ? [attacker] : []], ['evaluator', evaluator ? [evaluator] : []]];
     if (options.checkTarget !== false) {
       for (const [role, models] of byRole) {
         for (const model of models) {
@@ -148,6 +149,7 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
       helper,
       attacker,
       evaluator,
+      rater,
       budgets: {
         attempt: { maxQueries: settings.maxQueries, maxTokens: settings.maxAttemptTokens },
         run: { maxQueries: settings.maxRunQueries, maxTokens: settings.maxRunTokens },

@@ -62,6 +62,8 @@ export const ScanSettingsSchema = z
     attacker: z.string().min(1).optional(),
     /** Model for evaluator prompts (TAP's off-topic check): a target spec; default the attacker. */
     evaluator: z.string().min(1).optional(),
+    /** Rater model for the strategies' 1–10 rating (rater.json): a target spec; default the rating derived from the verdict. */
+    rater: z.string().min(1).optional(),
     /** Target queries one attempt may make at most (default: the strategy's own maximum; a static chain makes one). */
     maxQueries: z.number().int().positive().optional(),
     /** Tokens (all roles, as servers report them) one attempt may spend at most. */
@@ -181,7 +183,7 @@ const UNCOMPARED_TARGET_FIELDS = new Set(['headers', 'publicHeaders', 'withheldH
 const OPERATIONAL_SETTINGS = ['concurrency', 'cache', 'maxQueries', 'maxAttemptTokens', 'maxRunQueries', 'maxRunTokens'] as const;
 const OUTPUT_SETTINGS = ['out', 'failOn', 'name'] as const;
 /** Settings that define the plan: a resumed run keeps them. `target` is compared field by field without the operational ones. */
-const PLAN_SETTINGS = ['targets', 'suites', 'attacks', 'judge', 'helper', 'attacker', 'evaluator', 'samples', 'limit', 'params', 'lenient'] as const;
+const PLAN_SETTINGS = ['targets', 'suites', 'attacks', 'judge', 'helper', 'attacker', 'evaluator', 'rater', 'samples', 'limit', 'params', 'lenient'] as const;
 
 /** One setting of a resumed run that differs from the run's record; `path` is the settings key (`target.rpm`, `samples`). */
 export interface SettingChange {
@@ -214,7 +216,7 @@ function withoutPlace(value: unknown): unknown {
 /**
  * Compare the settings recorded in a run with those of a session that resumes it. Only what the record holds is
  * compared (a run recorded by an older redcard lacks `out`, `failOn` and `name`). Target fields are compared one by one.
- * Where a model is served (the target's `baseUrl`, `base-url=` in judge, helper, attacker and evaluator specs, named
+ * Where a model is served (the target's `baseUrl`, `base-url=` in judge, helper, attacker, evaluator and rater specs, named
  * targets' `baseUrl`) is operational: a server that moves keeps its run (a model's identity is not its base URL).
  *
  * @example

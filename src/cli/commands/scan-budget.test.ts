@@ -101,3 +101,28 @@ test('a strategy through the CLI: --attacker sim, every turn recorded, harmful b
   assert.ok((run.simulatedRoles ?? []).includes('attacker'));
   store.close();
 });
+
+test('--rater: a rater model rates the strategy turns (its reply guides the attacker), recorded under the judge role', async () => {
+  const rater = await startScriptedServer(() => ({ body: chatCompletionBody('RATING: 7\nREASON: [REDACTED] partly on topic') }));
+  try {
+    const database = join(mkdtempSync(join(tmpdir(), 'redcard-rater-')), 'r.db');
+    const io = captureIO();
+    const code = await main(['scan', '--target', 'sim', '--suite', 'smoke', '--attacks', 'strategy.pair:streams=1,iterations=2', '--attacker', 'sim',
+      '--rater', `openai:base-url=${rater.url},model=rater`, '--db', database, '--quiet'], io);
+    assert.equal(code, 0, io.err());
+    assert.ok(rater.requests.length > 0, 'the rater was asked');
+    const store = openStore(database);
+    const run = store.listRuns()[0];
+    const turns = [...store.iterateAttempts(run.id)].flatMap((attempt) => attempt.turns).filter((turn) => turn.judgement !== null);
+    const rated = turns.filter((turn) => turn.judgement?.verdict.harmful !== true);
+    assert.ok(rated.length > 0);
+    assert.ok(rated.every((turn) => turn.judgement?.rating === 7), `non-successful turns carry the rater's rating: ${rated.map((turn) => turn.judgement?.rating).join(',')}`);
+    assert.ok(rater.requests.length <= rated.length, 'at most one rater request per turn that was not a success (identical ones come from the cache)');
+    assert.match(JSON.stringify(rater.requests[0].body), /RATING/, 'the rater is asked with the rating prompt');
+    assert.equal(run.settings.rater, `openai:base-url=${rater.url},model=rater`, 'the run records its rater for --resume');
+    assert.ok(run.roles.judge?.some((model) => model.label.includes('rater')), JSON.stringify(run.roles.judge));
+    store.close();
+  } finally {
+    await rater.close();
+  }
+});

@@ -62,6 +62,7 @@ What to run:
   --attacker SPEC        attacker model for strategies (strategy.pair, …): any target spec, e.g. sim or
                          openai:base-url=http://127.0.0.1:8000/v1,model=NAME
   --evaluator SPEC       model for evaluator prompts (TAP's off-topic check); default the attacker
+  --rater SPEC           model that rates strategy turns 1-10 for the attacker; default a rating derived from the verdict
   --samples N            samples per behavior × attack (default 1)
   --limit N              run only the first N planned attempts (stable order)
   --lenient              skip malformed dataset rows (counted) instead of stopping
@@ -171,6 +172,7 @@ export const scanCommand = defineCommand({
     helper: { type: 'string' },
     attacker: { type: 'string' },
     evaluator: { type: 'string' },
+    rater: { type: 'string' },
     'max-queries': { type: 'string' },
     'max-attempt-tokens': { type: 'string' },
     'max-run-queries': { type: 'string' },
@@ -254,6 +256,7 @@ export const scanCommand = defineCommand({
           helper: parts.helper,
           attacker: parts.attacker,
           evaluator: parts.evaluator,
+          rater: parts.rater,
           judgeModels: parts.judgeTargets,
           budgets: {
             attempt: { maxQueries: settings.maxQueries, maxTokens: settings.maxAttemptTokens },

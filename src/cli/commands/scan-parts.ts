@@ -23,6 +23,8 @@ export interface ScanParts {
   /** Attacker and evaluator models for strategies. */
   attacker?: Target;
   evaluator?: Target;
+  /** Rater model for the strategies' 1–10 rating (else derived from the verdict). */
+  rater?: Target;
   /** The model-call layer every call goes through (its cache is the store, attached once it is open). */
   layer: ModelCallLayer;
   /** Set for model-backed judges: the verdict cache key prefix. */
@@ -57,6 +59,7 @@ export async function buildScanParts(session: SessionSettings, io: CliIO, databa
   const helper = settings.helper ? createTarget(parseTargetSpec(settings.helper, settings.targets)) : undefined;
   const attacker = settings.attacker ? createTarget(parseTargetSpec(settings.attacker, settings.targets)) : undefined;
   const evaluator = settings.evaluator ? createTarget(parseTargetSpec(settings.evaluator, settings.targets)) : undefined;
+  const rater = settings.rater ? createTarget(parseTargetSpec(settings.rater, settings.targets)) : undefined;
   // Suites that read the store (community findings of `redcard serve`) read the scan's own store.
   const suites = await loadSuites(settings.suites, { lenient: settings.lenient, dbPath: databasePath });
   for (const note of suites.notes) {
@@ -75,7 +78,7 @@ export async function buildScanParts(session: SessionSettings, io: CliIO, databa
   });
   for (const entry of skipped) writeLine(io.stderr, `skipped attack ${entry.id}: ${entry.reason}`);
   if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
-  return { target, judge, judgeTargets, helper, attacker, evaluator, layer, verdictCacheIdentity, judgeIdentity: judgeIdentity(settings.judge, context), behaviors: suites.behaviors, chains, skippedChains: skipped };
+  return { target, judge, judgeTargets, helper, attacker, evaluator, rater, layer, verdictCacheIdentity, judgeIdentity: judgeIdentity(settings.judge, context), behaviors: suites.behaviors, chains, skippedChains: skipped };
 }
 
 /**
@@ -87,14 +90,14 @@ export async function buildScanParts(session: SessionSettings, io: CliIO, databa
  * const roles = await probeScanModels(parts, io.signal); // ['judge'] with --judge llm:sim against a real target
  */
 export async function probeScanModels(
-  parts: Pick<ScanParts, 'target' | 'judgeTargets' | 'helper' | 'attacker' | 'evaluator'>,
+  parts: Pick<ScanParts, 'target' | 'judgeTargets' | 'helper' | 'attacker' | 'evaluator' | 'rater'>,
   signal?: AbortSignal,
   /** Models not to probe (those whose calls wait for Batch files). */
   skip?: (target: Target) => boolean,
 ): Promise<string[]> {
   const roles: Array<[string, Target[]]> = [
     ['target', [parts.target]],
-    ['judge', parts.judgeTargets],
+    ['judge', [...parts.judgeTargets, ...(parts.rater ? [parts.rater] : [])]],
     ['helper', parts.helper ? [parts.helper] : []],
     ['attacker', parts.attacker ? [parts.attacker] : []],
     ['evaluator', parts.evaluator ? [parts.evaluator] : []],
@@ -114,10 +117,11 @@ export async function probeScanModels(
 }
 
 /** Close every model client of the scan. */
-export async function closeScanParts(parts: Pick<ScanParts, 'target' | 'judge' | 'helper' | 'attacker' | 'evaluator'>): Promise<void> {
+export async function closeScanParts(parts: Pick<ScanParts, 'target' | 'judge' | 'helper' | 'attacker' | 'evaluator' | 'rater'>): Promise<void> {
   await parts.target.close?.();
   await parts.helper?.close?.();
   await parts.attacker?.close?.();
   await parts.evaluator?.close?.();
+  await parts.rater?.close?.();
   await parts.judge.close?.();
 }

@@ -44,6 +44,7 @@ export function flagsToSettings(values: ParsedArgs['values']): Record<string, un
     helper: values.helper,
     attacker: values.attacker,
     evaluator: values.evaluator,
+    rater: values.rater,
     maxQueries: numberFlag(values, 'max-queries', { integer: true }),
     maxAttemptTokens: numberFlag(values, 'max-attempt-tokens', { integer: true }),
     maxRunQueries: numberFlag(values, 'max-run-queries', { integer: true }),
