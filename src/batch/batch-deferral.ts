@@ -66,7 +66,12 @@ export function createBatchDeferral(store: Store, runId: string): BatchDeferral 
     },
     flush() {
       for (const { customId, role, line } of newPending.splice(0)) store.putPendingBatchCall(runId, customId, role, line);
-      for (const { customId, state } of stateChanges.splice(0)) store.setBatchCallState(runId, customId, state);
+      for (const { customId, state } of stateChanges.splice(0)) {
+        store.setBatchCallState(runId, customId, state);
+        // The store says it now; only the pending calls stay here (so that one is recorded once per session). A run
+        // of 100,000 calls then does not hold 100,000 keys to the end.
+        seen.delete(customId);
+      }
     },
   };
   return deferral;
