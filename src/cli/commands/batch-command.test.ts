@@ -41,6 +41,7 @@ test('batch round trip: scan --defer → export → run-batch stand-in (error an
     const deferred = await run(['scan', '--config', 'batch.yaml', ...plan, '--db', 'batch.db', '--out', 'batch', '--defer', '--quiet'], directory);
     assert.equal(deferred.code, 0, deferred.err);
     assert.ok(existsSync(join(directory, 'batch', 'run.json')), '--out gets run.json at once');
+    assert.match(deferred.out, /0\/60 attempts recorded, 0 errors, status interrupted \(waiting for Batch answers\)/);
     const runId = (JSON.parse(readFileSync(join(directory, 'batch', 'run.json'), 'utf8')) as { id: string }).id;
     assert.match(deferred.err, new RegExp(`run ${runId}: 0 of 60 attempts recorded; \\d+ model calls wait for Batch answers`));
     assert.match(deferred.err, new RegExp(`next: redcard batch export ${runId} --out requests.jsonl --db batch.db`));

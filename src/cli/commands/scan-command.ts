@@ -315,7 +315,7 @@ export const scanCommand = defineCommand({
         writeLine(io.stdout, `judge calls: ${Object.entries(judgeStats).map(([name, count]) => `${name} ${count}`).join(', ')}`);
       }
       const errors = summary.overall.errors;
-      writeLine(io.stdout, `run ${run.id} on ${modelLabel(run)}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${simulatedTag(run)}`);
+      writeLine(io.stdout, `run ${run.id} on ${modelLabel(run)}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${batchDeferral !== undefined && run.status !== 'completed' ? ' (waiting for Batch answers)' : ''}${simulatedTag(run)}`);
       if (settings.out !== undefined) writeLine(io.stdout, `wrote ${join(settings.out, 'attempts.jsonl')}, summary.json, run.json`);
       const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
       for (const line of formatErrorReport(result.errors, { recorded: summary.run.recorded, resumeCommand: resumeLine(run.id), attemptsFile })) writeLine(io.stderr, line);
