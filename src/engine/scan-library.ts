@@ -1,4 +1,5 @@
 import { resolveAttackChains, type StrategyResolver } from '../attacks/chain.js';
+import { createBatchDeferral, type BatchDeferral } from '../batch/batch-deferral.js';
 import { openSuites } from '../corpus/load-suites.js';
 import { createJudge } from '../judges/create-judge.js';
 import { createJudgeContext, judgeCacheIdentity, judgeIdentity } from '../judges/judge-context.js';
@@ -45,6 +46,11 @@ export interface ScanOptions {
   resolveStrategy?: StrategyResolver;
   /** Probe every model server before planning (default true): unreachable ones fail now, simulated ones are known. */
   checkTarget?: boolean;
+  /**
+   * Defer the calls of models that write Batch request lines (`Target.batchRequest`: OpenAI-compatible ones): they are
+   * not probed nor sent, but wait for Batch files (`batch export`, `batch import`; docs/scale.md). The target must be one.
+   */
+  defer?: boolean;
 }
 
 /** What a scan returns: the session's result, and what the caller may want to show. */
@@ -55,6 +61,8 @@ export interface ScanOutcome extends ScanResult {
   judgeStats: Record<string, number>;
   /** The settings the session ran with (those of `settingsForRun` when an identical run was resumed). */
   settings: ScanSettings;
+  /** With `defer`: the run's calls that wait for Batch answers were recorded (the run completes once they are imported). */
+  deferred: boolean;
 }
 
 /** The models of a scan, every call through one layer. */
@@ -109,10 +117,11 @@ function modelsByRole(models: ScanModels): Array<[string, Target[]]> {
   return [['target', [models.target]], ['judge', [...models.judgeModels, ...one(models.rater)]], ['helper', one(models.helper)], ['attacker', one(models.attacker)], ['evaluator', one(models.evaluator)]];
 }
 
-/** Probe every model server once: one that cannot be reached fails now, naming its role. */
-async function probeModels(models: ScanModels, signal?: AbortSignal): Promise<void> {
+/** Probe every model server once: one that cannot be reached fails now, naming its role; `skip` ones are not asked. */
+async function probeModels(models: ScanModels, signal?: AbortSignal, skip?: (target: Target) => boolean): Promise<void> {
   for (const [role, targets] of modelsByRole(models)) {
     for (const target of targets) {
+      if (skip?.(target)) continue;
       try {
         await target.probe?.({ signal });
       } catch (error) {
@@ -144,7 +153,11 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
   let current = settings;
   const layer = new ModelCallLayer({ cache: store, useCache: current.cache });
   const models = buildModels(current, layer);
+  let deferral: BatchDeferral | undefined;
   try {
+    if (options.defer && typeof models.target.batchRequest !== 'function') {
+      throw new ConfigError(`--defer needs a target that speaks the OpenAI API (kind openai); a ${models.target.kind} target answers directly`, { field: 'defer' });
+    }
     // Suites that read the store (community findings of `redcard serve`) read the scan's own store; a large file suite
     // stays in its file and is streamed into the plan.
     const suites = await openSuites(current.suites, { lenient: current.lenient, dbPath: options.databasePath ?? current.db, stream: true });
@@ -193,7 +206,9 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
       if (planChanges.length > 0) throw new ResumePlanChangedError(resumed.id, planChanges);
       if (changes.length > 0) emit({ type: 'resume-changes', runId: resumed.id, changes });
     }
-    if (options.checkTarget !== false) await probeModels(models, options.signal);
+    // Deferred models are not asked anything now: their Batch answers come later, from wherever they are run.
+    const deferred = options.defer ? (target: Target): boolean => typeof target.batchRequest === 'function' : undefined;
+    if (options.checkTarget !== false) await probeModels(models, options.signal, deferred);
     const simulatedRoles = modelsByRole(models).filter(([, targets]) => targets.some((target) => target.simulated)).map(([role]) => role);
     const result = await runScan({
       store,
@@ -217,11 +232,12 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
       resumeRunId: options.resumeRunId,
       fresh: options.fresh,
       waitForLease: options.waitForLease,
+      ...(options.defer ? { deferral: (runId: string) => (deferral = createBatchDeferral(store, runId)) } : {}),
       signal: options.signal,
       onEvent: emit,
     });
     const { target } = models;
-    return { ...result, target: { kind: target.kind, label: target.label, simulated: target.simulated }, judgeStats: models.judge.stats?.() ?? {}, settings: current };
+    return { ...result, target: { kind: target.kind, label: target.label, simulated: target.simulated }, judgeStats: models.judge.stats?.() ?? {}, settings: current, deferred: deferral !== undefined };
   } finally {
     await closeModels(models);
   }

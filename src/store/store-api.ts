@@ -1,3 +1,4 @@
+import type { BatchCallStore } from './batch-call-store.js';
 import type { Attempt } from '../spec/attempt.js';
 import type { Turn } from '../spec/strategy.js';
 import type { JournalEntry } from '../models/call-scope.js';
@@ -103,7 +104,7 @@ export interface RecordedError {
 }
 
 /** The whole store. */
-export interface Store extends RunStore, CacheStore, CalibrationStore, LeaseStore, TrajectoryStore {
+export interface Store extends RunStore, CacheStore, CalibrationStore, LeaseStore, TrajectoryStore, BatchCallStore {
   /** Path of the database file. */
   readonly path: string;
   /** The errors of a run's errored attempts (plan order), without reading the rest of their records. */

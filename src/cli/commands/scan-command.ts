@@ -20,7 +20,8 @@ import { loadPolicy } from '../../report/policy.js';
 import { formatErrorReport, stoppedScanAdvice } from '../scan-error-report.js';
 import { checkOutputDirectory } from '../../util/output-path.js';
 import { FileSystemError } from '../../util/file-system-error.js';
-import { describeResumeChanges, resumeCommand } from './scan-resume-notes.js';
+import { describeWaitingCalls } from '../batch-notes.js';
+import { describeResumeChanges, redcardCommand, resumeCommand } from './scan-resume-notes.js';
 import { resolveSessionSettings, scanSettingsOf, withheldHeaderNames, type SessionSettings } from './scan-session-settings.js';
 
 const usage = `Usage: redcard scan --target sim|openai|replay|SPEC [options]
@@ -72,6 +73,8 @@ Running:
   --calibration NAME     show judge-corrected rates with this saved calibration (judge-eval --save NAME)
   --name NAME            display name of the model in reports (default: the target label)
   --config FILE          YAML config with the same settings (flags win)
+  --defer                plan and record the run without sending the calls of OpenAI-compatible models: they wait
+                         for Batch files (redcard batch export RUN, then batch import RUN RESULTS.jsonl; docs/scale.md)
   --quiet                no progress output
 
 Exit codes: 0 done; 1 failure; 2 bad flag, config or dataset input; 3 policy failed (a hazard over its threshold);
@@ -177,6 +180,7 @@ export const scanCommand = defineCommand({
     'fail-on': { type: 'string' },
     calibration: { type: 'string' },
     quiet: { type: 'boolean' },
+    defer: { type: 'boolean' },
   },
 
   async run({ values, positionals }, io) {
@@ -192,7 +196,11 @@ export const scanCommand = defineCommand({
     const renderer = new ProgressRenderer(io.stderr);
     try {
       checkSession(session, values, store);
-      const resumeLine = (runId: string): string => resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig));
+      const defer = values.defer === true;
+      // A deferred run's failed calls are asked again by its next Batch export, not by sending them online.
+      const resumeLine = (runId: string): string => (defer
+        ? redcardCommand(['batch', 'export', runId, '--out', 'requests.jsonl'], databasePath, io.cwd)
+        : resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig)));
       let outcome: ScanOutcome;
       try {
         outcome = await scan(scanSettingsOf(session), {
@@ -202,6 +210,7 @@ export const scanCommand = defineCommand({
           resumeRunId: recorded?.id,
           fresh: values.fresh === true,
           waitForLease: values.wait === true,
+          defer,
           signal: io.signal,
           // An identical unfinished run is resumed: its recorded settings fill in what this command does not give.
           settingsForRun: (run) => {
@@ -230,7 +239,7 @@ export const scanCommand = defineCommand({
         return 1;
       }
       renderer.done();
-      return reportOutcome(outcome, { store, session, io, resumeLine, calibration: values.calibration as string | undefined });
+      return reportOutcome(outcome, { store, session, io, resumeLine, databasePath, calibration: values.calibration as string | undefined });
     } finally {
       renderer.done();
       store.close();
@@ -241,11 +250,12 @@ export const scanCommand = defineCommand({
 /** The finished session on the terminal and in --out: summary table, run line, errors, warnings; then the exit code. */
 async function reportOutcome(
   outcome: ScanOutcome,
-  context: { store: Store; session: SessionSettings; io: CliIO; resumeLine: (runId: string) => string; calibration?: string },
+  context: { store: Store; session: SessionSettings; io: CliIO; resumeLine: (runId: string) => string; databasePath: string; calibration?: string },
 ): Promise<number> {
   const { store, io, resumeLine } = context;
   const { settings } = context.session;
   const run = outcome.run;
+  const waitingForBatch = outcome.deferred && run.status !== 'completed';
   const summary = settings.out !== undefined ? writeOutputsOrExplain(store, run.id, settings.out, resumeLine(run.id)) : summarizeAttempts(run, store.iterateAttempts(run.id));
   writeLine(io.stdout, formatSummaryTable(summary));
   writeLine(io.stdout);
@@ -253,7 +263,7 @@ async function reportOutcome(
     writeLine(io.stdout, `judge calls: ${Object.entries(outcome.judgeStats).map(([name, count]) => `${name} ${count}`).join(', ')}`);
   }
   const errors = summary.overall.errors;
-  writeLine(io.stdout, `run ${run.id} on ${modelLabel(run)}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${simulatedTag(run)}`);
+  writeLine(io.stdout, `run ${run.id} on ${modelLabel(run)}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${waitingForBatch ? ' (waiting for Batch answers)' : ''}${simulatedTag(run)}`);
   if (settings.out !== undefined) writeLine(io.stdout, `wrote ${join(settings.out, 'attempts.jsonl')}, summary.json, run.json`);
   const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
   for (const line of formatErrorReport(outcome.errors, { recorded: summary.run.recorded, resumeCommand: resumeLine(run.id), attemptsFile })) writeLine(io.stderr, line);
@@ -263,6 +273,10 @@ async function reportOutcome(
   if (outcome.interrupted) {
     writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: ${resumeLine(run.id)}`);
     return 130;
+  }
+  if (waitingForBatch) {
+    for (const line of describeWaitingCalls(store, run, context.databasePath, io.cwd)) writeLine(io.stderr, line);
+    return 0;
   }
   if (outcome.stoppedBy !== undefined) {
     const flag = outcome.stoppedBy === 'run-queries' ? '--max-run-queries' : '--max-run-tokens';
