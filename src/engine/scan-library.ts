@@ -22,8 +22,11 @@ export { targetConfigOf } from './recorded-settings.js';
 
 /** What a scan run as a library needs besides its settings. */
 export interface ScanOptions {
-  /** Where runs, attempts, caches and journals are kept (`openStore(path)`). */
-  store: Store;
+  /**
+   * Where runs, attempts, caches and journals are kept (`openStore(path)`), or a function that opens it: called once the
+   * settings have been checked (models built, suites read, attacks resolved), so that a broken config makes no database.
+   */
+  store: Store | (() => Store);
   /** Told of everything the scan does (notices, start, progress, retries, waiting, finish); the library never prints. */
   events?: (event: ScanEvent) => void;
   signal?: AbortSignal;
@@ -147,11 +150,10 @@ async function probeModels(models: ScanModels, signal?: AbortSignal, skip?: (tar
  * console.log(outcome.run.status, summarizeAttempts(outcome.run, store.iterateAttempts(outcome.run.id)).overall);
  */
 export async function scan(settings: ScanSettings, options: ScanOptions): Promise<ScanOutcome> {
-  const { store } = options;
   const emit = options.events ?? (() => undefined);
   const cwd = options.cwd ?? process.cwd();
   let current = settings;
-  const layer = new ModelCallLayer({ cache: store, useCache: current.cache });
+  const layer = new ModelCallLayer(); // its cache is the store, attached once the store is open
   const models = buildModels(current, layer);
   let deferral: BatchDeferral | undefined;
   try {
@@ -177,6 +179,8 @@ export async function scan(settings: ScanSettings, options: ScanOptions): Promis
     });
     for (const entry of skipped) emit({ type: 'notice', level: 'info', message: `skipped attack ${entry.id}: ${entry.reason}` });
     if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
+    const store = typeof options.store === 'function' ? options.store() : options.store;
+    layer.useCache(store, current.cache);
     const describe = (): ScanDescription => ({
       suites: current.suites,
       attacks: chains.map((chain) => chain.id),

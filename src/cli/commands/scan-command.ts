@@ -192,10 +192,17 @@ export const scanCommand = defineCommand({
     let session = resolveSessionSettings(values, config, recorded?.settings, io.cwd, `run ${named}`);
     // A file where --out should be, or a broken policy, fails now, not after the scan (and before a store is made).
     checkSession(session, values);
-    const store = openStore(databasePath);
+    // The store is opened once scan() has checked the settings (a broken config or suite makes no database).
+    let opened: Store | undefined;
+    const openScanStore = (): Store => {
+      if (opened === undefined) {
+        opened = openStore(databasePath);
+        checkSession(session, values, opened);
+      }
+      return opened;
+    };
     const renderer = new ProgressRenderer(io.stderr);
     try {
-      checkSession(session, values, store);
       const defer = values.defer === true;
       // A deferred run's failed calls are asked again by its next Batch export, not by sending them online.
       const resumeLine = (runId: string): string => (defer
@@ -204,7 +211,7 @@ export const scanCommand = defineCommand({
       let outcome: ScanOutcome;
       try {
         outcome = await scan(scanSettingsOf(session), {
-          store,
+          store: openScanStore,
           databasePath,
           cwd: io.cwd,
           resumeRunId: recorded?.id,
@@ -215,7 +222,7 @@ export const scanCommand = defineCommand({
           // An identical unfinished run is resumed: its recorded settings fill in what this command does not give.
           settingsForRun: (run) => {
             session = resolveSessionSettings(values, config, run.settings, io.cwd, `run ${run.id}`);
-            checkSession(session, values, store);
+            checkSession(session, values, openScanStore());
             return scanSettingsOf(session);
           },
           events: (event) => renderScanEvent(event, io, renderer, () => session, values.quiet === true),
@@ -229,6 +236,7 @@ export const scanCommand = defineCommand({
           return 1;
         }
         if (!(error instanceof ScanStoppedError)) throw error;
+        const store = openScanStore();
         const { settings } = session;
         if (settings.out !== undefined) writeOutputsOrExplain(store, error.run.id, settings.out, resumeLine(error.run.id));
         const saved = store.countAttempts(error.run.id).total;
@@ -239,10 +247,10 @@ export const scanCommand = defineCommand({
         return 1;
       }
       renderer.done();
-      return reportOutcome(outcome, { store, session, io, resumeLine, databasePath, calibration: values.calibration as string | undefined });
+      return reportOutcome(outcome, { store: openScanStore(), session, io, resumeLine, databasePath, calibration: values.calibration as string | undefined });
     } finally {
       renderer.done();
-      store.close();
+      opened?.close();
     }
   },
 });
