@@ -10,6 +10,7 @@ import { simplesafetytestsLoader } from './loaders/simplesafetytests-loader.js';
 import { strongrejectLoader } from './loaders/strongreject-loader.js';
 import { ailuminateLoader } from './loaders/ailuminate-loader.js';
 import { donotanswerLoader } from './loaders/donotanswer-loader.js';
+import { hhRlhfLoader } from './loaders/hh-rlhf-loader.js';
 import { csvLoader, jsonlLoader } from './loaders/generic-loaders.js';
 
 /** Every suite source: built-in suites and loaders of public formats. */
@@ -24,5 +25,6 @@ export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => sour
   .add(strongrejectLoader)
   .add(ailuminateLoader)
   .add(donotanswerLoader)
+  .add(hhRlhfLoader)
   .add(csvLoader)
   .add(jsonlLoader);
