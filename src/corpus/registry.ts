@@ -2,6 +2,7 @@ import type { SuiteSource } from '../spec/suite.js';
 import { Registry } from '../util/registry.js';
 import { coreSuite } from './suites/core-suite.js';
 import { smokeSuite } from './suites/smoke-suite.js';
+import { counterfactualSuite } from './suites/counterfactual-suite.js';
 import { harmbenchLoader } from './loaders/harmbench-loader.js';
 import { advbenchLoader } from './loaders/advbench-loader.js';
 import { jailbreakbenchLoader } from './loaders/jailbreakbench-loader.js';
@@ -12,11 +13,13 @@ import { ailuminateLoader } from './loaders/ailuminate-loader.js';
 import { donotanswerLoader } from './loaders/donotanswer-loader.js';
 import { hhRlhfLoader } from './loaders/hh-rlhf-loader.js';
 import { csvLoader, jsonlLoader } from './loaders/generic-loaders.js';
+import { bbqLoader } from './loaders/bbq-loader.js';
 
 /** Every suite source: built-in suites and loaders of public formats. */
 export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => source.id)
   .add(coreSuite)
   .add(smokeSuite)
+  .add(counterfactualSuite)
   .add(harmbenchLoader)
   .add(advbenchLoader)
   .add(jailbreakbenchLoader)
@@ -26,5 +29,6 @@ export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => sour
   .add(ailuminateLoader)
   .add(donotanswerLoader)
   .add(hhRlhfLoader)
+  .add(bbqLoader)
   .add(csvLoader)
   .add(jsonlLoader);

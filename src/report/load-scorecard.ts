@@ -6,6 +6,7 @@ import { isRunDirectory, readRunAttempts, readRunRecord } from './run-directory.
 import { ScorecardBuilder, type ScorecardInput } from './scorecard-builder.js';
 import { referenceFromScorecard, type Scorecard } from './scorecard.js';
 import type { Policy } from './policy.js';
+import { buildBiasSection } from '../bias/bias-section.js';
 
 /** Where runs are read from: a store (may be absent when only directories are used). */
 export type ScorecardSource = (RunStore & Partial<CalibrationStore>) | undefined;
@@ -36,6 +37,8 @@ export function openRun(reference: string, store: ScorecardSource): OpenedRun {
 export interface LoadScorecardOptions extends Omit<ScorecardInput, 'run' | 'reference' | 'calibration'> {
   policy: Policy;
   referenceRun?: string;
+  /** For the bias section: where relative suite paths are resolved, and BBQ's data folder when not the run's own. */
+  bias?: { cwd?: string; bbqData?: string };
 }
 
 /**
@@ -46,7 +49,7 @@ export interface LoadScorecardOptions extends Omit<ScorecardInput, 'run' | 'refe
  * const scorecard = await loadScorecard('latest', store, { policy: loadPolicy() });
  */
 export async function loadScorecard(reference: string, store: ScorecardSource, options: LoadScorecardOptions): Promise<Scorecard> {
-  const { referenceRun, ...rest } = options;
+  const { referenceRun, bias: biasOptions, ...rest } = options;
   let referenceRates;
   if (referenceRun !== undefined) {
     const absolutePolicy: Policy = { ...options.policy, grading: { ...options.policy.grading, mode: 'absolute' } };
@@ -57,5 +60,8 @@ export async function loadScorecard(reference: string, store: ScorecardSource, o
   const calibration = store?.latestCalibration?.(opened.run.judge);
   const builder = new ScorecardBuilder({ ...rest, run: opened.run, calibration, reference: referenceRates });
   for await (const attempt of opened.attempts()) builder.add(attempt);
-  return builder.finish();
+  const scorecard = builder.finish();
+  const bias = await buildBiasSection({ run: opened.run, attempts: opened.attempts, policy: options.policy.bias, ...biasOptions });
+  if (bias !== null) scorecard.bias = bias;
+  return scorecard;
 }

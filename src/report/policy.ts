@@ -3,6 +3,7 @@ import { parseYaml } from '../util/parse-yaml.js';
 import { z } from 'zod';
 import { ConfigError } from '../spec/errors.js';
 import { dataPath } from '../util/paths.js';
+import { BiasPolicySchema } from '../bias/bias-policy.js';
 
 const rate = z.number().min(0).max(1);
 const StatisticSchema = z.enum(['upper', 'estimate']);
@@ -39,6 +40,8 @@ export const PolicySchema = z
     maxAsr: rate.default(0.1),
     maxOverRefusal: rate.optional(),
     hazards: z.record(z.string(), HazardLimitsSchema).default({}),
+    /** Grade ceilings of the bias and fairness section (docs/bias.md). */
+    bias: BiasPolicySchema.prefault({}),
   })
   .strict();
 export type Policy = z.infer<typeof PolicySchema> & {

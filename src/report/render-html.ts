@@ -6,6 +6,7 @@ import { gradeClass, htmlPage } from './html-page.js';
 import { strategiesSection, strategyCellLine, trajectoryHtml, TRAJECTORY_STYLE } from './html-trajectory.js';
 import type { CorrectedRate } from '../stats/rogan-gladen.js';
 import type { CellScore, HazardScore, SampledAttempt, Scorecard } from './scorecard.js';
+import { BIAS_STYLE, renderBiasHtml } from '../bias/render-bias-html.js';
 
 const HEAT_STYLE = `
 .heat td.cell{text-align:center;min-width:92px;font-variant-numeric:tabular-nums;border:2px solid #fff;border-radius:4px}
@@ -187,9 +188,10 @@ export function renderHtml(scorecard: Scorecard): string {
     '<h2>Hazards</h2>',
     '<p class="toolbar"><button type="button" data-toggle-all="open">Reveal all samples</button> <button type="button" data-toggle-all="close">Hide all</button> <span class="small muted">Responses are untrusted model output, shown as plain text.</span></p>',
     ...scorecard.hazards.map(hazardSection),
+    renderBiasHtml(scorecard.bias),
     '<h2>Provenance</h2>',
     provenance(scorecard),
     '</main>',
   ].join('\n');
-  return htmlPage({ title, body, style: HEAT_STYLE + TRAJECTORY_STYLE, script: SCRIPT });
+  return htmlPage({ title, body, style: HEAT_STYLE + TRAJECTORY_STYLE + BIAS_STYLE, script: SCRIPT });
 }

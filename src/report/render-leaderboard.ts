@@ -5,6 +5,7 @@ import { gradeClass, htmlPage } from './html-page.js';
 import type { HelpfulnessScores } from './lm-eval-results.js';
 import type { Scorecard } from './scorecard.js';
 import { GRADES } from '../stats/grade.js';
+import { biasSummary, leaderboardRows } from './leaderboard-table.js';
 
 /** One leaderboard row: a run's scorecard, its helpfulness scores if any, and a link to its full report. */
 export interface LeaderboardEntry {
@@ -40,6 +41,12 @@ function cell(text: string, value: number | string | null, extraClass = ''): str
   return `<td class="${extraClass}" data-value="${value === null ? 'NaN' : escapeHtml(String(value))}">${text}</td>`;
 }
 
+/** The bias column: the section's grade as a badge, what it read on hover; sorts by grade. */
+function biasCell(bias: ReturnType<typeof leaderboardRows>[number]['bias']): string {
+  if (bias === null) return cell('<span class="small muted" title="no bias suite in this run">–</span>', null);
+  return cell(`<span class="badge ${gradeClass(bias.grade)}" title="${escapeHtml(biasSummary(bias))}">${escapeHtml(bias.grade ?? 'n/a')}</span>`, gradeRank(bias.grade));
+}
+
 /**
  * The leaderboard page: one row per run with overall and per-hazard grades, rates, helpfulness scores imported from
  * lm-evaluation-harness, and a helpfulness-vs-harmlessness scatter (the alignment-tax picture). Self-contained
@@ -53,7 +60,9 @@ export function renderLeaderboard(entries: LeaderboardEntry[], options: { title?
   const hazardIds = [...new Set(entries.flatMap((entry) => entry.scorecard.hazards.map((hazard) => hazard.id)))];
   const hazardName = (id: string): string => entries.flatMap((entry) => entry.scorecard.hazards).find((hazard) => hazard.id === id)?.name ?? id;
   const tasks = [...new Set(entries.flatMap((entry) => entry.helpfulness?.tasks.map((task) => task.task) ?? []))];
-  const headers = ['Model', 'Overall', 'ASR', 'Over-refusal', 'Helpfulness (mean)', ...tasks, ...hazardIds.map(hazardName)];
+  // Bias and fairness sits right after the helpfulness scores, before the per-hazard grades.
+  const headers = ['Model', 'Overall', 'ASR', 'Over-refusal', 'Helpfulness (mean)', ...tasks, 'Bias and fairness', ...hazardIds.map(hazardName)];
+  const biasByRun = new Map(leaderboardRows(entries).map((row) => [row.runId, row.bias]));
   const headerRow = headers
     .map((header, column) => `<th scope="col" ${column === 0 ? '' : `data-sort data-column="${column}"`}>${escapeHtml(header)}</th>`)
     .join('');
@@ -70,6 +79,7 @@ export function renderLeaderboard(entries: LeaderboardEntry[], options: { title?
         const score = helpfulness?.tasks.find((candidate) => candidate.task === task);
         return cell(score ? `<span title="${escapeHtml(score.metric)}">${formatPercent(score.value)}</span>` : '–', score?.value ?? null, 'num');
       }),
+      biasCell(biasByRun.get(scorecard.run.id) ?? null),
       ...hazardIds.map((id) => {
         const hazard = scorecard.hazards.find((candidate) => candidate.id === id);
         const grade = hazard?.grade ?? null;

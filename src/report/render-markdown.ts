@@ -1,5 +1,6 @@
 import type { Scorecard } from './scorecard.js';
 import { formatDuration, formatPercent, formatProportion } from './format.js';
+import { renderBiasMarkdown } from '../bias/render-bias-markdown.js';
 import { costText, formatCount } from './strategy-stats.js';
 
 /**
@@ -67,6 +68,7 @@ export function renderMarkdown(scorecard: Scorecard): string {
     lines.push(`Judge-corrected ASR: ${formatPercent(scorecard.totals.correctedAsr.estimate)} [${formatPercent(scorecard.totals.correctedAsr.lower!)}–${formatPercent(scorecard.totals.correctedAsr.upper!)}].`);
   }
   lines.push('');
+  if (scorecard.bias !== undefined) lines.push(renderBiasMarkdown(scorecard.bias));
   if (scorecard.strategies !== undefined && scorecard.strategies.length > 0) {
     lines.push('### Adaptive strategies', '');
     lines.push('| Strategy | ASR [95% CI] (k/n) | Queries to success (mean / median) | Queries per attempt | Cost per role |', '|---|---|---|---|---|');

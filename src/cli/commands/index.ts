@@ -10,6 +10,8 @@ import { judgeEvalCommand } from './judge-eval-command.js';
 import { reportCommand } from './report-command.js';
 import { compareCommand } from './compare-command.js';
 import { leaderboardCommand } from './leaderboard-command.js';
+import { biasCommand } from './bias-command.js';
+import { auditCommand } from './audit-command.js';
 
 /** Every CLI command, in the order `redcard --help` lists them. */
 export const commands: Command[] = [
@@ -20,6 +22,8 @@ export const commands: Command[] = [
   leaderboardCommand,
   judgeCommand,
   judgeEvalCommand,
+  biasCommand,
+  auditCommand,
   listCommand,
   showCommand,
   datasetCommand,

@@ -7,6 +7,7 @@ import { loadScorecard } from '../../report/load-scorecard.js';
 import { hazardNames } from '../../report/hazard-names.js';
 import { renderHtml } from '../../report/render-html.js';
 import { renderLeaderboard, type LeaderboardEntry } from '../../report/render-leaderboard.js';
+import { renderLeaderboardJson, renderLeaderboardMarkdown } from '../../report/leaderboard-table.js';
 import { loadLmEvalResults, modelNamesMatch, type HelpfulnessScores } from '../../report/lm-eval-results.js';
 import { openCliStore, resolveRunReference } from './open-cli-store.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -19,7 +20,9 @@ export const leaderboardCommand = defineCommand({
   usage: [
     'Usage: redcard leaderboard RUN... --out DIR [--helpfulness FILE | MODEL=FILE]... [--policy FILE] [--db PATH]',
     '',
-    'Writes DIR/index.html (self-contained, sortable) and DIR/runs/<run>.html (each run\'s full report).',
+    'Writes DIR/index.html (self-contained, sortable), DIR/index.md, DIR/leaderboard.json and DIR/runs/<run>.html',
+    '(each run\'s full report). Runs over bias suites (--suite bbq:DIR, counterfactual) get a bias and fairness column;',
+    '--bbq-data DIR scores BBQ answers against that data when the run\'s own path does not resolve here.',
     'Helpfulness scores come from lm-evaluation-harness results JSON files; a file is matched to the run whose target',
     'label names its model (`model_name` or `pretrained=` in `config.model_args`), or explicitly with MODEL=FILE where',
     'MODEL is a run id or target label.',
@@ -30,6 +33,7 @@ export const leaderboardCommand = defineCommand({
     policy: { type: 'string' },
     db: { type: 'string' },
     title: { type: 'string' },
+    'bbq-data': { type: 'string' },
   },
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new ConfigError('leaderboard needs at least one RUN');
@@ -55,7 +59,7 @@ export const leaderboardCommand = defineCommand({
       const entries: LeaderboardEntry[] = [];
       const usedNames = new Set<string>();
       for (const reference of references) {
-        const scorecard = await loadScorecard(reference, store, { policy, hazardNames: names });
+        const scorecard = await loadScorecard(reference, store, { policy, hazardNames: names, bias: { cwd: io.cwd, bbqData: values['bbq-data'] as string | undefined } });
         // Run ids are checked where they are read; the join still refuses any name that would leave runs/.
         // Two runs with one id (copies of a run directory) get two files, so each entry links to its own report.
         const stem = scorecard.run.id.replace(/[^\w.-]/g, '_');
@@ -70,7 +74,10 @@ export const leaderboardCommand = defineCommand({
       }
       const unmatched = [...explicit.map((entry) => entry.scores), ...byName].filter((scores) => !entries.some((entry) => entry.helpfulness === scores));
       for (const scores of unmatched) writeLine(io.stderr, `redcard leaderboard: no run matches model '${scores.model}' from ${scores.source}; use --helpfulness MODEL=FILE`);
-      writeFileAtomic(join(outDirectory, 'index.html'), renderLeaderboard(entries, { title: values.title as string | undefined, generatedAt: new Date().toISOString() }));
+      const generatedAt = new Date().toISOString();
+      writeFileAtomic(join(outDirectory, 'index.html'), renderLeaderboard(entries, { title: values.title as string | undefined, generatedAt }));
+      writeFileAtomic(join(outDirectory, 'index.md'), renderLeaderboardMarkdown(entries, { title: values.title as string | undefined }));
+      writeFileAtomic(join(outDirectory, 'leaderboard.json'), renderLeaderboardJson(entries, { generatedAt }));
       writeLine(io.stderr, `redcard: wrote leaderboard of ${entries.length} runs to ${join(outDirectory, 'index.html')}`);
       return 0;
     } finally {

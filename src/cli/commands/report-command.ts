@@ -43,6 +43,7 @@ export const reportCommand = defineCommand({
     '  --policy FILE       grading policy YAML (default: data/policies/default.yaml)',
     '  --reference RUN     grade relative to this run (for policies with grading.mode: reference)',
     '  --fail-on POLICY    exit 3 and name the failing hazards on stderr when any hazard fails this policy',
+    '  --bbq-data DIR      BBQ data to score a bbq: run\'s answers against (default: the run\'s suite path)',
     '',
     'Exit codes: 0 ok, 1 error, 2 bad usage/config, 3 a hazard failed --fail-on.',
   ].join('\n'),
@@ -53,6 +54,7 @@ export const reportCommand = defineCommand({
     policy: { type: 'string' },
     reference: { type: 'string' },
     'fail-on': { type: 'string' },
+    'bbq-data': { type: 'string' },
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new ConfigError('report takes exactly one RUN (a run id, `latest`, or a scan --out directory)');
@@ -69,6 +71,7 @@ export const reportCommand = defineCommand({
         policy,
         referenceRun: values.reference === undefined ? undefined : resolveRunReference(io.cwd, values.reference as string),
         hazardNames: hazardNames(),
+        bias: { cwd: io.cwd, bbqData: values['bbq-data'] as string | undefined },
       });
       const evaluation = evaluatePolicy(scorecard, gate ?? policy);
       const text =

@@ -14,7 +14,7 @@ Options:
   --host HOST         address to bind (default 127.0.0.1)
   --seed N            simulator seed (default 0)
   --latency-ms N      delay before each answer (default 0)
-  --profile NAME|FILE safety profile: default, strict, weak, or a JSON file (see docs/targets.md)`;
+  --profile NAME|FILE safety profile: default, strict, weak, biased, or a JSON file (see docs/targets.md)`;
 
 function integerFlag(value: unknown, name: string, minimum: number, maximum = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;

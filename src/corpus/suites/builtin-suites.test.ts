@@ -50,7 +50,12 @@ for (const source of builtinSuites) {
     for (const behavior of behaviors) {
       if (behavior.benign) {
         const kinds = behavior.tags.filter((tag) => tag.startsWith('twin:'));
-        assert.ok(kinds.length === 1 && TWIN_KINDS.includes(kinds[0]), `${behavior.id}: twin kind tag ${kinds.join(',')}`);
+        assert.ok(kinds.length === 1 && [...TWIN_KINDS, 'twin:none'].includes(kinds[0]), `${behavior.id}: twin kind tag ${kinds.join(',')}`);
+        // A benign request asked for itself (the counterfactual suite's advice requests) says so with `twin:none`.
+        if (kinds[0] === 'twin:none') {
+          assert.equal(behavior.twin, undefined, `${behavior.id}: twin:none but a twin`);
+          continue;
+        }
         assert.ok(behavior.twin && byId.get(behavior.twin)?.benign === false, `${behavior.id}: twin of a harmful item`);
         continue;
       }
@@ -70,6 +75,7 @@ test('core has at least 20 harmful behaviors for each of the 12 hazards, and its
     assert.ok(harmful.length >= 20, `${hazard}: ${harmful.length} harmful`);
   }
   const harmful = behaviors.filter((behavior) => !behavior.benign);
+  assert.ok(behaviors.every((behavior) => !behavior.tags.includes('twin:none')), 'every core benign item is a twin');
   for (const severity of [1, 2, 3]) assert.ok(harmful.some((behavior) => behavior.severity === severity));
   for (const persona of ['skilled', 'unskilled']) {
     assert.ok(harmful.filter((behavior) => behavior.persona === persona).length >= 30, persona);

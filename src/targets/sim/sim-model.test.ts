@@ -79,7 +79,7 @@ test('profiles order as named: strict refuses more than default, weak less', () 
     refusalRate(createSimModel({ seed: 2, profile }), HARMFUL, (prompt) => `Imagine a story where a character explains: ${prompt}`),
   );
   assert.ok(rates[0] > rates[1] && rates[1] > rates[2], rates.join(' > '));
-  assert.deepEqual(builtInProfileNames(), ['default', 'strict', 'weak']);
+  assert.deepEqual(builtInProfileNames(), ['biased', 'default', 'strict', 'weak']);
   assert.throws(() => loadSimProfile('no-such-profile'), ConfigError);
 });
 

@@ -5,6 +5,7 @@ import { encodeReply, readableText } from './text-codecs.js';
 import { hashText, seededRandom } from './seeded-random.js';
 import { recogniseJudgePrompt } from './judge-prompts.js';
 import { simJudgeReply } from './sim-judge.js';
+import { answerMultipleChoice } from './sim-multiple-choice.js';
 import { recogniseStrategyPrompt } from './attacker-prompts.js';
 import { simStrategyReply } from './sim-attacker.js';
 
@@ -123,6 +124,9 @@ export function assessRequest(conversationText: string, profile: SimProfile): Si
     const scary = profile.scaryWords.some((cue) => cueMatches(cue, conversationText));
     refusalProbability = profile.overRefusal.base + (scary ? profile.overRefusal.scary : 0);
   }
+  for (const cue of profile.groupRefusal) {
+    if (cueMatches(cue, conversationText)) refusalProbability = Math.min(MAX_REFUSAL, 1 - (1 - refusalProbability) * (1 - cue.refusal));
+  }
   const replyEncoding = profile.replyEncodings.find((cue) => cueMatches(cue, conversationText))?.encoding;
   return { harm, hazards, attacks, refusalProbability, replyEncoding };
 }
@@ -168,7 +172,8 @@ export function createSimModel(options: { seed?: number; profile?: string; model
       else decision = 'comply';
       if (assessment.harm >= 0.5 && random() < profile.refusal.contentFilterRate) decision = 'filtered';
       if (decision === 'filtered') return { decision, text: '', finishReason: 'content_filter', promptTokens, completionTokens: 0 };
-      let text = pick(decision === 'refuse' ? texts.refusals : decision === 'partial' ? texts.partials : texts.compliances);
+      const choice = decision === 'comply' ? answerMultipleChoice(conversationText, random) : undefined;
+      let text = choice ?? pick(decision === 'refuse' ? texts.refusals : decision === 'partial' ? texts.partials : texts.compliances);
       if (decision !== 'refuse' && assessment.replyEncoding !== undefined) text = encodeReply(text, assessment.replyEncoding);
       let completionTokens = Math.ceil(text.length / 4);
       let finishReason: SimAnswer['finishReason'] = 'stop';

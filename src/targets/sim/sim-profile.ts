@@ -30,6 +30,7 @@ const ProfileFileSchema = z
     scaryWords: z.array(z.string()).optional(),
     attackCues: z.array(CueSchema.extend({ id: z.string(), factor: z.number().min(0).max(1) })).optional(),
     replyEncodings: z.array(z.object({ encoding: z.enum(['base64', 'rot13', 'reverse', 'leetspeak', 'spaced']), pattern: z.string() })).optional(),
+    groupRefusal: z.array(CueSchema.extend({ id: z.string(), refusal: z.number().min(0).max(1) })).optional(),
   })
   .strict();
 type ProfileFile = z.infer<typeof ProfileFileSchema>;
@@ -59,6 +60,8 @@ export interface SimProfile {
   scaryWords: CompiledCue[];
   attackCues: Array<CompiledCue & { id: string; factor: number }>;
   replyEncodings: Array<CompiledCue & { encoding: ReplyEncoding }>;
+  /** A biased model: extra refusal probability when the request names a group (to show a counterfactual gap). */
+  groupRefusal: Array<CompiledCue & { id: string; refusal: number }>;
 }
 
 const cache = new Map<string, SimProfile>();
@@ -153,6 +156,7 @@ export function loadSimProfile(nameOrFile = 'default', cwd = process.cwd()): Sim
     scaryWords: (data.scaryWords ?? []).map((pattern) => compile(pattern, file)),
     attackCues: (data.attackCues ?? []).map((cue) => ({ ...compile(cue.pattern, file, cue.minMatches), id: cue.id, factor: cue.factor })),
     replyEncodings: (data.replyEncodings ?? []).map((cue) => ({ ...compile(cue.pattern, file), encoding: cue.encoding })),
+    groupRefusal: (data.groupRefusal ?? []).map((cue) => ({ ...compile(cue.pattern, file, cue.minMatches), id: cue.id, refusal: cue.refusal })),
   };
   cache.set(file, profile);
   return profile;

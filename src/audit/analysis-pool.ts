@@ -1,0 +1,79 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { RedcardError } from '../spec/errors.js';
+import { MessageAnalyser, type MessageFinding, type MessageTask } from './analyse-message.js';
+
+/** Analyses batches of messages, in worker threads or in this thread; results come back per batch, in order. */
+export interface AnalysisPool {
+  /** Worker threads used (0: in this thread). */
+  readonly workers: number;
+  analyse(tasks: MessageTask[]): Promise<MessageFinding[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Default worker count: one per core when there are at least two cores (the main thread reads and parses, the
+ * workers judge), none on one core.
+ */
+export function defaultWorkerCount(): number {
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(cores, 8);
+}
+
+/**
+ * A pool of analysers. With `workers` = 0 the judge runs in this thread; otherwise each worker thread builds its own
+ * offline judge and batches go round-robin to the least busy one.
+ *
+ * @example
+ * const pool = createAnalysisPool({ workers: 2, userPhrases: [] });
+ * const findings = await pool.analyse([{ request: 'Hi', response: 'Hello!' }]);
+ * await pool.close();
+ */
+export function createAnalysisPool(options: { workers: number; userPhrases: readonly string[] }): AnalysisPool {
+  if (options.workers <= 0) {
+    const analyser = new MessageAnalyser(options.userPhrases);
+    return { workers: 0, analyse: (tasks) => analyser.analyseAll(tasks), close: async () => undefined };
+  }
+  const url = new URL('./analysis-worker.js', import.meta.url);
+  const pending = new Map<number, { resolve: (findings: MessageFinding[]) => void; reject: (error: Error) => void; worker: number }>();
+  const load = new Array<number>(options.workers).fill(0);
+  let failure: Error | undefined;
+  const workers = Array.from({ length: options.workers }, (_, position) => {
+    const worker = new Worker(url, { workerData: { userPhrases: [...options.userPhrases] } });
+    worker.on('message', (message: { id: number; findings?: MessageFinding[]; error?: string }) => {
+      const entry = pending.get(message.id);
+      if (entry === undefined) return;
+      pending.delete(message.id);
+      load[position] -= 1;
+      if (message.error !== undefined) entry.reject(new RedcardError('audit', `message analysis failed: ${message.error}`));
+      else entry.resolve(message.findings!);
+    });
+    worker.on('error', (error) => {
+      failure = new RedcardError('audit', `an analysis worker failed: ${error.message}`);
+      for (const [id, entry] of pending) {
+        if (entry.worker === position) {
+          pending.delete(id);
+          entry.reject(failure);
+        }
+      }
+    });
+    return worker;
+  });
+  let nextId = 0;
+  return {
+    workers: options.workers,
+    analyse(tasks) {
+      if (failure !== undefined) return Promise.reject(failure);
+      const position = load.indexOf(Math.min(...load));
+      load[position] += 1;
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject, worker: position });
+        workers[position]!.postMessage({ id, tasks });
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,230 @@
+import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { DatasetError } from '../spec/errors.js';
+
+/** How rows are stored in a file. */
+export type Container = 'jsonl' | 'json' | 'parquet';
+
+/** One row read from a file: its 0-based index, the line it starts on (JSON and JSONL), and its value or why not. */
+export interface ReadRow {
+  index: number;
+  line?: number;
+  value?: unknown;
+  /** The row as the reader returned it, when `value` is a converted copy (Parquet INT64 as BigInt), for copies. */
+  raw?: unknown;
+  /** Set when the row could not be decoded (invalid JSON on a JSONL line). */
+  error?: string;
+}
+
+/** Called as the file is read: bytes consumed so far. */
+export type ProgressCallback = (bytesRead: number) => void;
+
+/**
+ * The container of a file: `.parquet` (or the PAR1 magic bytes) is Parquet; a file whose first non-blank character
+ * is `[` is one JSON array; anything else is JSON Lines.
+ *
+ * @example
+ * detectContainer('data.json') // 'json' when it starts with '['
+ */
+export function detectContainer(file: string): Container {
+  let descriptor: number;
+  try {
+    if (statSync(file).isDirectory()) throw new DatasetError('is a directory, expected a file', file);
+    descriptor = openSync(file, 'r');
+  } catch (error) {
+    if (error instanceof DatasetError) throw error;
+    throw new DatasetError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message, file);
+  }
+  try {
+    const head = Buffer.alloc(4096);
+    const length = readSync(descriptor, head, 0, head.length, 0);
+    if (length >= 4 && head.toString('latin1', 0, 4) === 'PAR1') return 'parquet';
+    if (file.toLowerCase().endsWith('.parquet')) return 'parquet';
+    const text = head.toString('utf8', 0, length).replace(/^\uFEFF/, '');
+    const first = text.match(/\S/)?.[0];
+    return first === '[' ? 'json' : 'jsonl';
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** Counts newlines up to byte offsets of a stream read chunk by chunk, to name the line a row starts on. */
+class LineTracker {
+  #base = 0;
+  #chunk: Buffer = Buffer.alloc(0);
+  #cursor = 0;
+  #newlines = 0;
+
+  startChunk(chunk: Buffer): void {
+    this.#base += this.#chunk.length;
+    this.#chunk = chunk;
+  }
+
+  /** 1-based line of an absolute byte offset in the current chunk (offsets must not decrease). */
+  lineAt(offset: number): number {
+    const from = Math.max(this.#cursor, this.#base) - this.#base;
+    const to = Math.max(from, Math.min(offset - this.#base, this.#chunk.length));
+    for (let at = this.#chunk.indexOf(10, from); at !== -1 && at < to; at = this.#chunk.indexOf(10, at + 1)) this.#newlines += 1;
+    this.#cursor = this.#base + to;
+    return this.#newlines + 1;
+  }
+
+}
+
+/** Rows of a JSON Lines file, streamed; blank lines skipped; invalid JSON is a row with `error`. */
+async function* readJsonlRows(file: string, onProgress?: ProgressCallback): AsyncGenerator<ReadRow> {
+  let rest = '';
+  let line = 0;
+  let index = 0;
+  let bytes = 0;
+  let first = true;
+  const rowOf = (text: string): ReadRow | undefined => {
+    line += 1;
+    const trimmed = text.trim();
+    if (trimmed === '') return undefined;
+    try {
+      return { index: index++, line, value: JSON.parse(trimmed) };
+    } catch (error) {
+      return { index: index++, line, error: `invalid JSON: ${(error as Error).message}` };
+    }
+  };
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    let text = chunk as string;
+    bytes += Buffer.byteLength(text);
+    if (first) {
+      text = text.replace(/^\uFEFF/, '');
+      first = false;
+    }
+    text = rest + text;
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      const row = rowOf(text.slice(start, end));
+      start = end + 1;
+      if (row !== undefined) yield row;
+    }
+    rest = text.slice(start);
+    onProgress?.(bytes);
+  }
+  const last = rowOf(rest);
+  if (last !== undefined) yield last;
+}
+
+/** Position in a tokenizer error message ("… at position "123" …"), if any. */
+function errorPosition(message: string): number | undefined {
+  const match = /position "?(\d+)"?/.exec(message);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Elements of a file holding one JSON array, streamed with @streamparser/json (never the whole array in memory),
+ * each with the line it starts on. Invalid JSON cannot be skipped inside an array: it is a DatasetError naming the
+ * line, after the rows before it were yielded.
+ */
+async function* readJsonArrayRows(file: string, onProgress?: ProgressCallback): AsyncGenerator<ReadRow> {
+  const tokenizer = new Tokenizer();
+  const parser = new TokenParser({ paths: ['$.*'], keepStack: false });
+  const lines = new LineTracker();
+  const starts: number[] = [];
+  const ready: ReadRow[] = [];
+  let depth = 0;
+  let index = 0;
+  let topLevel: TokenType | undefined;
+  let lastOffset = 0;
+  tokenizer.onToken = (info) => {
+    const token = info.token;
+    lastOffset = info.offset;
+    if (depth === 0 && topLevel === undefined) topLevel = token;
+    if (depth === 1 && token !== TokenType.COMMA && token !== TokenType.RIGHT_BRACKET && token !== TokenType.RIGHT_BRACE) starts.push(lines.lineAt(info.offset));
+    if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) depth += 1;
+    else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) depth -= 1;
+    parser.write(info);
+  };
+  parser.onValue = ({ value }) => {
+    ready.push({ index, line: starts.shift(), value });
+    index += 1;
+  };
+  let bytes = 0;
+  const fail = (error: unknown): never => {
+    const message = (error as Error).message;
+    const position = errorPosition(message);
+    throw new DatasetError(`invalid JSON: ${message}`, file, lines.lineAt(position ?? lastOffset));
+  };
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const buffer = chunk as Buffer;
+    bytes += buffer.length;
+    lines.startChunk(buffer);
+    try {
+      tokenizer.write(bytes === buffer.length && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? buffer.subarray(3) : buffer);
+    } catch (error) {
+      yield* ready.splice(0);
+      fail(error);
+    }
+    if (topLevel !== undefined && topLevel !== TokenType.LEFT_BRACKET) throw new DatasetError('expected a JSON array of rows (the file starts with something else)', file, 1);
+    yield* ready.splice(0);
+    onProgress?.(bytes);
+  }
+  try {
+    if (!tokenizer.isEnded) tokenizer.end();
+  } catch (error) {
+    fail(error);
+  }
+  yield* ready.splice(0);
+}
+
+/** BigInt values (Parquet INT64) as numbers when exact, else strings, so rows can be written as JSON. */
+function plainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (Array.isArray(value)) return value.map(plainValue);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(value)) copy[key] = plainValue(entry);
+    return copy;
+  }
+  return value;
+}
+
+/** Rows of a Parquet file, one row group at a time (hyparquet; gzip, zstd, brotli, lz4 via hyparquet-compressors). */
+async function* readParquetRows(file: string, onProgress?: ProgressCallback): AsyncGenerator<ReadRow> {
+  let buffer;
+  let metadata;
+  try {
+    buffer = await asyncBufferFromFile(file);
+    metadata = await parquetMetadataAsync(buffer);
+  } catch (error) {
+    throw new DatasetError(`not a readable Parquet file: ${(error as Error).message}`, file);
+  }
+  let rowStart = 0;
+  let bytes = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd, compressors });
+    } catch (error) {
+      throw new DatasetError(`cannot read Parquet rows ${rowStart}–${rowEnd - 1}: ${(error as Error).message}`, file);
+    }
+    for (let offset = 0; offset < rows.length; offset += 1) yield { index: rowStart + offset, value: plainValue(rows[offset]), raw: rows[offset] };
+    rowStart = rowEnd;
+    bytes += Number(group.total_byte_size);
+    onProgress?.(bytes);
+  }
+}
+
+/**
+ * Rows of a dataset file in its container, streamed.
+ *
+ * @example
+ * for await (const row of readRows('sharegpt.json', 'json')) console.log(row.index, row.line);
+ */
+export function readRows(file: string, container: Container, onProgress?: ProgressCallback): AsyncGenerator<ReadRow> {
+  if (container === 'parquet') return readParquetRows(file, onProgress);
+  return container === 'json' ? readJsonArrayRows(file, onProgress) : readJsonlRows(file, onProgress);
+}
+
+/** The Parquet schema of a file (for writing a filtered copy with the same schema). */
+export async function parquetFileSchema(file: string): Promise<unknown[]> {
+  return (await parquetMetadataAsync(await asyncBufferFromFile(file))).schema as unknown[];
+}
