@@ -88,6 +88,7 @@ export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTu
       max_tokens: request.maxTokens ?? params.maxTokens,
       seed,
       stop: request.stop ?? params.stop,
+      ...(request.topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: request.topLogprobs }),
     });
   };
 
