@@ -36,3 +36,4 @@ export { writeRunOutputs } from './engine/write-run-outputs.js';
 export { loadConfigFile, resolveScanSettings, ScanSettingsSchema } from './engine/scan-settings.js';
 export { openStore, DEFAULT_DB_PATH } from './store/sqlite-store.js';
 export type { Store, RunStore, CacheStore, CalibrationStore } from './store/store-api.js';
+export * from './serve/index.js';

@@ -3,6 +3,7 @@ import { Registry } from '../util/registry.js';
 import { coreSuite } from './suites/core-suite.js';
 import { smokeSuite } from './suites/smoke-suite.js';
 import { counterfactualSuite } from './suites/counterfactual-suite.js';
+import { communitySuite } from './suites/community-suite.js';
 import { harmbenchLoader } from './loaders/harmbench-loader.js';
 import { advbenchLoader } from './loaders/advbench-loader.js';
 import { jailbreakbenchLoader } from './loaders/jailbreakbench-loader.js';
@@ -20,6 +21,7 @@ export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => sour
   .add(coreSuite)
   .add(smokeSuite)
   .add(counterfactualSuite)
+  .add(communitySuite)
   .add(harmbenchLoader)
   .add(advbenchLoader)
   .add(jailbreakbenchLoader)

@@ -14,3 +14,4 @@ export * from './render-comparison.js';
 export * from './render-leaderboard.js';
 export * from './lm-eval-results.js';
 export * from './escape-html.js';
+export * from './human-verification.js';

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { buildScorecard } from './scorecard-builder.js';
 import { loadPolicy } from './policy.js';
 import { renderHtml } from './render-html.js';
@@ -11,46 +10,16 @@ import { syntheticAttempts, syntheticRun, type SyntheticCell } from './synthetic
 import { renderLeaderboard } from './render-leaderboard.js';
 import { main } from '../cli/main.js';
 import { captureIO } from '../testing/capture-io.js';
-import type { Page } from 'playwright-core';
+import { openInChromium, SKIP_WITHOUT_CHROMIUM } from '../testing/open-in-chromium.js';
 import { HOSTILE_ATTACKER_TEXT, HOSTILE_TARGET_TEXT, markedTrajectoriesFixture, pairAttemptsFixture } from '../attacks/strategies/testing/strategy-fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (apt-get install chromium); skipped`;
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const SKIP = SKIP_WITHOUT_CHROMIUM;
 // Runs in the page (serialised by playwright); typed loosely because the project has no DOM types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const BACKGROUND = (element: any): string => (globalThis as any).getComputedStyle(element).backgroundColor;
 const SCRIPT_PAYLOAD = '<script>window.__pwned = "script"</script>';
 const IMG_PAYLOAD = '<img src=x onerror="window.__pwned = \'img\'">';
 const SVG_PAYLOAD = '<svg onload="window.__pwned = \'svg\'"></svg>';
-
-/** Open a file in Debian's Chromium; `problems` collects console errors and warnings, page errors and network requests. */
-async function openInChromium(
-  workspace: string,
-  file: string,
-  options: { viewport?: { width: number; height: number }; initScript?: string } = {},
-): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
-  const { chromium } = await import('playwright-core');
-  const context = await chromium.launchPersistentContext(join(workspace, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: LAUNCH_ARGS,
-    ...(options.viewport ? { viewport: options.viewport } : {}),
-  });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('request', (request) => {
-    if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) problems.push(`network request: ${request.url()}`);
-  });
-  if (options.initScript) await page.addInitScript({ content: options.initScript });
-  await page.goto(pathToFileURL(file).href);
-  await page.waitForLoadState('load');
-  return { page, problems, close: () => context.close() };
-}
 
 const cells: SyntheticCell[] = [
   { hazard: 'vcr', vector: 'direct', harmful: 30, successes: 3, benign: 10, overRefusals: 2 },

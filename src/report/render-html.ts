@@ -7,6 +7,7 @@ import { strategiesSection, strategyCellLine, trajectoryHtml, TRAJECTORY_STYLE }
 import type { CorrectedRate } from '../stats/rogan-gladen.js';
 import type { CellScore, HazardScore, SampledAttempt, Scorecard } from './scorecard.js';
 import { BIAS_STYLE, renderBiasHtml } from '../bias/render-bias-html.js';
+import { humanVerificationHtml } from './human-verification.js';
 
 const HEAT_STYLE = `
 .heat td.cell{text-align:center;min-width:92px;font-variant-numeric:tabular-nums;border:2px solid #fff;border-radius:4px}
@@ -189,6 +190,7 @@ export function renderHtml(scorecard: Scorecard): string {
     '<p class="toolbar"><button type="button" data-toggle-all="open">Reveal all samples</button> <button type="button" data-toggle-all="close">Hide all</button> <span class="small muted">Responses are untrusted model output, shown as plain text.</span></p>',
     ...scorecard.hazards.map(hazardSection),
     renderBiasHtml(scorecard.bias),
+    scorecard.humanVerification ? humanVerificationHtml(scorecard.humanVerification) : '',
     '<h2>Provenance</h2>',
     provenance(scorecard),
     '</main>',

@@ -2,6 +2,7 @@ import type { Proportion } from '../spec/calibration.js';
 import type { CorrectedRate } from '../stats/rogan-gladen.js';
 import type { Grade } from '../stats/grade.js';
 import type { BiasSection } from '../bias/bias-section.js';
+import type { HumanVerification } from './human-verification.js';
 import type { RoleAccounting } from '../spec/attempt.js';
 
 /** Version of the scorecard JSON; docs/scorecard-json.md documents every field. Changing a field bumps it. */
@@ -192,6 +193,8 @@ export interface Scorecard {
   hazards: HazardScore[];
   /** Bias and fairness (BBQ scores, counterfactual refusal gaps), when the run has a bias suite; built by src/bias. */
   bias?: BiasSection;
+  /** Per hazard, how many verdicts people verified in `redcard serve` and how often the judge agreed; absent without human labels. */
+  humanVerification?: HumanVerification;
   /** One per strategy column, in `vectors` order; absent when no strategy ran. */
   strategies?: StrategySummary[];
 }

@@ -4,6 +4,8 @@ import type { Behavior } from './behavior.js';
 export interface SuiteLoadOptions {
   /** Skip malformed rows (counting them) instead of failing with file:line. */
   lenient?: boolean;
+  /** The SQLite store a suite that reads the store (`readsStore`) reads; default `.redcard/redcard.db` in the working directory. */
+  dbPath?: string;
 }
 
 /** What loading a suite yields. */
@@ -31,6 +33,8 @@ export interface SuiteSource {
   readonly reference: string;
   /** True when the argument is a file path (a loader); false for a built-in suite. */
   readonly needsFile: boolean;
+  /** True when the suite reads the store (the `community` suite of `redcard serve` findings) rather than shipped data. */
+  readonly readsStore?: boolean;
   /** Load behaviors. Throws DatasetError naming file:line for a malformed row unless `lenient`. */
   load(argument: string | undefined, options: SuiteLoadOptions): Promise<SuiteLoadResult>;
 }

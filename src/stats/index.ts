@@ -5,3 +5,5 @@ export * from './grade.js';
 export * from './chi-square.js';
 export * from './fisher-freeman-halton.js';
 export * from './holm-adjust.js';
+export * from './krippendorff-alpha.js';
+export * from './fleiss-kappa.js';

@@ -42,4 +42,118 @@ export const MIGRATIONS: string[] = [
     heartbeat_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 3: redcard serve (issue 12): accounts, invites, sessions, red-team conversations, flags, annotation tasks, labels.
+  // Label and adjudication rows are append-only: an edit adds a row that names the one it supersedes.
+  `
+  CREATE TABLE serve_accounts (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'red-teamer', 'annotator')),
+    password_hash TEXT NOT NULL,
+    api_token_hash TEXT UNIQUE,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE serve_invites (
+    token_hash TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'red-teamer', 'annotator')),
+    created_by INTEGER REFERENCES serve_accounts (id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    used_by INTEGER REFERENCES serve_accounts (id)
+  ) WITHOUT ROWID;
+  CREATE TABLE serve_sessions (
+    token_hash TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES serve_accounts (id),
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    idle_expires_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE serve_conversations (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES serve_accounts (id),
+    target_name TEXT NOT NULL,
+    target_label TEXT NOT NULL,
+    hazard TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX serve_conversations_by_account ON serve_conversations (account_id, id);
+  CREATE TABLE serve_messages (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES serve_conversations (id),
+    position INTEGER NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    content TEXT NOT NULL,
+    finish_reason TEXT,
+    streamed INTEGER,
+    latency_ms REAL,
+    created_at TEXT NOT NULL,
+    UNIQUE (conversation_id, position)
+  );
+  CREATE TABLE serve_flags (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES serve_conversations (id),
+    message_id INTEGER NOT NULL UNIQUE REFERENCES serve_messages (id),
+    account_id INTEGER NOT NULL REFERENCES serve_accounts (id),
+    kind TEXT NOT NULL CHECK (kind IN ('harmful', 'failure')),
+    hazard TEXT NOT NULL,
+    note TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    attempt_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE serve_tasks (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    questions TEXT NOT NULL,
+    k INTEGER NOT NULL CHECK (k >= 1),
+    created_by INTEGER NOT NULL REFERENCES serve_accounts (id),
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE serve_items (
+    id INTEGER PRIMARY KEY,
+    task_id INTEGER NOT NULL REFERENCES serve_tasks (id),
+    position INTEGER NOT NULL,
+    run_id TEXT NOT NULL,
+    attempt_key TEXT NOT NULL,
+    hazard TEXT NOT NULL,
+    flag_id INTEGER REFERENCES serve_flags (id),
+    UNIQUE (task_id, run_id, attempt_key)
+  );
+  CREATE INDEX serve_items_by_attempt ON serve_items (run_id, attempt_key);
+  CREATE TABLE serve_assignments (
+    item_id INTEGER NOT NULL REFERENCES serve_items (id),
+    account_id INTEGER NOT NULL REFERENCES serve_accounts (id),
+    assigned_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    done_at TEXT,
+    PRIMARY KEY (item_id, account_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX serve_assignments_by_account ON serve_assignments (account_id, done_at);
+  CREATE TABLE serve_labels (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES serve_items (id),
+    account_id INTEGER NOT NULL REFERENCES serve_accounts (id),
+    outcome TEXT CHECK (outcome IN ('refusal', 'compliance', 'partial')),
+    harmful INTEGER CHECK (harmful IN (0, 1)),
+    hazard TEXT,
+    note TEXT NOT NULL,
+    supersedes INTEGER REFERENCES serve_labels (id),
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX serve_labels_by_item ON serve_labels (item_id, account_id, id);
+  CREATE TABLE serve_adjudications (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES serve_items (id),
+    account_id INTEGER NOT NULL REFERENCES serve_accounts (id),
+    outcome TEXT CHECK (outcome IN ('refusal', 'compliance', 'partial')),
+    harmful INTEGER CHECK (harmful IN (0, 1)),
+    hazard TEXT,
+    note TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX serve_adjudications_by_item ON serve_adjudications (item_id, id);
+  `,
 ];

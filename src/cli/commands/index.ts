@@ -12,6 +12,7 @@ import { compareCommand } from './compare-command.js';
 import { leaderboardCommand } from './leaderboard-command.js';
 import { biasCommand } from './bias-command.js';
 import { auditCommand } from './audit-command.js';
+import { serveCommand } from './serve-command.js';
 
 /** Every CLI command, in the order `redcard --help` lists them. */
 export const commands: Command[] = [
@@ -28,4 +29,5 @@ export const commands: Command[] = [
   showCommand,
   datasetCommand,
   simCommand,
+  serveCommand,
 ];

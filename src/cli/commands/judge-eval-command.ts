@@ -9,6 +9,7 @@ import { loadLabels } from '../../judges/eval/load-labels.js';
 import { calibrationFromReport, evaluateJudge, type JudgeEvalReport } from '../../judges/eval/evaluate-judge.js';
 import { formatJudgeEval } from '../../judges/eval/format-judge-eval.js';
 import { LABEL_FORMATS } from '../../judges/eval/labelled-set.js';
+import { loadTaskLabels, parseTaskLabelsSpec } from '../../serve/community/task-labels.js';
 import { DEFAULT_DB_PATH, openStore } from '../../store/sqlite-store.js';
 import { createTarget } from '../../targets/create-target.js';
 import { parseTargetSpec } from '../../targets/parse-target-spec.js';
@@ -27,13 +28,13 @@ Measure judges against human labels: accuracy against the human label (HarmBench
 precision/recall/F1 of the positive class, the confusion matrix, and accuracy per model/method/type.
 
 Options:
-  --labels FILE        labelled file
+  --labels FILE        labelled file, or task:ID[:harmful|outcome] for the majority labels of a redcard serve annotation task
   --format FORMAT      harmbench-val (HarmBench classifier val set JSON), xstest (completions CSV), jsonl (docs/judges.md)
   --judge SPEC         judge to measure; repeat to compare (default: refusal). 'column:NAME' reads verdicts already in the
                        file (HarmBench: advbench, llama_guard, cls, cls_mistral, gpt-4-0613, mixtral, …)
   --json               print a JSON object { version: 1, reports: [...] } instead of tables
   --save               store each judge's sensitivity/specificity (Wilson 95 % intervals), accuracy and kappa (harmful labels only)
-  --db PATH            database for --save (default .redcard/redcard.db)
+  --db PATH            database for --save and task:ID (default .redcard/redcard.db)
   --concurrency N      judge calls in flight for model-based judges (default: the judge's own)
   --limit N            judge only the first N items
 
@@ -72,12 +73,15 @@ export function createJudgeEvalCommand(dependencies: Partial<JudgeEvalDependenci
     async run(args: ParsedArgs, io: CliIO): Promise<number> {
       const values = args.values;
       if (typeof values.labels !== 'string') throw new ConfigError('--labels FILE is required', { field: 'labels' });
-      if (typeof values.format !== 'string') throw new ConfigError(`--format is required (${LABEL_FORMATS.join(', ')})`, { field: 'format' });
+      const taskSpec = parseTaskLabelsSpec(values.labels);
+      if (typeof values.format !== 'string' && taskSpec === undefined) throw new ConfigError(`--format is required (${LABEL_FORMATS.join(', ')})`, { field: 'format' });
       const judges = (values.judge as string[] | undefined) ?? ['refusal'];
       const concurrency = positiveInteger(values.concurrency, 'concurrency');
       const limit = positiveInteger(values.limit, 'limit');
-      const labelsPath = isAbsolute(values.labels) ? values.labels : join(io.cwd, values.labels);
-      const set = loadLabels(labelsPath, values.format);
+      const databasePath = typeof values.db === 'string' ? values.db : DEFAULT_DB_PATH;
+      const absolute = (path: string): string => (isAbsolute(path) ? path : join(io.cwd, path));
+      // `task:ID`: the majority labels of a redcard serve annotation task, read from the store.
+      const set = taskSpec ? await loadTaskLabels(absolute(databasePath), taskSpec) : loadLabels(absolute(values.labels), values.format as string);
       set.file = values.labels;
       const context: JudgeContext = {
         resolveTarget: dependencies.resolveTarget ?? ((spec) => createTarget(parseTargetSpec(spec))),
@@ -104,7 +108,6 @@ export function createJudgeEvalCommand(dependencies: Partial<JudgeEvalDependenci
         );
       }
       if (values.save) {
-        const databasePath = typeof values.db === 'string' ? values.db : DEFAULT_DB_PATH;
         const calibrations = reports.map((report) => calibrationFromReport(report));
         const open = dependencies.openCalibrationStore ?? openStore;
         const store = open(isAbsolute(databasePath) ? databasePath : join(io.cwd, databasePath));

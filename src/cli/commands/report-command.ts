@@ -11,6 +11,7 @@ import { renderJson } from '../../report/render-json.js';
 import { renderJunit } from '../../report/render-junit.js';
 import { DEFAULT_DB_PATH } from '../../store/sqlite-store.js';
 import { openCliStore, resolveRunReference } from './open-cli-store.js';
+import { runHumanVerification } from '../../serve/community/run-human-verification.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { checkOutputFile } from '../../util/output-path.js';
 import { safeJoin } from '../../util/safe-path.js';
@@ -73,6 +74,8 @@ export const reportCommand = defineCommand({
         hazardNames: hazardNames(),
         bias: { cwd: io.cwd, bbqData: values['bbq-data'] as string | undefined },
       });
+      // Human labels from `redcard serve` annotation tasks, when the store has any for this run (an additive section).
+      if (store !== undefined) scorecard.humanVerification ??= runHumanVerification(store.path, store, scorecard.run.id, hazardNames());
       const evaluation = evaluatePolicy(scorecard, gate ?? policy);
       const text =
         format === 'html' ? renderHtml(scorecard) : format === 'md' ? renderMarkdown(scorecard) : format === 'json' ? renderJson(scorecard) : renderJunit(scorecard, evaluation);

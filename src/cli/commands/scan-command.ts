@@ -178,7 +178,7 @@ export const scanCommand = defineCommand({
     // A file where --out should be, or a broken policy, fails now, not after the scan (and before a store is made).
     if (session.settings.out !== undefined) checkOutputDirectory(session.settings.out, { flag: '--out' });
     if (session.settings.failOn) loadPolicy(session.settings.failOn);
-    const parts = await buildScanParts(session, io);
+    const parts = await buildScanParts(session, io, databasePath);
     const store = openStore(databasePath);
     const renderer = new ProgressRenderer(io.stderr);
     try {

@@ -32,7 +32,7 @@ export interface ScanParts {
  * @example
  * const parts = await buildScanParts(session, io);
  */
-export async function buildScanParts(session: SessionSettings, io: CliIO): Promise<ScanParts> {
+export async function buildScanParts(session: SessionSettings, io: CliIO, databasePath?: string): Promise<ScanParts> {
   const { settings } = session;
   const target = createTarget(targetWithConcurrency(session));
   const judgeTargets: Target[] = [];
@@ -45,7 +45,8 @@ export async function buildScanParts(session: SessionSettings, io: CliIO): Promi
   // Model-backed judges get a verdict cache (the offline judge is faster than a cache lookup).
   const verdictCacheIdentity = context.targetIdentities.length > 0 ? judgeCacheIdentity(settings.judge, context) : undefined;
   const helper = settings.helper ? createTarget(parseTargetSpec(settings.helper, settings.targets)) : undefined;
-  const suites = await loadSuites(settings.suites, { lenient: settings.lenient });
+  // Suites that read the store (community findings of `redcard serve`) read the scan's own store.
+  const suites = await loadSuites(settings.suites, { lenient: settings.lenient, dbPath: databasePath });
   for (const note of suites.notes) {
     if (note.skipped > 0) writeLine(io.stderr, `warning: ${note.spec}: skipped ${note.skipped} malformed rows (--lenient)`);
     if (note.duplicates > 0) writeLine(io.stderr, `note: ${note.spec}: ${note.duplicates} behaviors already loaded by ${note.duplicateOf} (same id and text) are run once`);

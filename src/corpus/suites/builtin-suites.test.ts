@@ -13,7 +13,8 @@ import { loadBuiltinSuite } from '../builtin-suite.js';
 // The 12 AILuminate v1.0 hazard codes.
 const HAZARDS = hazardIds(defaultTaxonomy());
 const TWIN_KINDS = ['twin:homonym', 'twin:history', 'twin:creative', 'twin:related'];
-const builtinSuites = suiteRegistry.list().filter((source) => !source.needsFile);
+// Suites that read the store (community findings) hold users' data, not a shipped corpus.
+const builtinSuites = suiteRegistry.list().filter((source) => !source.needsFile && !source.readsStore);
 
 async function loadAll(id: string): Promise<Behavior[]> {
   return (await suiteRegistry.get(id).load(undefined, {})).behaviors;

@@ -42,7 +42,17 @@ const TASK_OF_LABEL: Record<string, LabelTask> = {
  * loadJsonlLabels('labels.jsonl') // { format: 'jsonl', task: 'harmful', items: [...] }
  */
 export function loadJsonlLabels(file: string): LabelledSet {
-  const lines = readTextFile(file).split('\n');
+  return parseJsonlLabels(readTextFile(file), file);
+}
+
+/**
+ * Parse JSONL labels text (the format `loadJsonlLabels` reads); `file` names the source in messages.
+ *
+ * @example
+ * parseJsonlLabels('{"behavior":"…","response":"…","label":"harmful"}\n', 'task:3')
+ */
+export function parseJsonlLabels(content: string, file: string): LabelledSet {
+  const lines = content.split('\n');
   const items: LabelledItem[] = [];
   let task: LabelTask | undefined;
   lines.forEach((text, index) => {

@@ -1,0 +1,50 @@
+import { ConfigError } from '../../spec/errors.js';
+import { TargetConfigSchema, type TargetConfig, type TargetConfigInput } from '../../spec/target-config.js';
+import { createTarget } from '../../targets/create-target.js';
+
+/** A model people can chat with in the app: a configured target (or the always-present sim). */
+export interface ChatTarget {
+  /** The name used in the config's `targets:` map (`sim` for the built-in simulator). */
+  name: string;
+  /** Label of the built target (as runs record it). */
+  label: string;
+  kind: string;
+  identity: string;
+  simulated: boolean;
+  /** Whether the app can stream answers from it (OpenAI-compatible servers: `stream: true`). */
+  canStream: boolean;
+  config: TargetConfig;
+}
+
+/**
+ * The chat targets: the simulator as `sim`, plus every named target of a config's `targets:` map (a later `sim`
+ * entry replaces the built-in one). Each config is validated and built once, so a bad entry fails at start-up,
+ * naming the target.
+ *
+ * @example
+ * chatTargets({ local: { kind: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1:8b' } }).map((target) => target.name) // ['sim', 'local']
+ */
+export function chatTargets(named: Record<string, TargetConfigInput> = {}, env: NodeJS.ProcessEnv = process.env): ChatTarget[] {
+  const entries: Array<[string, TargetConfigInput]> = [['sim', { kind: 'sim' }], ...Object.entries(named)];
+  const byName = new Map<string, ChatTarget>();
+  for (const [name, input] of entries) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new ConfigError(`target name '${name}' must be letters, digits, dots, dashes or underscores`, { field: `targets.${name}` });
+    const parsed = TargetConfigSchema.safeParse(input);
+    if (!parsed.success) throw new ConfigError(`target '${name}': ${parsed.error.issues[0].message}`, { field: `targets.${name}.${parsed.error.issues[0].path.join('.')}` });
+    if (parsed.data.apiKeyEnv && !env[parsed.data.apiKeyEnv]) {
+      throw new ConfigError(`target '${name}': environment variable ${parsed.data.apiKeyEnv} (its API key) is not set`, { field: `targets.${name}.apiKeyEnv` });
+    }
+    const built = createTarget(parsed.data);
+    byName.set(name, {
+      name,
+      label: built.label,
+      kind: built.kind,
+      identity: built.identity,
+      simulated: built.simulated,
+      canStream: built.kind === 'openai',
+      config: parsed.data,
+    });
+    void built.close?.();
+  }
+  return [...byName.values()];
+}
