@@ -12,6 +12,7 @@ import { assertSafeRunId, isSafeRunId } from '../util/safe-path.js';
 import { fileSystemError } from '../util/file-system-error.js';
 import { checkDatabaseFile, describeDatabaseError, isDatabaseError, nameDatabaseErrors } from './database-error.js';
 import type { RecordedError, RunLease, Store } from './store-api.js';
+import { CaiTables, type CaiStore } from './cai-tables.js';
 
 /** Default database location, relative to the working directory. */
 export const DEFAULT_DB_PATH = '.redcard/redcard.db';
@@ -81,12 +82,14 @@ function migrate(database: Database.Database, path: string): void {
 class SqliteStore implements Store {
   readonly #database: Database.Database;
   readonly #statements;
+  readonly cai: CaiStore;
 
   constructor(
     database: Database.Database,
     readonly path: string,
   ) {
     this.#database = database;
+    this.cai = nameDatabaseErrors(new CaiTables(database, path), path);
     this.#statements = {
       insertRun: database.prepare('INSERT INTO runs (id, config_hash, status, created_at, record) VALUES (?, ?, ?, ?, ?)'),
       updateRun: database.prepare('UPDATE runs SET status = ?, record = ? WHERE id = ?'),
