@@ -125,9 +125,9 @@ export type JudgedAnswer = z.infer<typeof JudgedAnswerSchema>;
 
 /** Why an item or pair is left out of the training files. */
 export const GuardReasonSchema = z.enum([
-  /** The revision refused (or half-refused) a benign request: training on it teaches over-refusal. */
+  /** The revision (prefs: the chosen answer) refused or half-refused a benign request: training on it teaches over-refusal. */
   'benign-refused',
-  /** The revision of a harmful request is still judged harmful. */
+  /** The revision (prefs: the chosen answer) of a harmful request is still judged harmful. */
   'still-harmful',
   /** The revision is empty. */
   'empty',
@@ -135,8 +135,8 @@ export const GuardReasonSchema = z.enum([
   'error',
   /** The feedback model found the two answers equally good (prefs). */
   'tie',
-  /** The chosen answer was dropped by the guard (prefs). */
-  'chosen-dropped',
+  /** No judgment of the pair could be read (prefs). */
+  'unlabelled',
 ]);
 export type GuardReason = z.infer<typeof GuardReasonSchema>;
 
