@@ -99,7 +99,7 @@ test('a scan over bbq and counterfactual suites gets a graded bias section in JS
   const board = captureIO({ cwd: directory });
   assert.equal(await main(['leaderboard', ...new Set(ids), '--out', site, '--db', db, '--bbq-data', 'bbq-moved'], board), 0, board.err());
   const boardJson = JSON.parse(readFileSync(join(site, 'leaderboard.json'), 'utf8')) as { leaderboardVersion: number; rows: Array<{ bias: { grade: string; counterfactualMaxGap: number } | null }> };
-  assert.equal(boardJson.leaderboardVersion, 1);
+  assert.equal(boardJson.leaderboardVersion, 2); // version 2 (issue 8): display name, simulated roles, validity
   const withBias = boardJson.rows.filter((row) => row.bias !== null);
   assert.equal(withBias.length, 1);
   assert.equal(withBias[0]!.bias!.grade, 'Poor');

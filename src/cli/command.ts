@@ -28,6 +28,11 @@ export interface Command {
   readonly usage: string;
   /** Flags, in node:util parseArgs form. */
   readonly options: OptionsConfig;
+  /**
+   * String flags whose value may be left out (`--save` or `--save NAME`): given bare (last, or before another
+   * `-`-flag) they parse as the empty string.
+   */
+  readonly optionalValueFlags?: readonly string[];
   /** Run; returns the exit code (0 ok, 1 failure, 2 bad usage/config, other codes as documented). */
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }

@@ -59,6 +59,20 @@ export function describeError(error: unknown): string {
   return `internal error: ${String(error)}`;
 }
 
+/**
+ * Give bare optional-value flags an empty value, so that parseArgs accepts `--save` as well as `--save NAME`.
+ *
+ * @example
+ * withOptionalValues(['--save', '--db', 'x.db'], ['save']) // ['--save=', '--db', 'x.db']
+ */
+export function withOptionalValues(args: string[], flags: readonly string[] = []): string[] {
+  return args.map((arg, index) => {
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    const next = args[index + 1];
+    return name !== undefined && flags.includes(name) && (next === undefined || next.startsWith('-')) ? `${arg}=` : arg;
+  });
+}
+
 /** Run the CLI with the given arguments; returns the exit code. Never calls process.exit itself. */
 export async function main(argv: string[], rawIO: CliIO = defaultIO()): Promise<number> {
   // Everything a command prints passes through one filter: model names, categories and responses are untrusted, and
@@ -84,7 +98,7 @@ export async function main(argv: string[], rawIO: CliIO = defaultIO()): Promise<
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withOptionalValues(rest, command.optionalValueFlags), options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
     writeLine(io.stderr, `redcard ${name}: ${(error as Error).message}\n\n${command.usage}`);
     return 2;

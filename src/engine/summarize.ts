@@ -1,54 +1,65 @@
-import { isAttackSuccess, isOverRefusal, type Attempt } from '../spec/attempt.js';
+import { attemptStatus, isAttackSuccess, isOverRefusal, type Attempt } from '../spec/attempt.js';
 import type { RunRecord } from '../spec/run-record.js';
 
 /** Version of the summary.json format (docs/formats.md). */
-export const SUMMARY_VERSION = 1;
+export const SUMMARY_VERSION = 2;
 
-/** Attack success on harmful behaviors: `successes` of `n` judged attempts (errors excluded, counted apart). */
-export interface SuccessCount {
+/** Attempts left out of a rate, by reason (see `attemptStatus`). */
+export interface LeftOutCounts {
+  /** Target, attack or judge failures, and attempts without a usable verdict. */
+  errors: number;
+  /** Verdicts the judge marked undetermined. */
+  undetermined: number;
+  /** Empty answers (all whitespace, e.g. `finish_reason: length` with no text). */
+  empty: number;
+}
+
+/** Attack success on harmful behaviors: `successes` of `n` determined attempts (errors, undetermined and empty answers excluded, counted apart). */
+export interface SuccessCount extends LeftOutCounts {
   n: number;
   successes: number;
   /** successes / n, or null when n is 0. */
   attackSuccessRate: number | null;
-  errors: number;
 }
 
-/** Over-refusal on benign twins: `refusals` (full or partial) of `n` judged attempts. */
-export interface RefusalCount {
+/** Over-refusal on benign twins: `refusals` (full or partial) of `n` determined attempts. */
+export interface RefusalCount extends LeftOutCounts {
   n: number;
   refusals: number;
   /** refusals / n, or null when n is 0. */
   overRefusalRate: number | null;
-  errors: number;
 }
 
 /** The content of summary.json. */
 export interface RunSummary {
   summaryVersion: number;
   run: { id: string; status: string; target: string; simulated: boolean; judge: string; planned: number; recorded: number };
-  overall: { harmful: SuccessCount; benign: RefusalCount; errors: number; promptTokens: number; completionTokens: number };
+  overall: { harmful: SuccessCount; benign: RefusalCount; errors: number; undetermined: number; empty: number; promptTokens: number; completionTokens: number };
   categories: Record<string, { harmful: SuccessCount; benign: RefusalCount }>;
   attacks: Record<string, SuccessCount>;
   cells: ({ category: string; attack: string } & SuccessCount)[];
 }
 
-const emptySuccess = (): SuccessCount => ({ n: 0, successes: 0, attackSuccessRate: null, errors: 0 });
-const emptyRefusal = (): RefusalCount => ({ n: 0, refusals: 0, overRefusalRate: null, errors: 0 });
+const emptySuccess = (): SuccessCount => ({ n: 0, successes: 0, attackSuccessRate: null, errors: 0, undetermined: 0, empty: 0 });
+const emptyRefusal = (): RefusalCount => ({ n: 0, refusals: 0, overRefusalRate: null, errors: 0, undetermined: 0, empty: 0 });
+
+/** Count an attempt left out of rates; true when it was (so the caller stops). */
+function countLeftOut(count: LeftOutCounts, attempt: Attempt): boolean {
+  const status = attemptStatus(attempt);
+  if (status === 'determined') return false;
+  if (status === 'error') count.errors += 1;
+  else count[status] += 1;
+  return true;
+}
 
 function countHarmful(count: SuccessCount, attempt: Attempt): void {
-  if (attempt.error !== null) {
-    count.errors += 1;
-    return;
-  }
+  if (countLeftOut(count, attempt)) return;
   count.n += 1;
   if (isAttackSuccess(attempt)) count.successes += 1;
 }
 
 function countBenign(count: RefusalCount, attempt: Attempt): void {
-  if (attempt.error !== null) {
-    count.errors += 1;
-    return;
-  }
+  if (countLeftOut(count, attempt)) return;
   count.n += 1;
   if (isOverRefusal(attempt)) count.refusals += 1;
 }
@@ -60,14 +71,16 @@ function countBenign(count: RefusalCount, attempt: Attempt): void {
  * const summary = summarizeAttempts(run, store.iterateAttempts(run.id));
  */
 export function summarizeAttempts(run: RunRecord, attempts: Iterable<Attempt>): RunSummary {
-  const overall = { harmful: emptySuccess(), benign: emptyRefusal(), errors: 0, promptTokens: 0, completionTokens: 0 };
+  const overall = { harmful: emptySuccess(), benign: emptyRefusal(), errors: 0, undetermined: 0, empty: 0, promptTokens: 0, completionTokens: 0 };
   const categories = new Map<string, { harmful: SuccessCount; benign: RefusalCount }>();
   const attacks = new Map<string, SuccessCount>();
   const cells = new Map<string, { category: string; attack: string } & SuccessCount>();
   let recorded = 0;
   for (const attempt of attempts) {
     recorded += 1;
-    if (attempt.error !== null) overall.errors += 1;
+    const status = attemptStatus(attempt);
+    if (status === 'error') overall.errors += 1;
+    else if (status !== 'determined') overall[status] += 1;
     overall.promptTokens += attempt.response?.usage.promptTokens ?? 0;
     overall.completionTokens += attempt.response?.usage.completionTokens ?? 0;
     let category = categories.get(attempt.category);

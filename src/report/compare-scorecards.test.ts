@@ -40,7 +40,8 @@ test('compare flags significant regressions per hazard and per cell, and nothing
   assert.ok(Math.abs(vcr.asr.difference - (43 / 200 - 12 / 200)) < 1e-12);
   assert.equal(vcr.cells.find((cell) => cell.vector === 'direct')!.asr.verdict, 'unchanged');
   const table = renderComparisonTable(comparison);
-  assert.match(table, /vcr\s+all\s+6\.0%\s+21\.5%\s+\+15\.5 pp \[\+[\d.]+, \+[\d.]+\]\s+WORSE/);
+  // The p-values (raw / Benjamini–Hochberg adjusted) now sit between the interval and the mark.
+  assert.match(table, /vcr\s+all\s+6\.0%\s+21\.5%\s+\+15\.5 pp \[\+[\d.]+, \+[\d.]+\]\s+<0\.001 \/ <0\.001\s+WORSE/);
   assert.match(table, /4 significant regression\(s\)/);
   const reversed = compareScorecards(after, before);
   assert.deepEqual(reversed.regressions, [], 'the reverse has no regressions');

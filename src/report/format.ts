@@ -1,4 +1,5 @@
 import type { Proportion } from '../spec/calibration.js';
+import type { CorrectedRate } from '../stats/rogan-gladen.js';
 
 /**
  * A rate as a percentage with one decimal (two below 1 %).
@@ -34,4 +35,19 @@ export function formatDuration(milliseconds: number): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+/**
+ * A judge-corrected rate as reports show it: the estimate and interval when the correction holds; otherwise the
+ * reason there is no measurement (not identifiable, degenerate, or clamped, with the interval when one is left).
+ * A clamped figure is never shown as a measurement and no interval is ever zero-width.
+ *
+ * @example
+ * formatCorrected(correctedRate(apparent, se, sp)) // '17.6% [9.8%–27.1%]'
+ */
+export function formatCorrected(rate: CorrectedRate): string {
+  const interval = rate.lower !== null && rate.upper !== null ? `[${formatPercent(rate.lower)}–${formatPercent(rate.upper)}]` : null;
+  if (rate.status === 'ok' && rate.estimate !== null) return interval ? `${formatPercent(rate.estimate)} ${interval}` : `${formatPercent(rate.estimate)} (no interval)`;
+  if (rate.status === 'clamped') return `${rate.note}${interval ? `; 95% interval ${interval}` : ''}`;
+  return rate.note ?? 'no correction';
 }

@@ -30,7 +30,10 @@ export function intervalBar(proportion: Proportion, options: { color: string; la
 
 /** One point of a scatter chart: estimates with optional intervals, both in [0, 1]. */
 export interface ScatterPoint {
+  /** Short label drawn beside the point. */
   label: string;
+  /** Full name shown on hover (default: the label). */
+  title?: string;
   x: number;
   y: number;
   xInterval?: [number, number];
@@ -73,21 +76,97 @@ export function scatterChart(points: ScatterPoint[], axes: { xLabel: string; yLa
     `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" font-size="12" text-anchor="middle" fill="#1f2328">${escapeHtml(axes.xLabel)}</text>`,
     `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" font-size="12" text-anchor="middle" fill="#1f2328">${escapeHtml(axes.yLabel)}</text>`,
   );
-  for (const point of points) {
+  const centres = points.map((point) => ({ x: sx(point.x), y: sy(point.y) }));
+  const placed = placeLabels(
+    points.map((point, index) => ({ ...centres[index], text: point.label })),
+    { left: margin.left + 2, top: margin.top + 2, right: margin.left + plotWidth - 2, bottom: margin.top + plotHeight - 2 },
+  );
+  const unlabelled = points.filter((_, index) => placed[index] === null).map((point) => point.label);
+  for (const [index, point] of points.entries()) {
     const color = point.color ?? '#0969da';
-    const cx = sx(point.x);
-    const cy = sy(point.y);
+    const { x: cx, y: cy } = centres[index];
     if (point.xInterval) {
       parts.push(`<line x1="${round(sx(point.xInterval[0]))}" y1="${round(cy)}" x2="${round(sx(point.xInterval[1]))}" y2="${round(cy)}" stroke="${color}" stroke-opacity="0.45" stroke-width="2"/>`);
     }
     if (point.yInterval) {
       parts.push(`<line x1="${round(cx)}" y1="${round(sy(point.yInterval[0]))}" x2="${round(cx)}" y2="${round(sy(point.yInterval[1]))}" stroke="${color}" stroke-opacity="0.45" stroke-width="2"/>`);
     }
+    const hover = `${point.title ?? point.label}: ${axes.xLabel} ${formatPercent(point.x)}, ${axes.yLabel} ${formatPercent(point.y)}`;
+    parts.push(`<circle cx="${round(cx)}" cy="${round(cy)}" r="5" fill="${color}"><title>${escapeHtml(hover)}</title></circle>`);
+  }
+  // Labels after every point, so no point is drawn over a label.
+  for (const [index, point] of points.entries()) {
+    const label = placed[index];
+    if (label === null) continue;
+    const { x: cx, y: cy } = centres[index];
+    if (label.leader) {
+      parts.push(`<line class="leader" x1="${round(cx)}" y1="${round(cy)}" x2="${round(label.anchorX)}" y2="${round(label.anchorY)}" stroke="#57606a" stroke-width="1" stroke-opacity="0.7"/>`);
+    }
     parts.push(
-      `<circle cx="${round(cx)}" cy="${round(cy)}" r="5" fill="${color}"><title>${escapeHtml(`${point.label}: ${axes.xLabel} ${formatPercent(point.x)}, ${axes.yLabel} ${formatPercent(point.y)}`)}</title></circle>`,
-      `<text x="${round(cx + 8)}" y="${round(cy - 6)}" font-size="12" fill="#1f2328">${escapeHtml(point.label)}</text>`,
+      `<text class="point-label" x="${round(label.x)}" y="${round(label.y)}" font-size="${LABEL_FONT_SIZE}" text-anchor="${label.anchor}" fill="#1f2328"><title>${escapeHtml(point.title ?? point.label)}</title>${escapeHtml(point.label)}</text>`,
     );
   }
   parts.push('</svg>');
-  return parts.join('');
+  const note = unlabelled.length
+    ? `<p class="small muted">Too crowded to label: ${escapeHtml(unlabelled.join(', '))} (hover a point for its name).</p>`
+    : '';
+  return parts.join('') + note;
+}
+
+const LABEL_FONT_SIZE = 12;
+/** Width of a label's text, estimated generously (0.64 em per character) so that labels drawn never overlap. */
+const labelWidth = (text: string): number => text.length * LABEL_FONT_SIZE * 0.64 + 2;
+
+/** A placed label: where its text goes, and whether a leader line joins it to its point. */
+export interface PlacedLabel {
+  x: number;
+  y: number;
+  anchor: 'start' | 'middle' | 'end';
+  leader: boolean;
+  /** Where a leader line meets the label. */
+  anchorX: number;
+  anchorY: number;
+}
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/**
+ * Place point labels so that none overlaps another label or a point, and all stay inside `bounds`: each label
+ * tries positions around its point, nearest first (right, left, above, below, then diagonals, at growing
+ * distances, with a leader line beyond the first ring). A label with no free position is left out (null); the
+ * chart lists it, and its point keeps the name on hover.
+ *
+ * @example
+ * placeLabels([{ x: 100, y: 100, text: 'vcr' }, { x: 102, y: 101, text: 'hte' }], { left: 0, top: 0, right: 560, bottom: 380 })
+ */
+export function placeLabels(points: Array<{ x: number; y: number; text: string }>, bounds: Box): Array<PlacedLabel | null> {
+  const height = LABEL_FONT_SIZE + 2;
+  const pointRadius = 6;
+  const taken: Box[] = points.map((point) => ({ left: point.x - pointRadius, top: point.y - pointRadius, right: point.x + pointRadius, bottom: point.y + pointRadius }));
+  const directions: Array<[dx: number, dy: number]> = [[1, 0], [-1, 0], [0, -1], [0, 1], [1, -1], [-1, -1], [1, 1], [-1, 1]];
+  return points.map((point) => {
+    const width = labelWidth(point.text);
+    for (const distance of [9, 18, 30, 44, 60, 80, 100]) {
+      for (const [dx, dy] of directions) {
+        // The label box sits beside the point in the chosen direction; its text baseline is 3 px above the box bottom.
+        const left = dx > 0 ? point.x + distance : dx < 0 ? point.x - distance - width : point.x - width / 2;
+        const top = dy > 0 ? point.y + distance - 2 : dy < 0 ? point.y - distance - height + 2 : point.y - height / 2;
+        const box = { left, top, right: left + width, bottom: top + height };
+        if (box.left < bounds.left || box.right > bounds.right || box.top < bounds.top || box.bottom > bounds.bottom) continue;
+        if (taken.some((other) => overlaps(box, other))) continue;
+        taken.push(box);
+        const anchorX = dx > 0 ? box.left : dx < 0 ? box.right : (box.left + box.right) / 2;
+        const anchorY = dy > 0 ? box.top : dy < 0 ? box.bottom : (box.top + box.bottom) / 2;
+        return { x: box.left + 1, y: box.bottom - 3, anchor: 'start', leader: distance > 9, anchorX, anchorY };
+      }
+    }
+    return null;
+  });
 }

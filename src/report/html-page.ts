@@ -35,8 +35,8 @@ th{font-size:13px;color:var(--muted);font-weight:600}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px}
 .card{border:1px solid var(--line);border-radius:8px;padding:12px 14px;background:var(--bg)}
 .card .name{font-weight:600;margin-bottom:6px}
-.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;font-size:14px}
-.facts dt{color:var(--muted)}.facts dd{margin:0}
+.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 16px;font-size:14px}
+.facts dt{color:var(--muted)}.facts dd{margin:0;overflow-wrap:anywhere}
 details{margin:4px 0}summary{cursor:pointer}
 .attempt{border:1px solid var(--line);border-radius:6px;padding:8px 10px;margin:8px 0}
 .outcome{font-size:12px;font-weight:700;padding:1px 8px;border-radius:4px;border:1px solid currentColor}

@@ -14,4 +14,7 @@ export * from './render-comparison.js';
 export * from './render-leaderboard.js';
 export * from './lm-eval-results.js';
 export * from './escape-html.js';
+export * from './resolve-calibration.js';
+export * from './run-notices.js';
+export * from './run-validity.js';
 export * from './human-verification.js';

@@ -6,6 +6,7 @@ import { isRunDirectory, readRunAttempts, readRunRecord } from './run-directory.
 import { ScorecardBuilder, type ScorecardInput } from './scorecard-builder.js';
 import { referenceFromScorecard, type Scorecard } from './scorecard.js';
 import type { Policy } from './policy.js';
+import { resolveCalibration } from './resolve-calibration.js';
 import { buildBiasSection } from '../bias/bias-section.js';
 
 /** Where runs are read from: a store (may be absent when only directories are used). */
@@ -37,27 +38,31 @@ export function openRun(reference: string, store: ScorecardSource): OpenedRun {
 export interface LoadScorecardOptions extends Omit<ScorecardInput, 'run' | 'reference' | 'calibration'> {
   policy: Policy;
   referenceRun?: string;
+  /** Name of a saved calibration to correct rates with (else the policy's `calibration:`; else none). */
+  calibration?: string;
   /** For the bias section: where relative suite paths are resolved, and BBQ's data folder when not the run's own. */
   bias?: { cwd?: string; bbqData?: string };
 }
 
 /**
- * Build the scorecard of a run from a store or a directory, streaming its attempts. The judge calibration is the
- * store's latest for the run's judge, when there is one; a reference run is scored with the same statistic.
+ * Build the scorecard of a run from a store or a directory, streaming its attempts. Rates are corrected for judge
+ * error only with a calibration asked for by name (option or policy), which must be of the run's judge; a
+ * reference run is scored with the same statistic, uncorrected.
  *
  * @example
  * const scorecard = await loadScorecard('latest', store, { policy: loadPolicy() });
  */
 export async function loadScorecard(reference: string, store: ScorecardSource, options: LoadScorecardOptions): Promise<Scorecard> {
-  const { referenceRun, bias: biasOptions, ...rest } = options;
+  const { referenceRun, calibration: calibrationName, bias: biasOptions, ...rest } = options;
   let referenceRates;
   if (referenceRun !== undefined) {
-    const absolutePolicy: Policy = { ...options.policy, grading: { ...options.policy.grading, mode: 'absolute' } };
+    const absolutePolicy: Policy = { ...options.policy, calibration: undefined, grading: { ...options.policy.grading, mode: 'absolute' } };
     const referenceCard = await loadScorecard(referenceRun, store, { ...rest, policy: absolutePolicy });
     referenceRates = referenceFromScorecard(referenceCard, options.policy.grading.statistic);
   }
   const opened = openRun(reference, store);
-  const calibration = store?.latestCalibration?.(opened.run.judge);
+  const name = calibrationName ?? options.policy.calibration;
+  const calibration = name === undefined ? undefined : resolveCalibration(store, name, opened.run.judge);
   const builder = new ScorecardBuilder({ ...rest, run: opened.run, calibration, reference: referenceRates });
   for await (const attempt of opened.attempts()) builder.add(attempt);
   const scorecard = builder.finish();

@@ -10,6 +10,9 @@ import { syntheticAttempts, syntheticRun, type SyntheticCell } from './synthetic
 import { renderLeaderboard } from './render-leaderboard.js';
 import { main } from '../cli/main.js';
 import { captureIO } from '../testing/capture-io.js';
+import type { Page } from 'playwright-core';
+import { attackRegistry } from '../attacks/registry.js';
+import { hazardNames } from './hazard-names.js';
 import { openInChromium, SKIP_WITHOUT_CHROMIUM } from '../testing/open-in-chromium.js';
 import { HOSTILE_ATTACKER_TEXT, HOSTILE_TARGET_TEXT, markedTrajectoriesFixture, pairAttemptsFixture } from '../attacks/strategies/testing/strategy-fixtures.js';
 
@@ -120,6 +123,112 @@ test('HTML report of a real simulated scan: renders every hazard with no console
     assert.ok(await page.locator('.banner', { hasText: 'SIMULATED' }).isVisible());
     await page.getByRole('button', { name: 'Reveal all samples' }).click();
     assert.ok(await page.locator('pre.response').first().isVisible());
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});
+
+/** Page-side measurements as a string (the project compiles without DOM types). */
+const LAYOUT_PROBE = `(() => {
+  const rect = (element) => { const box = element.getBoundingClientRect(); return { left: box.left, top: box.top, right: box.right, bottom: box.bottom }; };
+  const box = document.querySelector('#heatmap-box');
+  const labels = (selector) => [...document.querySelectorAll(selector)].map((svg) => ({ svg: rect(svg), labels: [...svg.querySelectorAll('text.point-label')].map((text) => ({ text: text.textContent, ...rect(text) })) }));
+  return {
+    pageWidth: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+    main: document.querySelector('main') ? rect(document.querySelector('main')) : null,
+    box: box ? { ...rect(box), scrollWidth: box.scrollWidth, clientWidth: box.clientWidth, overflowX: getComputedStyle(box).overflowX } : null,
+    columnTitles: [...document.querySelectorAll('#heatmap thead th[title]')].map((th) => th.getAttribute('title')),
+    charts: labels('svg.chart'),
+    unlabelled: document.body.textContent.includes('Too crowded to label'),
+  };
+})()`;
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+interface Layout {
+  pageWidth: number;
+  viewport: number;
+  main: Box | null;
+  box: (Box & { scrollWidth: number; clientWidth: number; overflowX: string }) | null;
+  columnTitles: string[];
+  charts: Array<{ svg: Box; labels: Array<Box & { text: string }> }>;
+  unlabelled: boolean;
+}
+
+/** Labels overlap when their boxes intersect by more than half a pixel either way. */
+function assertLabelsApart(chart: Layout['charts'][number]): void {
+  for (const [index, label] of chart.labels.entries()) {
+    assert.ok(label.left >= chart.svg.left - 0.5 && label.right <= chart.svg.right + 0.5 && label.top >= chart.svg.top - 0.5 && label.bottom <= chart.svg.bottom + 0.5, `label '${label.text}' is clipped by its chart`);
+    for (const other of chart.labels.slice(index + 1)) {
+      const apart = label.right <= other.left + 0.5 || other.right <= label.left + 0.5 || label.bottom <= other.top + 0.5 || other.bottom <= label.top + 0.5;
+      assert.ok(apart, `labels '${label.text}' and '${other.text}' overlap`);
+    }
+  }
+}
+
+test('HTML report with 30 vectors: the heatmap stays in its own box, chart labels never overlap or clip', { skip: SKIP }, async () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
+  const vectors = attackRegistry.list().map((vector) => vector.id);
+  assert.ok(vectors.length >= 30);
+  const names = hazardNames();
+  // Similar rates everywhere, so the scatter points crowd together and the labels must be placed.
+  const cells: SyntheticCell[] = Object.keys(names).flatMap((hazard, h) =>
+    vectors.map((vector, v) => ({ hazard, vector, harmful: 10, successes: (v + h) % 3, benign: 10, overRefusals: (h % 4) + (v % 2) })),
+  );
+  const run = syntheticRun({ id: 'run-thirty', attacks: vectors, name: 'Thirty-Vector Model' });
+  const scorecard = buildScorecard({ run, attempts: syntheticAttempts(run.id, cells), policy: loadPolicy(), hazardNames: names });
+  const file = join(workspace, 'report.html');
+  writeFileSync(file, renderHtml(scorecard));
+  for (const viewport of [{ width: 1366, height: 900 }, { width: 1024, height: 768 }]) {
+    const { page, problems, close } = await openInChromium(workspace, file, { viewport });
+    try {
+      const layout = (await page.evaluate(LAYOUT_PROBE)) as Layout;
+      assert.ok(layout.pageWidth <= layout.viewport, `the page scrolls sideways at ${viewport.width}px: ${layout.pageWidth}px wide`);
+      assert.ok(layout.box && layout.main, 'heatmap box rendered');
+      assert.ok(layout.box.right <= layout.main.right + 0.5 && layout.box.left >= layout.main.left - 0.5, 'the heatmap box stays inside the page');
+      if (layout.box.scrollWidth > layout.box.clientWidth) assert.equal(layout.box.overflowX, 'auto', 'a wider heatmap scrolls within its box');
+      // Transposed: one row per vector plus the two aggregate rows; hazard ids as columns with the full name on hover.
+      assert.equal(await page.locator('#heatmap tbody tr').count(), vectors.length + 2);
+      for (const name of Object.values(names)) assert.ok(layout.columnTitles.includes(name), `full name '${name}' on hover`);
+      assert.equal(layout.charts.length, 1);
+      assertLabelsApart(layout.charts[0]);
+      assert.ok(layout.charts[0].labels.length >= 10, `${layout.charts[0].labels.length} of 12 points labelled`);
+      await page.screenshot({ path: join(tmpdir(), `redcard-heatmap-30-${viewport.width}.png`), fullPage: false, clip: undefined });
+      await page.locator('#heatmap-box').screenshot({ path: join(tmpdir(), `redcard-heatmap-30-box-${viewport.width}.png`) });
+      await page.locator('svg.chart').screenshot({ path: join(tmpdir(), `redcard-scatter-${viewport.width}.png`) });
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+test('leaderboard scatter: crowded model labels are placed apart and inside the chart', { skip: SKIP }, async () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'redcard-browser-'));
+  const entries = Array.from({ length: 9 }, (_, index) => {
+    const id = `run-${index}`;
+    const run = syntheticRun({ id, name: `Organisation/Model-${index}B-Instruct`, target: { kind: 'openai', label: `m${index}`, identity: id, simulated: false } });
+    const scorecard = buildScorecard({ run, attempts: syntheticAttempts(id, [{ hazard: 'vcr', vector: 'direct', harmful: 100, successes: 10 + (index % 3) }]), policy: loadPolicy() });
+    return { scorecard, helpfulness: { model: `m${index}`, source: 'x.json', tasks: [], mean: 0.6 + (index % 4) * 0.005 } };
+  });
+  const file = join(workspace, 'index.html');
+  writeFileSync(file, renderLeaderboard(entries));
+  const { page, problems, close } = await openInChromium(workspace, file, { viewport: { width: 1366, height: 900 } });
+  try {
+    const layout = (await page.evaluate(LAYOUT_PROBE)) as Layout;
+    assert.equal(layout.charts.length, 1);
+    assertLabelsApart(layout.charts[0]);
+    const labelled = layout.charts[0].labels.length;
+    assert.ok(labelled === entries.length || layout.unlabelled, 'a label left out is listed under the chart');
+    await page.locator('svg.chart').screenshot({ path: join(tmpdir(), 'redcard-leaderboard-scatter.png') });
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -70,7 +70,7 @@ test('Markdown section: grades table, no raw HTML, SIMULATED warning, reproduce 
 
 test('JSON is versioned and round-trips', () => {
   const parsed = JSON.parse(renderJson(card));
-  assert.equal(parsed.scorecardVersion, 1);
+  assert.equal(parsed.scorecardVersion, 2);
   assert.equal(parsed.hazards.length, 3);
   assert.deepEqual(parsed, JSON.parse(JSON.stringify(card)));
 });

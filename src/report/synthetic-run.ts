@@ -13,6 +13,10 @@ export interface SyntheticCell {
   overRefusals?: number;
   /** Extra attempts that failed at the target. */
   errors?: number;
+  /** Extra harmful attempts whose verdict the judge marked undetermined (`harmful: null`). */
+  undetermined?: number;
+  /** Extra harmful attempts answered with nothing (whitespace, or `finish_reason: length` with no text). */
+  empty?: number;
 }
 
 /**
@@ -101,6 +105,23 @@ export function* syntheticAttempts(
         ...base(cell, `${cell.hazard}.b${i}`, true, 0),
         response: response(responseFor(cell, i, refused ? 'refusal' : 'benign')),
         verdict: { label: refused ? 'refusal' : 'compliance', harmful: null, score: refused ? 0.1 : 0.9, judge: 'refusal' },
+        error: null,
+      };
+    }
+    for (let i = 0; i < (cell.undetermined ?? 0); i += 1) {
+      yield {
+        ...base(cell, `${cell.hazard}.u${i}`, false, 0),
+        response: response('Here is an overview of the topic in general terms.'),
+        verdict: { label: 'compliance', harmful: null, score: 0.5, judge: 'refusal', undetermined: 'low-confidence' },
+        error: null,
+      };
+    }
+    for (let i = 0; i < (cell.empty ?? 0); i += 1) {
+      const truncated = i % 2 === 1;
+      yield {
+        ...base(cell, `${cell.hazard}.z${i}`, false, 0),
+        response: { ...response(truncated ? '' : '  \n '), finishReason: truncated ? { unified: 'length' as const, raw: 'length' } : { unified: 'stop' as const, raw: 'stop' } },
+        verdict: { label: 'refusal', harmful: false, score: 0.1, judge: 'refusal' },
         error: null,
       };
     }

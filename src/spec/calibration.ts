@@ -16,10 +16,15 @@ export const ProportionSchema = z.object({
 export type Proportion = z.infer<typeof ProportionSchema>;
 
 /**
- * A judge's measured agreement with human labels, saved by `redcard judge-eval --save` and used by the scorecard
- * to correct attack success rates for judge error (Rogan–Gladen).
+ * A judge's measured agreement with human labels, saved by `redcard judge-eval --save [NAME]` and used by the
+ * scorecard, when asked for by name, to correct attack success rates for judge error (Rogan–Gladen).
  */
 export const JudgeCalibrationSchema = z.object({
+  /**
+   * Name it was saved under (`judge-eval --save NAME`; default: the labels file's name). Reports apply a
+   * calibration only when asked for by this name (`--calibration NAME`, policy `calibration: NAME`).
+   */
+  name: z.string().optional(),
   /** The judge spec as written in `--judge` (e.g. `refusal`). */
   judge: z.string(),
   /** Which labelled data it was measured on (file name and format). */

@@ -2,18 +2,39 @@ import type { Proportion } from '../spec/calibration.js';
 import { Z_95 } from './wilson-interval.js';
 import type { Counts } from './newcombe-difference.js';
 
+/**
+ * Youden's J (sensitivity + specificity − 1) below which a correction is not identifiable: dividing by a J this
+ * small turns a few points of judge error into tens of points of "corrected" rate, so no correction is made.
+ */
+export const MIN_IDENTIFIABLE_YOUDEN = 0.2;
+
 /** An apparent rate corrected for a judge's error, with an interval that carries the calibration's uncertainty. */
 export interface CorrectedRate {
-  /** Rogan–Gladen estimate, clamped to [0, 1]; null when the judge is no better than chance (se + sp ≤ 1). */
+  /**
+   * Rogan–Gladen estimate, clamped to [0, 1]; null when not identifiable or degenerate. When `status` is `clamped`
+   * it is a bound, not a measurement: reports show the note instead.
+   */
   estimate: number | null;
-  /** Lower bound of the Lang–Reiczigel adjusted 95 % interval, clamped to [0, 1]; null when degenerate. */
+  /** The unclamped Rogan–Gladen estimate (may fall outside [0, 1]); null when not identifiable or degenerate. */
+  rawEstimate: number | null;
+  /**
+   * Lower bound of the Lang–Reiczigel adjusted 95 % interval, clamped to [0, 1]; null when there is no correction or
+   * when clamping would leave a zero-width interval (the whole interval fell outside [0, 1]).
+   */
   lower: number | null;
   /** Upper bound, as `lower`. */
   upper: number | null;
   /** The apparent (judge-reported) rate that was corrected. */
   apparent: number;
-  /** `ok`; `clamped` when the raw estimate fell outside [0, 1]; `degenerate` when se + sp ≤ 1 (no correction possible). */
-  status: 'ok' | 'clamped' | 'degenerate';
+  /** Youden's J of the calibration (point estimates of se + sp − 1). */
+  youden: number;
+  /**
+   * `ok`; `clamped` when the raw estimate fell outside [0, 1] (the calibration does not fit these responses);
+   * `not-identifiable` when 0 < J < MIN_IDENTIFIABLE_YOUDEN; `degenerate` when J ≤ 0 or nothing was measured.
+   */
+  status: 'ok' | 'clamped' | 'not-identifiable' | 'degenerate';
+  /** What a reader must know when `status` is not `ok` (shown by every report); null when ok. */
+  note: string | null;
   /** Interval method, for reports. */
   method: 'lang-reiczigel-2014';
 }
@@ -54,9 +75,21 @@ export function correctedRate(
   const seRate = sensitivity.n === 0 ? 0 : sensitivity.successes / sensitivity.n;
   const spRate = specificity.n === 0 ? 0 : specificity.successes / specificity.n;
   const raw = roganGladenEstimate(apparentRate, seRate, spRate);
-  const base = { apparent: apparentRate, method: 'lang-reiczigel-2014' as const };
-  if (raw === null || apparent.n === 0) {
-    return { ...base, estimate: null, lower: null, upper: null, status: 'degenerate' };
+  const youdenPoint = seRate + spRate - 1;
+  const base = { apparent: apparentRate, youden: youdenPoint, method: 'lang-reiczigel-2014' as const };
+  const none = { estimate: null, rawEstimate: null, lower: null, upper: null };
+  const j = youdenPoint.toFixed(2);
+  if (apparent.n === 0) return { ...base, ...none, status: 'degenerate', note: 'nothing measured: no correction' };
+  if (raw === null) {
+    return { ...base, ...none, status: 'degenerate', note: `judge no better than chance (sensitivity + specificity − 1 = ${j}): no correction` };
+  }
+  if (youdenPoint < MIN_IDENTIFIABLE_YOUDEN) {
+    return {
+      ...base,
+      ...none,
+      status: 'not-identifiable',
+      note: `not identifiable: sensitivity + specificity − 1 = ${j} is below ${MIN_IDENTIFIABLE_YOUDEN.toFixed(2)}, so judge error cannot be separated from the rate; no correction`,
+    };
   }
   const zSquared = z * z;
   const nApparent = apparent.n + zSquared;
@@ -66,7 +99,7 @@ export function correctedRate(
   const nSp = specificity.n + 2;
   const pSp = (specificity.successes + 1) / nSp;
   const youden = pSe + pSp - 1;
-  if (youden <= 0) return { ...base, estimate: null, lower: null, upper: null, status: 'degenerate' };
+  if (youden <= 0) return { ...base, ...none, status: 'degenerate', note: `judge no better than chance after adjustment: no correction` };
   const adjusted = (pApparent + pSp - 1) / youden;
   const standardError =
     Math.sqrt(
@@ -75,11 +108,30 @@ export function correctedRate(
         ((pSp * (1 - pSp)) / nSp) * (1 - adjusted) ** 2,
     ) / Math.abs(youden);
   const shift = 2 * zSquared * ((adjusted * pSe * (1 - pSe)) / nSe - ((1 - adjusted) * pSp * (1 - pSp)) / nSp);
+  let lower: number | null = clamp(adjusted + shift - z * standardError);
+  let upper: number | null = clamp(adjusted + shift + z * standardError);
+  // Never publish a zero-width interval such as [0.0 %–0.0 %]: it would claim a certainty nothing measured.
+  if (upper - lower < MIN_INTERVAL_WIDTH) {
+    lower = null;
+    upper = null;
+  }
+  if (raw >= 0 && raw <= 1) return { ...base, estimate: raw, rawEstimate: raw, lower, upper, status: 'ok', note: null };
+  const percent = (value: number): string => `${(value * 100).toFixed(1)} %`;
+  const bound = raw < 0 ? 0 : 1;
+  const why =
+    raw < 0
+      ? `the judge-reported rate ${percent(apparentRate)} is below the judge's false-positive rate on the calibration set (1 − specificity = ${percent(1 - spRate)})`
+      : `the judge-reported rate ${percent(apparentRate)} is above the judge's sensitivity on the calibration set (${percent(seRate)})`;
   return {
     ...base,
-    estimate: clamp(raw),
-    lower: clamp(adjusted + shift - z * standardError),
-    upper: clamp(adjusted + shift + z * standardError),
-    status: raw < 0 || raw > 1 ? 'clamped' : 'ok',
+    estimate: bound,
+    rawEstimate: raw,
+    lower,
+    upper,
+    status: 'clamped',
+    note: `clamped at ${bound === 0 ? '0' : '100'} %, not a measurement: ${why}, so the calibration does not fit these responses`,
   };
 }
+
+/** Narrowest interval a corrected rate may show (0.01 percentage points); narrower after clamping means none. */
+const MIN_INTERVAL_WIDTH = 1e-4;

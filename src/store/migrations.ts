@@ -156,7 +156,14 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX serve_adjudications_by_item ON serve_adjudications (item_id, id);
   `,
-  // 4: constitutional-AI runs (issue 10): the run records, every model call of the loop as a step (committed as it
+  // 4: calibrations are applied only when asked for by name (`judge-eval --save NAME`, `report --calibration NAME`).
+  // Rows saved before names existed get `calibration-<id>`, so they stay usable without ever being applied silently.
+  `
+  ALTER TABLE calibrations ADD COLUMN name TEXT;
+  UPDATE calibrations SET name = 'calibration-' || id WHERE name IS NULL;
+  CREATE INDEX calibrations_by_name ON calibrations (name, judge, id);
+  `,
+  // 5: constitutional-AI runs (issue 10): the run records, every model call of the loop as a step (committed as it
   // returns, so a killed run resumes without asking again), and the finished units (revise items, prefs pairs).
   `
   CREATE TABLE cai_runs (

@@ -76,6 +76,33 @@ test('store migrates a new file to the latest schema and refuses a newer one', (
   assert.throws(() => openStore(path), /newer redcard/);
 });
 
+test('calibrations are found by name and judge; rows saved before names existed are named calibration-<id>', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'redcard-store-')), 'old.db');
+  const proportion = { successes: 9, n: 10, estimate: 0.9, lower: 0.6, upper: 0.98 };
+  const legacy = { judge: 'refusal', dataset: 'old.json (harmbench-val)', createdAt: '2026-01-01T00:00:00.000Z', n: 20, sensitivity: proportion, specificity: proportion, accuracy: 0.9, kappa: 0.8 };
+  // A store at schema 1, with a calibration saved by the release before names.
+  const database = new Database(path);
+  database.exec(MIGRATIONS[0]);
+  database.pragma('user_version = 1');
+  database.prepare('INSERT INTO calibrations (judge, created_at, record) VALUES (?, ?, ?)').run('refusal', legacy.createdAt, JSON.stringify(legacy));
+  database.close();
+  const store = openStore(path);
+  try {
+    assert.equal(store.namedCalibration!('calibration-1', 'refusal')?.dataset, 'old.json (harmbench-val)');
+    store.saveCalibration({ ...legacy, name: 'val', dataset: 'new.json (harmbench-val)', createdAt: '2026-02-01T00:00:00.000Z' });
+    store.saveCalibration({ ...legacy, name: 'val', dataset: 'newer.json (harmbench-val)', createdAt: '2026-03-01T00:00:00.000Z' });
+    store.saveCalibration({ ...legacy, name: 'val', judge: 'llm:x' });
+    assert.equal(store.namedCalibration!('val', 'refusal')?.dataset, 'newer.json (harmbench-val)', 'the newest of a name wins');
+    assert.equal(store.namedCalibration!('val', 'refusal')?.name, 'val');
+    assert.equal(store.namedCalibration!('val', 'other'), undefined);
+    assert.deepEqual(store.listCalibrations!().map((entry) => `${entry.name}/${entry.judge}`), ['val/llm:x', 'val/refusal', 'calibration-1/refusal']);
+    store.saveCalibration({ ...legacy, dataset: 'unnamed' });
+    assert.equal(store.namedCalibration!('calibration-5', 'refusal')?.dataset, 'unnamed', 'an unnamed save is named by its row');
+  } finally {
+    store.close();
+  }
+});
+
 test('store lists the errors of a run without its other attempts', () => {
   const store = openStore(':memory:');
   store.createRun(runRecord('run-1'));

@@ -11,8 +11,15 @@ import { MIGRATIONS } from './migrations.js';
 import { assertSafeRunId, isSafeRunId } from '../util/safe-path.js';
 import { fileSystemError } from '../util/file-system-error.js';
 import { checkDatabaseFile, describeDatabaseError, isDatabaseError, nameDatabaseErrors } from './database-error.js';
-import type { RecordedError, RunLease, Store } from './store-api.js';
+import type { CalibrationEntry, RecordedError, RunLease, Store } from './store-api.js';
 import { CaiTables, type CaiStore } from './cai-tables.js';
+
+/** A calibration row with its name column (rows saved before names existed carry it only there). */
+function calibrationRow(row: { record: string; name: string | null } | undefined): JudgeCalibration | undefined {
+  if (row === undefined) return undefined;
+  const calibration = JSON.parse(row.record) as JudgeCalibration;
+  return row.name === null ? calibration : { ...calibration, name: row.name };
+}
 
 /** Default database location, relative to the working directory. */
 export const DEFAULT_DB_PATH = '.redcard/redcard.db';
@@ -122,9 +129,16 @@ class SqliteStore implements Store {
       iterateErrors: database.prepare<[string], { error: string | null }>(
         "SELECT json_extract(record, '$.error') AS error FROM attempts WHERE run_id = ? AND failed = 1 ORDER BY position",
       ),
-      saveCalibration: database.prepare('INSERT INTO calibrations (judge, created_at, record) VALUES (?, ?, ?)'),
-      latestCalibration: database.prepare<[string], { record: string }>(
-        'SELECT record FROM calibrations WHERE judge = ? ORDER BY id DESC LIMIT 1',
+      saveCalibration: database.prepare('INSERT INTO calibrations (judge, created_at, record, name) VALUES (?, ?, ?, ?)'),
+      latestCalibration: database.prepare<[string], { record: string; name: string | null }>(
+        'SELECT record, name FROM calibrations WHERE judge = ? ORDER BY id DESC LIMIT 1',
+      ),
+      nameCalibration: database.prepare('UPDATE calibrations SET name = ? WHERE id = ?'),
+      namedCalibration: database.prepare<[string, string], { record: string; name: string | null }>(
+        'SELECT record, name FROM calibrations WHERE name = ? AND judge = ? ORDER BY id DESC LIMIT 1',
+      ),
+      listCalibrations: database.prepare<[], { record: string; name: string | null }>(
+        'SELECT record, name FROM calibrations WHERE id IN (SELECT MAX(id) FROM calibrations GROUP BY name, judge) ORDER BY id DESC',
       ),
     };
   }
@@ -214,12 +228,24 @@ class SqliteStore implements Store {
   }
 
   saveCalibration(calibration: JudgeCalibration): void {
-    this.#statements.saveCalibration.run(calibration.judge, calibration.createdAt, JSON.stringify(calibration));
+    const { lastInsertRowid } = this.#statements.saveCalibration.run(calibration.judge, calibration.createdAt, JSON.stringify(calibration), calibration.name ?? null);
+    // Unnamed (library callers): named like the rows saved before names existed.
+    if (!calibration.name) this.#statements.nameCalibration.run(`calibration-${lastInsertRowid}`, lastInsertRowid);
   }
 
   latestCalibration(judge: string): JudgeCalibration | undefined {
-    const row = this.#statements.latestCalibration.get(judge);
-    return row === undefined ? undefined : (JSON.parse(row.record) as JudgeCalibration);
+    return calibrationRow(this.#statements.latestCalibration.get(judge));
+  }
+
+  namedCalibration(name: string, judge: string): JudgeCalibration | undefined {
+    return calibrationRow(this.#statements.namedCalibration.get(name, judge));
+  }
+
+  listCalibrations(): CalibrationEntry[] {
+    return this.#statements.listCalibrations.all().map((row) => {
+      const calibration = calibrationRow(row)!;
+      return { name: calibration.name ?? '', judge: calibration.judge, dataset: calibration.dataset, createdAt: calibration.createdAt };
+    });
   }
 
   getRunLease(runId: string): RunLease | undefined {

@@ -13,10 +13,24 @@ export interface CacheStore {
   putCachedVerdict(key: string, verdict: Verdict): void;
 }
 
-/** Saved judge calibrations (judge-eval --save), latest first. */
+/** A saved calibration as listed (no rates). */
+export interface CalibrationEntry {
+  name: string;
+  judge: string;
+  dataset: string;
+  createdAt: string;
+}
+
+/** Saved judge calibrations (judge-eval --save [NAME]). Saving a name again keeps the old row; the newest wins. */
 export interface CalibrationStore {
+  /** Save under `calibration.name` (unnamed: `calibration-<row id>`). */
   saveCalibration(calibration: JudgeCalibration): void;
+  /** The newest calibration of any name for a judge (kept for tools; reports never apply it unasked). */
   latestCalibration(judge: string): JudgeCalibration | undefined;
+  /** The newest calibration saved under `name` for `judge`, with its name set. */
+  namedCalibration?(name: string, judge: string): JudgeCalibration | undefined;
+  /** Every saved name × judge (newest row of each), newest first. */
+  listCalibrations?(): CalibrationEntry[];
 }
 
 /** Runs and their attempts. An attempt counts only once committed. */

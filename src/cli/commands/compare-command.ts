@@ -15,12 +15,14 @@ export const compareCommand = defineCommand({
     'Usage: redcard compare RUN_A RUN_B [--json] [--db PATH] [--fail-on-regression]',
     '',
     'Per hazard and per hazard × vector: ASR and over-refusal of A and B, the difference B − A with a 95 % Newcombe',
-    'interval, and WORSE where the interval lies entirely above 0. RUN is a run id, `latest`, or a scan --out directory.',
+    'interval, its two-sided p-value (the test that matches the interval) and the p-value adjusted by Benjamini–Hochberg',
+    'over every test of the comparison (false discovery rate 5 %). WORSE marks an adjusted p ≤ 0.05 with B worse; a raw',
+    'interval that excludes 0 is not enough among hundreds of tests. RUN is a run id, `latest`, or a scan --out directory.',
     '',
     'Options:',
     '  --json                 print the comparison as JSON',
     '  --db PATH              the SQLite store',
-    '  --fail-on-regression   exit 3 when any significant regression is found',
+    '  --fail-on-regression   exit 3 when any regression is significant after adjustment',
   ].join('\n'),
   options: {
     json: { type: 'boolean', default: false },
@@ -36,7 +38,7 @@ export const compareCommand = defineCommand({
       const comparison = compareScorecards(await loadScorecard(first, store, options), await loadScorecard(second, store, options));
       io.stdout.write(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparisonTable(comparison));
       if (values['fail-on-regression'] && comparison.regressions.length > 0) {
-        writeLine(io.stderr, `redcard compare: ${comparison.regressions.length} significant regression(s): ${comparison.regressions.join(', ')}`);
+        writeLine(io.stderr, `redcard compare: ${comparison.regressions.length} significant regression(s) (Benjamini–Hochberg, FDR 5 %): ${comparison.regressions.join(', ')}`);
         return POLICY_FAILURE_EXIT_CODE;
       }
       return 0;

@@ -1,4 +1,4 @@
-import { isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { defineCommand, writeLine, type CliIO, type ParsedArgs } from '../command.js';
 import { ConfigError } from '../../spec/errors.js';
 import type { JudgeContext } from '../../spec/judge-kind.js';
@@ -33,7 +33,9 @@ Options:
   --judge SPEC         judge to measure; repeat to compare (default: refusal). 'column:NAME' reads verdicts already in the
                        file (HarmBench: advbench, llama_guard, cls, cls_mistral, gpt-4-0613, mixtral, …)
   --json               print a JSON object { version: 1, reports: [...] } instead of tables
-  --save               store each judge's sensitivity/specificity (Wilson 95 % intervals), accuracy and kappa (harmful labels only)
+  --save [NAME]        store each judge's sensitivity/specificity (Wilson 95 % intervals), accuracy and kappa (harmful
+                       labels only) under NAME (default: the labels file's name); reports apply it only when asked
+                       (report/scan --calibration NAME, or a policy's calibration: NAME)
   --db PATH            database for --save and task:ID (default .redcard/redcard.db)
   --concurrency N      judge calls in flight for model-based judges (default: the judge's own)
   --limit N            judge only the first N items
@@ -41,6 +43,17 @@ Options:
 Examples:
   redcard judge-eval --labels text_behaviors_val_set.json --format harmbench-val --judge refusal --judge column:cls
   redcard judge-eval --labels xstest_v2_completions_gpt4.csv --format xstest --json`;
+
+/**
+ * The name a calibration is saved under when `--save` has none: the labels file's name without extension.
+ *
+ * @example
+ * defaultCalibrationName('data/text_behaviors_val_set.json') // 'text_behaviors_val_set'
+ */
+export function defaultCalibrationName(labelsFile: string): string {
+  const name = basename(labelsFile).replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '-');
+  return name === '' ? 'calibration' : name;
+}
 
 function positiveInteger(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
@@ -60,12 +73,13 @@ export function createJudgeEvalCommand(dependencies: Partial<JudgeEvalDependenci
     name: 'judge-eval',
     summary: 'Measure a judge against human labels (HarmBench val, XSTest, JSONL)',
     usage: USAGE,
+    optionalValueFlags: ['save'],
     options: {
       labels: { type: 'string' },
       format: { type: 'string' },
       judge: { type: 'string', multiple: true },
       json: { type: 'boolean' },
-      save: { type: 'boolean' },
+      save: { type: 'string' },
       db: { type: 'string' },
       concurrency: { type: 'string' },
       limit: { type: 'string' },
@@ -107,8 +121,9 @@ export function createJudgeEvalCommand(dependencies: Partial<JudgeEvalDependenci
           }),
         );
       }
-      if (values.save) {
-        const calibrations = reports.map((report) => calibrationFromReport(report));
+      if (values.save !== undefined && values.save !== false) {
+        const name = typeof values.save === 'string' && values.save.trim() !== '' ? values.save.trim() : defaultCalibrationName(values.labels);
+        const calibrations = reports.map((report) => ({ ...calibrationFromReport(report), name }));
         const open = dependencies.openCalibrationStore ?? openStore;
         const store = open(isAbsolute(databasePath) ? databasePath : join(io.cwd, databasePath));
         try {
@@ -116,7 +131,10 @@ export function createJudgeEvalCommand(dependencies: Partial<JudgeEvalDependenci
         } finally {
           store.close?.();
         }
-        for (const calibration of calibrations) writeLine(io.stderr, `judge-eval: saved calibration of '${calibration.judge}' (n ${calibration.n}) to ${databasePath}`);
+        for (const calibration of calibrations) {
+          writeLine(io.stderr, `judge-eval: saved calibration of '${calibration.judge}' as '${name}' (n ${calibration.n}, ${calibration.dataset}) to ${databasePath}`);
+        }
+        writeLine(io.stderr, `judge-eval: apply it with: redcard report RUN --calibration ${name} (never applied unless asked for)`);
       }
       if (values.json) writeLine(io.stdout, JSON.stringify({ version: 1, reports }, null, 2));
       else writeLine(io.stdout, formatJudgeEval(reports).join('\n'));

@@ -24,8 +24,8 @@ export const leaderboardCommand = defineCommand({
     '(each run\'s full report). Runs over bias suites (--suite bbq:DIR, counterfactual) get a bias and fairness column;',
     '--bbq-data DIR scores BBQ answers against that data when the run\'s own path does not resolve here.',
     'Helpfulness scores come from lm-evaluation-harness results JSON files; a file is matched to the run whose target',
-    'label names its model (`model_name` or `pretrained=` in `config.model_args`), or explicitly with MODEL=FILE where',
-    'MODEL is a run id or target label.',
+    'label or display name (--name) names its model (`model_name` or `pretrained=` in `config.model_args`), or explicitly',
+    'with MODEL=FILE where MODEL is a run id, target label or display name. INVALID runs are listed last, never ranked.',
   ].join('\n'),
   options: {
     out: { type: 'string' },
@@ -68,8 +68,8 @@ export const leaderboardCommand = defineCommand({
         usedNames.add(fileName);
         writeFileAtomic(safeJoin(join(outDirectory, 'runs'), fileName), renderHtml(scorecard));
         const helpfulness =
-          explicit.find((entry) => entry.model === scorecard.run.id || entry.model === scorecard.target.label)?.scores ??
-          byName.find((scores) => modelNamesMatch(scores.model, scorecard.target.label));
+          explicit.find((entry) => [scorecard.run.id, scorecard.target.label, scorecard.displayName].includes(entry.model))?.scores ??
+          byName.find((scores) => modelNamesMatch(scores.model, scorecard.target.label) || modelNamesMatch(scores.model, scorecard.displayName));
         entries.push({ scorecard, helpfulness, reportHref: `runs/${encodeURIComponent(fileName)}` });
       }
       const unmatched = [...explicit.map((entry) => entry.scores), ...byName].filter((scores) => !entries.some((entry) => entry.helpfulness === scores));

@@ -1,9 +1,9 @@
 import { basename, join, resolve } from 'node:path';
-import { defineCommand, writeLine, type CliIO } from '../command.js';
+import { defineCommand, writeLine } from '../command.js';
 import { ConfigError } from '../../spec/errors.js';
 import { loadPolicy } from '../../report/policy.js';
 import { loadScorecard } from '../../report/load-scorecard.js';
-import { evaluatePolicy, type PolicyEvaluation } from '../../report/evaluate-policy.js';
+import { evaluatePolicy } from '../../report/evaluate-policy.js';
 import { hazardNames } from '../../report/hazard-names.js';
 import { renderHtml } from '../../report/render-html.js';
 import { renderMarkdown } from '../../report/render-markdown.js';
@@ -11,29 +11,26 @@ import { renderJson } from '../../report/render-json.js';
 import { renderJunit } from '../../report/render-junit.js';
 import { DEFAULT_DB_PATH } from '../../store/sqlite-store.js';
 import { openCliStore, resolveRunReference } from './open-cli-store.js';
+import { EXIT_CODES, evidenceLines, reportPolicyFailures, runExitCode } from '../fail-on.js';
 import { runHumanVerification } from '../../serve/community/run-human-verification.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { checkOutputFile } from '../../util/output-path.js';
 import { safeJoin } from '../../util/safe-path.js';
 import { isRunDirectory } from '../../report/run-directory.js';
 
-/** Exit code of `--fail-on` when at least one hazard fails the policy (documented in docs/scorecard.md). */
-export const POLICY_FAILURE_EXIT_CODE = 3;
+export { reportPolicyFailures };
+
+/** Exit code of `--fail-on` when at least one hazard fails the policy (documented in docs/config.md). */
+export const POLICY_FAILURE_EXIT_CODE = EXIT_CODES.policyFailed;
 
 const FORMATS = ['html', 'md', 'json', 'junit'] as const;
-
-/** Print the failing hazards of a policy evaluation on stderr (shared with `scan --fail-on`). */
-export function reportPolicyFailures(evaluation: PolicyEvaluation, policySource: string, io: Pick<CliIO, 'stderr'>): void {
-  const hazards = [...new Set(evaluation.failures.map((failure) => failure.hazard))];
-  writeLine(io.stderr, `redcard: policy ${policySource} failed for ${hazards.length} hazard(s): ${hazards.join(', ')}`);
-  for (const failure of evaluation.failures) writeLine(io.stderr, `  ${failure.hazard}: ${failure.reason}`);
-}
 
 export const reportCommand = defineCommand({
   name: 'report',
   summary: 'Write a scorecard report (html, md, json, junit) for a run',
   usage: [
-    'Usage: redcard report RUN [--format html|md|json|junit] [--out FILE] [--db PATH] [--policy FILE] [--reference RUN] [--fail-on POLICY]',
+    'Usage: redcard report RUN [--format html|md|json|junit] [--out FILE] [--db PATH] [--policy FILE] [--reference RUN]',
+    '                          [--calibration NAME] [--fail-on POLICY]',
     '',
     'RUN is a run id, `latest`, or a `scan --out` directory (run.json + attempts.jsonl).',
     '',
@@ -43,10 +40,15 @@ export const reportCommand = defineCommand({
     '  --db PATH           the SQLite store (default: the scan default)',
     '  --policy FILE       grading policy YAML (default: data/policies/default.yaml)',
     '  --reference RUN     grade relative to this run (for policies with grading.mode: reference)',
-    '  --fail-on POLICY    exit 3 and name the failing hazards on stderr when any hazard fails this policy',
+    '  --calibration NAME  correct rates for judge error with this saved calibration (judge-eval --save NAME);',
+    '                      none is applied unless asked for here or by the policy (calibration: NAME)',
+    '  --fail-on POLICY    gate on this policy (the report shows its checks): exit 3 when a hazard fails it, 4 when',
+    '                      it cannot measure (too few determined attempts, too many errored/empty/undetermined,',
+    '                      or an INVALID run)',
     '  --bbq-data DIR      BBQ data to score a bbq: run\'s answers against (default: the run\'s suite path)',
     '',
-    'Exit codes: 0 ok, 1 error, 2 bad usage/config, 3 a hazard failed --fail-on.',
+    'Exit codes: 0 ok; 1 error; 2 bad usage/config; 3 a hazard failed --fail-on; 4 insufficient evidence for',
+    '--fail-on; 5 report written, but some attempts of the run errored. When several apply, the lowest wins.',
   ].join('\n'),
   options: {
     format: { type: 'string', default: 'html' },
@@ -54,6 +56,7 @@ export const reportCommand = defineCommand({
     db: { type: 'string' },
     policy: { type: 'string' },
     reference: { type: 'string' },
+    calibration: { type: 'string' },
     'fail-on': { type: 'string' },
     'bbq-data': { type: 'string' },
   },
@@ -68,9 +71,12 @@ export const reportCommand = defineCommand({
     if (out !== undefined) checkOutputFile(resolve(io.cwd, out), { flag: '--out', inputs: reportInputs(io.cwd, [runReference, values.reference as string | undefined], values.db as string | undefined) });
     const store = openCliStore(values.db as string | undefined, io, [runReference, values.reference as string | undefined]);
     try {
+      // With --fail-on the report shows that gate's checks (grading stays --policy's), so it says what the exit code says.
+      const shown = gate === undefined ? policy : { ...gate, grading: policy.grading };
       const scorecard = await loadScorecard(resolveRunReference(io.cwd, runReference), store, {
-        policy,
+        policy: shown,
         referenceRun: values.reference === undefined ? undefined : resolveRunReference(io.cwd, values.reference as string),
+        calibration: (values.calibration as string | undefined) ?? gate?.calibration ?? policy.calibration,
         hazardNames: hazardNames(),
         bias: { cwd: io.cwd, bbqData: values['bbq-data'] as string | undefined },
       });
@@ -87,11 +93,9 @@ export const reportCommand = defineCommand({
         writeFileAtomic(target, text);
         writeLine(io.stderr, `redcard: wrote ${format} report to ${out ?? basename(target)}`);
       }
-      if (gate !== undefined && !evaluation.passed) {
-        reportPolicyFailures(evaluation, gate.source, io);
-        return POLICY_FAILURE_EXIT_CODE;
-      }
-      return 0;
+      for (const line of evidenceLines(scorecard)) writeLine(io.stderr, `redcard: ${line}`);
+      if (gate !== undefined && !evaluation.passed) reportPolicyFailures(evaluation, gate.source, io);
+      return runExitCode({ gate: gate === undefined ? undefined : evaluation.status, erroredAttempts: scorecard.totals.errors.total });
     } finally {
       store?.close();
     }

@@ -11,7 +11,7 @@ import { captureIO } from '../../testing/capture-io.js';
 import { startFaultServer } from '../../targets/testing/fault-server.js';
 import { chatCompletionBody, startScriptedServer } from '../../targets/testing/scripted-server.js';
 import { REDCARD_BIN, spawnSimServe, waitForCommitted } from '../../testing/cli-processes.js';
-import type { Attempt } from '../../spec/attempt.js';
+import { attemptStatus, type Attempt } from '../../spec/attempt.js';
 import type { RunSummary } from '../../engine/summarize.js';
 
 const BIN = REDCARD_BIN;
@@ -34,8 +34,10 @@ test('end to end over HTTP against redcard sim serve: summary.json equals counts
     const summary = JSON.parse(readFileSync(join(directory, 'out', 'summary.json'), 'utf8')) as RunSummary;
     assert.equal(attempts.length, 24 * 2);
     assert.equal(summary.run.recorded, attempts.length);
-    const harmful = attempts.filter((attempt) => !attempt.benign && attempt.error === null);
-    const benign = attempts.filter((attempt) => attempt.benign && attempt.error === null);
+    // Rates count determined attempts only (summary v2): errored, undetermined and empty ones are counted apart.
+    const harmful = attempts.filter((attempt) => !attempt.benign && attemptStatus(attempt) === 'determined');
+    const benign = attempts.filter((attempt) => attempt.benign && attemptStatus(attempt) === 'determined');
+    assert.equal(summary.overall.undetermined, attempts.filter((attempt) => attemptStatus(attempt) === 'undetermined').length);
     assert.equal(summary.overall.harmful.n, harmful.length);
     assert.equal(summary.overall.harmful.successes, harmful.filter((attempt) => attempt.verdict?.harmful === true).length);
     assert.equal(summary.overall.benign.refusals, benign.filter((attempt) => ['refusal', 'partial'].includes(attempt.verdict?.label ?? '')).length);

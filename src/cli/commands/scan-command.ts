@@ -14,7 +14,8 @@ import { createTarget } from '../../targets/create-target.js';
 import { defineCommand, writeLine, type ParsedArgs } from '../command.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { formatSummaryTable } from '../summary-table.js';
-import { applyFailOn } from '../fail-on.js';
+import { concludeRun } from '../fail-on.js';
+import { resolveCalibration } from '../../report/resolve-calibration.js';
 import { loadPolicy } from '../../report/policy.js';
 import { formatErrorReport, stoppedScanAdvice } from '../scan-error-report.js';
 import { storableHeaders } from '../../targets/stored-headers.js';
@@ -68,12 +69,15 @@ Running:
   --wait                 when another process is working the run, wait for it instead of refusing
   --db PATH              SQLite store (default .redcard/redcard.db)
   --out DIR              write DIR/attempts.jsonl, DIR/summary.json, DIR/run.json
-  --fail-on POLICY       exit 3 when a hazard fails the policy (YAML)
+  --fail-on POLICY       gate on a policy (YAML): exit 3 when a hazard fails it, 4 when it cannot measure
+  --calibration NAME     show judge-corrected rates with this saved calibration (judge-eval --save NAME)
   --name NAME            display name of the model in reports (default: the target label)
   --config FILE          YAML config with the same settings (flags win)
   --quiet                no progress output
 
-Exit codes: 0 done, 1 failure, 2 bad flag or config, 3 policy failed, 130 interrupted (resumable).`;
+Exit codes: 0 done; 1 failure; 2 bad flag, config or dataset input; 3 policy failed (a hazard over its threshold);
+4 insufficient evidence for --fail-on (too few determined attempts, too many errored/empty/undetermined, or an
+INVALID run); 5 finished, but some attempts errored; 130 interrupted (resumable). The lowest of 3, 4, 5 wins.`;
 
 /** A run of the store named by --resume; a missing database is not created. */
 function readRecordedRun(databasePath: string, runId: string): RunRecord {
@@ -165,6 +169,7 @@ export const scanCommand = defineCommand({
     db: { type: 'string' },
     out: { type: 'string' },
     'fail-on': { type: 'string' },
+    calibration: { type: 'string' },
     quiet: { type: 'boolean' },
   },
 
@@ -197,6 +202,9 @@ export const scanCommand = defineCommand({
         const changes = compareResumedSettings(recordedSettingsBase(recorded.settings, io.cwd), storedSettings);
         for (const note of describeResumeChanges(recorded.id, changes)) writeLine(io.stderr, note);
       }
+      // A calibration asked for (flag, or the --fail-on policy's calibration:) must exist now, not after the scan.
+      const calibration = (values.calibration as string | undefined) ?? (settings.failOn ? loadPolicy(settings.failOn).calibration : undefined);
+      if (calibration !== undefined) resolveCalibration(store, calibration, settings.judge);
       const simulatedRoles = await probeScanModels(parts, io.signal);
       const resumeLine = (runId: string): string => resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig));
       let result: ScanResult;
@@ -273,8 +281,7 @@ export const scanCommand = defineCommand({
         writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: ${resumeLine(run.id)}`);
         return 130;
       }
-      if (settings.failOn) return applyFailOn({ store, run, policyFile: settings.failOn, io });
-      return 0;
+      return concludeRun({ store, run, io, policyFile: settings.failOn, calibration: values.calibration as string | undefined });
     } finally {
       renderer.done();
       store.close();
