@@ -13,7 +13,7 @@ import {
 import { NotFoundError } from '../spec/errors.js';
 import { assertSafeRunId, isSafeRunId } from '../util/safe-path.js';
 
-/** The CAI part of the store (tables of migration 4): runs, the steps of the loop, finished units. */
+/** The CAI part of the store (tables of migration 5): runs, the steps of the loop, finished units. */
 export interface CaiStore {
   createRun(record: CaiRunRecord): void;
   /** Throws NotFoundError for an unknown id. */
