@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createJudge } from '../judges/create-judge.js';
 import { createJudgeContext } from '../judges/judge-context.js';
-import { ConfigError, NotFoundError } from '../spec/errors.js';
+import { ConfigError, DatasetError, NotFoundError } from '../spec/errors.js';
 import type { ModelRole } from '../spec/strategy.js';
 import type { Target } from '../spec/target.js';
 import type { Store } from '../store/store-api.js';
@@ -14,7 +14,7 @@ import type { CaiClient, CaiModelLayer } from './cai-models.js';
 import { prefsUnitsFromRevise, prefsUnitsFromRun, reviseUnitsFromRun, reviseUnitsFromSuites, runFailures, sourceLicence } from './cai-plans.js';
 import { workCaiRun, type CaiEvent, type CaiRunResult } from './cai-run.js';
 import type { CaiPrefsSettings, CaiReviseSettings } from './cai-settings.js';
-import { loadConstitution } from './constitution.js';
+import { loadConstitution, type Constitution } from './constitution.js';
 import { loadFraming } from './framing.js';
 import { performPrefsUnit, type PrefsUnit } from './prefs-unit.js';
 import { performReviseUnit, type ReviseUnit } from './revise-unit.js';
@@ -85,6 +85,18 @@ function buildJudge(spec: string, layer: CaiModelLayer, built: BuiltModels) {
   return createJudge(spec, context);
 }
 
+/** The run record's description of a constitution. */
+function constitutionRecord(constitution: Constitution): CaiRunRecord['constitution'] {
+  return {
+    name: constitution.name,
+    file: constitution.file,
+    hash: constitution.hash,
+    ...(constitution.reference ? { reference: constitution.reference } : {}),
+    principles: constitution.principles.length,
+    preferences: constitution.preferences.length,
+  };
+}
+
 const simulatedRoles = (records: CaiModel[]): string[] => [...new Set(records.filter((record) => record.simulated).map((record) => record.role))].sort();
 
 /**
@@ -130,7 +142,7 @@ export async function caiRevise(settings: CaiReviseSettings, options: CaiOptions
         kind: 'revise',
         source,
         ...(licence === undefined ? {} : { sourceLicence: licence }),
-        constitution: { name: constitution.name, file: constitution.file, hash: constitution.hash, ...(constitution.reference ? { reference: constitution.reference } : {}) },
+        constitution: constitutionRecord(constitution),
         models: built.records,
         simulatedRoles: simulatedRoles(built.records),
         settings: { ...settings, constitution: constitution.file },
@@ -161,8 +173,18 @@ async function reviseItems(store: Store, from: string): Promise<{ items: CaiItem
     const items: CaiItem[] = [];
     for await (const line of readTextLines(trace)) {
       if (line.text.trim() === '') continue;
-      const { steps: _steps, ...record } = JSON.parse(line.text) as Record<string, unknown>;
-      items.push(checkCaiRecord(CaiItemSchema, record, `${trace}:${line.number}`));
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(line.text) as Record<string, unknown>;
+      } catch (error) {
+        throw new DatasetError(`invalid JSON: ${(error as Error).message}`, trace, line.number);
+      }
+      const { steps: _steps, ...record } = parsed;
+      try {
+        items.push(checkCaiRecord(CaiItemSchema, record, `${trace}:${line.number}`));
+      } catch (error) {
+        throw new DatasetError((error as Error).message.replace(`${trace}:${line.number} `, ''), trace, line.number);
+      }
     }
     if (items.length === 0) throw new ConfigError(`${trace} holds no items`, { field: '--from' });
     return { items, runId: items[0]!.runId };
@@ -223,7 +245,7 @@ export async function caiPrefs(settings: CaiPrefsSettings, options: CaiOptions):
         kind: 'prefs',
         source,
         ...(licence === undefined ? {} : { sourceLicence: licence }),
-        constitution: { name: constitution.name, file: constitution.file, hash: constitution.hash, ...(constitution.reference ? { reference: constitution.reference } : {}) },
+        constitution: constitutionRecord(constitution),
         models: built.records,
         simulatedRoles: simulatedRoles(built.records),
         settings: { ...settings, constitution: constitution.file },

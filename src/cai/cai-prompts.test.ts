@@ -32,6 +32,7 @@ test('reply prefixes are stripped, preambles too; replies without one are kept',
   assert.equal(stripReplyPrefix('Revision: I can help with the safe part.', 'Revision:'), 'I can help with the safe part.');
   assert.equal(stripReplyPrefix('Sure, here is the revised response. Revision: Kept.', 'Revision:'), 'Kept.');
   assert.equal(stripReplyPrefix('critique: lower case works', 'Critique:'), 'lower case works');
+  assert.equal(stripReplyPrefix('Revision: Revision: said twice', 'Revision:'), 'said twice');
   assert.equal(stripReplyPrefix('  No prefix at all.  ', 'Revision:'), 'No prefix at all.');
   const late = `${'x'.repeat(200)} Revision: late`;
   assert.equal(stripReplyPrefix(late, 'Revision:'), late, 'a prefix far into the text is content, not a prefix');

@@ -75,9 +75,12 @@ export function fewShotTurns(framing: Framing): Conversation {
  * stripReplyPrefix('Sure! Revision: I can help with the safe part.', 'Revision:') // 'I can help with the safe part.'
  */
 export function stripReplyPrefix(reply: string, prefix: string): string {
-  const text = reply.trim();
+  let text = reply.trim();
   const at = text.toLowerCase().indexOf(prefix.toLowerCase());
-  if (at !== -1 && at <= 120) return text.slice(at + prefix.length).trim();
+  if (at === -1 || at > 120) return text;
+  text = text.slice(at + prefix.length).trim();
+  // A model that repeats the prefix ("Revision: Revision: …") gets all copies removed.
+  while (text.toLowerCase().startsWith(prefix.toLowerCase())) text = text.slice(prefix.length).trim();
   return text;
 }
 

@@ -55,7 +55,15 @@ export const CaiRunRecordSchema = z.object({
   source: CaiSourceSchema,
   /** Licence of the source prompts, when known (hh-rlhf: MIT), for the dataset card. */
   sourceLicence: z.string().optional(),
-  constitution: z.object({ name: z.string(), file: z.string(), hash: z.string(), reference: z.string().optional() }),
+  /** The constitution used: name, file, content hash, cited source, and how many principles of each kind it has. */
+  constitution: z.object({
+    name: z.string(),
+    file: z.string(),
+    hash: z.string(),
+    reference: z.string().optional(),
+    principles: z.number().int().min(0),
+    preferences: z.number().int().min(0),
+  }),
   models: z.array(CaiModelSchema),
   /** Roles played by simulated models; the dataset card and report say SIMULATED when non-empty. */
   simulatedRoles: z.array(z.string()),

@@ -21,7 +21,6 @@ export interface DatasetCardInput {
   projection?: CostProjection;
   references: ReferenceRun[];
   files: ExportedFile[];
-  principles: { critique: number; preference: number };
 }
 
 const number = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -149,7 +148,7 @@ export function renderDatasetCard(input: DatasetCardInput): string {
     '',
     '## Constitution',
     '',
-    `${cell(run.constitution.name)} (sha256 ${run.constitution.hash}; ${input.principles.critique} critique/revision principles, ${input.principles.preference} preference principles)${run.constitution.reference ? `. Source of the idea: ${cell(run.constitution.reference)}` : ''}.`,
+    `${cell(run.constitution.name)} (sha256 ${run.constitution.hash}; ${run.constitution.principles} critique/revision principles, ${run.constitution.preferences} preference principles)${run.constitution.reference ? `. Source of the idea: ${cell(run.constitution.reference)}` : ''}.`,
     '',
     '## Models',
     '',

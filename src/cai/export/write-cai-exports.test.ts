@@ -32,7 +32,6 @@ function source(units: Array<CaiItem | CaiPair>, kind: 'revise' | 'prefs'): CaiE
     units: () => units,
     steps: (key) => steps.filter((step) => step.itemKey === key),
     cost: summarizeCaiCost(steps, { wallTimeMs: 2000, units: units.length }),
-    principles: { critique: 16, preference: 8 },
   };
 }
 

@@ -27,7 +27,6 @@ export interface CaiExportSource {
   /** The recorded steps of one unit, in order. */
   steps(unitKey: string): CaiStep[];
   cost: CaiCost;
-  principles: { critique: number; preference: number };
 }
 
 /** Export options. */
@@ -171,7 +170,6 @@ export function writeCaiExports(source: CaiExportSource, directory: string, opti
       projection: options.projection,
       references: referenceRuns(),
       files: files.filter((file) => file.path !== 'README.md'),
-      principles: source.principles,
     });
     writeFileAtomic(safeJoin(directory, 'README.md'), card);
     return files;

@@ -21,7 +21,7 @@ export function caiRunFixture(overrides: Partial<CaiRunRecord> = {}): CaiRunReco
     tool: { name: 'redcard', version: '0.1.0' },
     source: { kind: 'suite', suites: ['hh-rlhf:test.jsonl.gz'] },
     sourceLicence: 'MIT',
-    constitution: { name: 'redcard-default', file: 'constitution.yaml', hash: '0123456789abcdef', reference: 'Bai et al. 2022' },
+    constitution: { name: 'redcard-default', file: 'constitution.yaml', hash: '0123456789abcdef', reference: 'Bai et al. 2022', principles: 16, preferences: 8 },
     models: [{ role: 'target', spec: 'sim', label: 'sim:default', identity: 'sim-1', simulated: true }],
     simulatedRoles: ['target'],
     planned: 4,

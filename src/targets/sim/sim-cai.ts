@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadFraming } from '../../cai/framing.js';
+import { stripReplyPrefix } from '../../cai/cai-prompts.js';
 import { dataPath } from '../../util/paths.js';
 import type { CaiPrompt } from './cai-prompts.js';
 import { readAnswer, type AnswerReading } from './sim-judge.js';
@@ -67,7 +68,8 @@ export function simCaiReply(prompt: CaiPrompt, options: { harm: number; seed: nu
       if (harmfulRequest) return { text: cai.revisions.harmful[Math.floor(random() * cai.revisions.harmful.length)]! };
       if (random() < cai.overCautiousRevisionRate) return { text: cai.revisions.overCautious };
       if (readAnswer(prompt.answer) === 'refusal') return { text: cai.revisions.benignAnswer };
-      return { text: `${loadFraming().revisionPrefix} ${prompt.answer}` };
+      // The answer under revision may be an earlier revision, with its prefix: keep its content only.
+      return { text: `${loadFraming().revisionPrefix} ${stripReplyPrefix(prompt.answer, loadFraming().revisionPrefix)}` };
     }
     case 'feedback': {
       const [letterA, letterB] = loadFraming().choiceLetters;
