@@ -164,7 +164,7 @@ export function renderDatasetCard(input: DatasetCardInput): string {
     '',
     '## Source prompts',
     '',
-    `${cell(describeSource(run))}. Licence of the source prompts: ${cell(run.sourceLicence ?? 'not known: check the source before publishing')}.`,
+    `${cell(capitalized(describeCaiSource(run)))}. Licence of the source prompts: ${cell(run.sourceLicence ?? 'not known: check the source before publishing')}.`,
     '',
     '## Training on it',
     '',
@@ -176,14 +176,22 @@ export function renderDatasetCard(input: DatasetCardInput): string {
   return lines.join('\n');
 }
 
-function describeSource(run: CaiRunRecord): string {
+const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+/**
+ * Where a CAI run's prompts came from, in words.
+ *
+ * @example
+ * describeCaiSource(run) // 'failures of red-team run run-20261201-120000-abcdef, with their benign twins'
+ */
+export function describeCaiSource(run: CaiRunRecord): string {
   switch (run.source.kind) {
     case 'run':
-      return `Failures of red-team run ${run.source.runId}${run.source.includeBenign ? ', with their benign twins' : ''}`;
+      return `failures of red-team run ${run.source.runId}${run.source.includeBenign ? ', with their benign twins' : ''}`;
     case 'suite':
-      return `Suites ${run.source.suites.join(', ')}`;
+      return `suites ${run.source.suites.join(', ')}`;
     case 'cai-revise':
-      return `Revisions of CAI run ${run.source.runId}`;
+      return `revisions of CAI run ${run.source.runId}`;
   }
 }
 

@@ -13,6 +13,7 @@ import { leaderboardCommand } from './leaderboard-command.js';
 import { biasCommand } from './bias-command.js';
 import { auditCommand } from './audit-command.js';
 import { serveCommand } from './serve-command.js';
+import { caiCommand } from './cai-command.js';
 
 /** Every CLI command, in the order `redcard --help` lists them. */
 export const commands: Command[] = [
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   judgeCommand,
   judgeEvalCommand,
   biasCommand,
+  caiCommand,
   auditCommand,
   listCommand,
   showCommand,

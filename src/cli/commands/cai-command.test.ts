@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { captureIO } from '../../testing/capture-io.js';
+import { openStore } from '../../store/sqlite-store.js';
+import { main } from '../main.js';
+
+const readJsonl = (path: string): unknown[] => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
+
+test('cai revise --from a red-team run, prefs, export, report and runs from the command line', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-cli-'));
+  const scan = captureIO({ cwd });
+  assert.equal(await main(['scan', '--target', 'sim:weak', '--suite', 'core:vcr', '--quiet'], scan), 0, scan.err());
+
+  const revise = captureIO({ cwd });
+  const reviseArgs = ['cai', 'revise', '--from', 'latest', '--include', 'benign', '--target', 'sim:weak', '--critic', 'sim', '--revisions', '2', '--seed', '3'];
+  const code = await main([...reviseArgs, '--out', 'rev', '--parquet', '--project-samples', '45000', '--tokens-per-second-per-gpu', '2500'], revise);
+  assert.equal(code, 0, revise.err());
+  const reviseId = /CAI revise run (cai-\S+): completed \(SIMULATED: critic, target\)/.exec(revise.out())?.[1];
+  assert.ok(reviseId, revise.out());
+  const harmAfter = /Harm rate of harmful requests before revision: 100\.0% .*\((\d+)\/(\d+)\); after: [\d.]+% .*\((\d+)\/\2\)/.exec(revise.out());
+  assert.ok(harmAfter, `revised failures were all harmful before: ${revise.out()}`);
+  assert.ok(Number(harmAfter[3]) < Number(harmAfter[1]) / 4, 'and mostly harmless after');
+  assert.match(revise.out(), /initial\s+0 requests \(0 cached, \d+ answers reused\)/, "the red-team run's answers are reused, not asked again");
+  assert.match(revise.out(), /projection: 45,000 samples × [\d.,]+ completion tokens at 2,500\.0 tokens\/s per GPU = [\d.,]+ GPU-hours/);
+  assert.match(revise.err(), /starting CAI revise run/);
+  for (const file of ['sft.jsonl', 'sft.parquet', 'prefs.jsonl', 'h4.jsonl', 'trace.jsonl', 'README.md', 'h4/train_sft.jsonl']) assert.ok(existsSync(join(cwd, 'rev', file)), file);
+  const store = openStore(join(cwd, '.redcard', 'redcard.db'));
+  const items = [...store.cai.iterateItems(reviseId)];
+  store.close();
+  assert.ok(items.some((item) => item.benign) && items.some((item) => !item.benign), 'benign twins are mixed in');
+  assert.equal((readJsonl(join(cwd, 'rev', 'trace.jsonl')) as unknown[]).length, items.length);
+  assert.match(readFileSync(join(cwd, 'rev', 'README.md'), 'utf8'), /GPU-hours/);
+
+  const again = captureIO({ cwd });
+  assert.equal(await main(['cai', 'revise', '--resume', reviseId], again), 0, again.err());
+  assert.match(again.out(), new RegExp(`CAI revise run ${reviseId}: completed`), '--resume alone takes the recorded settings');
+  assert.match(again.err(), new RegExp(`resuming CAI revise run ${reviseId}: ${items.length} items, ${items.length} already done`));
+  const wrongKind = captureIO({ cwd });
+  assert.equal(await main(['cai', 'prefs', '--resume', reviseId], wrongKind), 2);
+  assert.match(wrongKind.err(), /is a revise run: resume it with 'redcard cai revise'/);
+
+  const prefs = captureIO({ cwd });
+  assert.equal(await main(['cai', 'prefs', '--from', 'rev', '--target', 'sim', '--feedback', 'sim', '--principles-per-pair', '2', '--out', 'prefs'], prefs), 0, prefs.err());
+  assert.match(prefs.out(), /CAI prefs run cai-\S+: completed/);
+  assert.match(prefs.out(), /Labels: logprobs \d+/);
+  assert.ok(existsSync(join(cwd, 'prefs', 'prefs.jsonl')));
+
+  const exported = captureIO({ cwd });
+  assert.equal(await main(['cai', 'export', reviseId, '--out', 'again'], exported), 0, exported.err());
+  assert.deepEqual(readFileSync(join(cwd, 'again', 'sft.jsonl'), 'utf8'), readFileSync(join(cwd, 'rev', 'sft.jsonl'), 'utf8'), 'export writes what the run wrote');
+
+  const markdown = captureIO({ cwd });
+  assert.equal(await main(['cai', 'report', reviseId, '--format', 'md'], markdown), 0, markdown.err());
+  assert.match(markdown.out(), new RegExp(`^# CAI revise run ${reviseId}`));
+  assert.match(markdown.out(), /\*\*SIMULATED\*\*/);
+  const html = captureIO({ cwd });
+  assert.equal(await main(['cai', 'report', 'latest', '--out', 'prefs.html', '--examples', '2'], html), 0, html.err());
+  const page = readFileSync(join(cwd, 'prefs.html'), 'utf8');
+  assert.match(page, /<h1>CAI prefs run/, 'latest is the newest CAI run');
+  assert.equal(page.match(/<div class="attempt">/g)?.length, 2, '--examples caps the examples');
+
+  const runs = captureIO({ cwd });
+  assert.equal(await main(['cai', 'runs'], runs), 0);
+  assert.match(runs.out(), /prefs\s+completed/);
+  assert.match(runs.out(), new RegExp(`${reviseId}\\s+revise\\s+completed\\s+${items.length}/${items.length}`));
+});
+
+test('cai usage errors are one line naming the flag, exit 2', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-cli-'));
+  const cases: Array<{ args: string[]; message: RegExp; code?: number }> = [
+    { args: ['cai'], message: /expected one of revise, prefs, export, report, runs/ },
+    { args: ['cai', 'revise', '--suite', 'core'], message: /--target/ },
+    { args: ['cai', 'revise', '--target', 'sim'], message: /give either --from RUN .* or --suite SPEC/ },
+    { args: ['cai', 'revise', '--target', 'sim', '--suite', 'core', '--include', 'harmful'], message: /--include.*unknown value 'harmful'/ },
+    { args: ['cai', 'revise', '--target', 'sim', '--suite', 'core', '--feedback', 'sim'], message: /--feedback.*cai prefs/ },
+    { args: ['cai', 'revise', '--target', 'sim', '--suite', 'core', '--revisions', 'two'], message: /--revisions.*whole number/ },
+    { args: ['cai', 'revise', '--target', 'sim', '--suite', 'core', '--project-samples', '45000'], message: /--tokens-per-second-per-gpu.*needs both/ },
+    { args: ['cai', 'revise', '--target', 'sim', '--suite', 'core', '--parquet'], message: /--parquet needs --out/ },
+    { args: ['cai', 'prefs', '--target', 'sim', '--from', 'x', '--position', 'left'], message: /--position/ },
+    { args: ['cai', 'report', 'latest', '--format', 'pdf'], message: /unknown format 'pdf'/ },
+    { args: ['cai', 'report', 'latest'], message: /no store at .*redcard\.db/, code: 1 },
+    { args: ['cai', 'runs'], message: /no store at .*redcard\.db/, code: 1 },
+  ];
+  for (const { args, message, code } of cases) {
+    const io = captureIO({ cwd });
+    const exit = await main(args, io);
+    assert.equal(exit, code ?? 2, `${args.join(' ')}: ${io.err()}`);
+    assert.match(io.err(), message, args.join(' '));
+    assert.equal(io.err().trim().split('\n').length, 1, `one line: ${io.err()}`);
+  }
+  assert.ok(!existsSync(join(cwd, '.redcard')), 'no store is made by a command with bad flags');
+});
