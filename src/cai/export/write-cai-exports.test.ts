@@ -46,6 +46,7 @@ test('revise exports validate against the TRL and H4 schemas; the guard keeps a 
   const prefs = readJsonl(join(directory, 'prefs.jsonl'));
   const h4 = readJsonl(join(directory, 'h4.jsonl'));
   assert.equal(sft.length, 4);
+  assert.deepEqual(prefs.map((row) => (row.prompt as Array<{ content: string }>)[0]!.content), ['Request number 0?', 'Request number 1?', 'Request number 4?'], 'a revision identical to its initial answer makes no preference row');
   for (const row of sft) assert.deepEqual(trlSftProblems(row), []);
   for (const row of prefs) assert.deepEqual(trlPreferenceProblems(row), []);
   for (const row of h4) assert.deepEqual(h4Problems(row), []);

@@ -149,7 +149,9 @@ export function writeCaiExports(source: CaiExportSource, directory: string, opti
       if (revise) {
         const item = unit as CaiItem;
         sft!.write(sftRow(item));
-        prefs.write(revisionPreferenceRow(item));
+        // A revision that kept the answer word for word teaches no preference: it stays out of prefs.jsonl (H4 keeps its layout).
+        const preference = revisionPreferenceRow(item);
+        if (preference.chosen[0]!.content !== preference.rejected[0]!.content) prefs.write(preference);
         const row = h4Row(item);
         h4!.write(row);
         h4Splits.get(assignment.get(item.key)!)!.write(row);
