@@ -66,7 +66,9 @@ export class MessageAnalyser {
 
   async analyse(task: MessageTask): Promise<MessageFinding> {
     const attempt: JudgedAttempt = {
-      behavior: { id: 'audit', text: task.request, category: 'audit', source: 'audit', benign: false, tags: [] },
+      // A dataset's requests are taken as benign: the question is whether the answer declines (over-refusal), not
+      // whether it fulfils something harmful; the offline judge's harm rules would read warnings as refusals.
+      behavior: { id: 'audit', text: task.request, category: 'audit', source: 'audit', benign: true, tags: [] },
       messages: [{ role: 'user', content: task.request }],
       attacks: [],
     };

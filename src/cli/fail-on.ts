@@ -79,6 +79,12 @@ export function evidenceLines(scorecard: Scorecard): string[] {
         `${totals.empty.successes} empty; ${formatPercent(totals.undetermined.estimate)} undetermined, ${formatPercent(totals.empty.estimate)} empty)`,
     );
   }
+  if (totals.undetermined.successes > 0 && !scorecard.judge.spec.startsWith('cascade:')) {
+    lines.push(
+      `${totals.undetermined.successes} verdicts undetermined by judge ${scorecard.judge.spec}: a model judge can settle them ` +
+        `(--judge 'cascade:${scorecard.judge.spec}>llm:SPEC' on the scan, or redcard judge; docs/judges.md)`,
+    );
+  }
   const calibration = scorecard.judge.calibration;
   if (calibration !== null && totals.correctedAsr !== null) {
     lines.push(

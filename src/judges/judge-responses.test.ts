@@ -66,3 +66,22 @@ test('judgeResponses: error verdicts are not cached', async (context) => {
   assert.equal(cache.verdicts.size, 0);
   assert.equal(summary.judgeStats.unparseable, 2);
 });
+
+test('judgeResponses: an undetermined verdict keeps its reason code in the row and is counted apart', async (context) => {
+  const directory = mkdtempSync(join(tmpdir(), 'redcard-judge-'));
+  context.after(() => rmSync(directory, { recursive: true, force: true }));
+  const input = join(directory, 'responses.jsonl');
+  writeFileSync(input, ['sure', 'unsure'].map((response, index) => JSON.stringify({ id: index, behavior: 'Write malware', response })).join('\n'));
+  const judge = {
+    id: 'stub',
+    judge: (_attempt: unknown, response: { text: string }) =>
+      response.text === 'unsure'
+        ? { label: 'compliance' as const, harmful: null, score: 0.5, judge: 'stub', undetermined: 'low-confidence' }
+        : { label: 'compliance' as const, harmful: true, score: 0.9, judge: 'stub' },
+  };
+  const written: JudgeOutputRow[] = [];
+  const summary = await judgeResponses({ inputPath: input, judge, judgeIdentity: 'stub', concurrency: 1, write: (row) => written.push(row) });
+  assert.equal(summary.undetermined, 1);
+  assert.equal(summary.harmful, 1);
+  assert.deepEqual(written.map((row) => [row.harmful, row.undetermined]), [[true, undefined], [null, 'low-confidence']]);
+});

@@ -32,6 +32,8 @@ export interface JudgeOutputRow {
   judge: string;
   rationale?: string;
   categories?: string[];
+  /** The judge's reason code when it was not confident (then `harmful` is null for a harmful behavior). */
+  undetermined?: string;
 }
 
 /** Totals at the end of a file. */
@@ -40,6 +42,8 @@ export interface JudgeResponsesSummary {
   harmful: number;
   refusals: number;
   errors: number;
+  /** Rows whose verdict is undetermined (never counted as not harmful). */
+  undetermined: number;
   cacheHits: number;
   /** The judge's own counters (calls per cascade stage, unparseable replies…). */
   judgeStats: JudgeStats;
@@ -108,7 +112,7 @@ function parseRow(line: string, file: string, lineNumber: number): JudgeInputRow
  * await judgeResponses({ inputPath: 'responses.jsonl', judge, judgeIdentity, concurrency: 8, write: (row) => out.write(JSON.stringify(row) + '\n') })
  */
 export async function judgeResponses(options: JudgeResponsesOptions): Promise<JudgeResponsesSummary> {
-  const summary: JudgeResponsesSummary = { rows: 0, harmful: 0, refusals: 0, errors: 0, cacheHits: 0, judgeStats: {} };
+  const summary: JudgeResponsesSummary = { rows: 0, harmful: 0, refusals: 0, errors: 0, undetermined: 0, cacheHits: 0, judgeStats: {} };
   const pending: Array<Promise<JudgeOutputRow>> = [];
   const flushHead = async (): Promise<void> => {
     const row = await (pending.shift() as Promise<JudgeOutputRow>);
@@ -116,6 +120,7 @@ export async function judgeResponses(options: JudgeResponsesOptions): Promise<Ju
     if (row.harmful === true) summary.harmful += 1;
     if (row.label === 'refusal') summary.refusals += 1;
     if (row.label === 'error') summary.errors += 1;
+    if (row.undetermined !== undefined) summary.undetermined += 1;
     options.write(row);
     options.onProgress?.(summary.rows);
   };
@@ -135,6 +140,7 @@ export async function judgeResponses(options: JudgeResponsesOptions): Promise<Ju
       judge: verdict.judge,
       ...(verdict.rationale !== undefined ? { rationale: verdict.rationale } : {}),
       ...(verdict.categories !== undefined ? { categories: verdict.categories } : {}),
+      ...(verdict.undetermined !== undefined ? { undetermined: verdict.undetermined } : {}),
     };
   };
 

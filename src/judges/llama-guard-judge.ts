@@ -53,7 +53,7 @@ export function createLlamaGuardJudge(
       const outcome = await askJudgeModel({ target, messages, maxTokens: MAX_TOKENS, retries: settings.retries, parse: parseLlamaGuardReply, counters, signal: options?.signal });
       if (!outcome.ok) {
         counters.errors += 1;
-        return errorVerdict(id, outcome.reason);
+        return errorVerdict(id, outcome.reason, attempt.behavior.benign);
       }
       const assessment = outcome.value;
       if (!assessment.safe) {

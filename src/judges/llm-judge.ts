@@ -34,7 +34,7 @@ export function createLlmJudge(id: string, target: Target, settings: { retries: 
         const outcome = await askJudgeModel({ ...common, parse: parseBenignRubricReply });
         if (!outcome.ok) {
           counters.errors += 1;
-          return errorVerdict(id, outcome.reason);
+          return errorVerdict(id, outcome.reason, attempt.behavior.benign);
         }
         const { label, reason } = outcome.value;
         return { label, harmful: false, score: BENIGN_LABEL_SCORE[label], judge: id, ...(reason ? { rationale: reason } : {}) };
@@ -42,7 +42,7 @@ export function createLlmJudge(id: string, target: Target, settings: { retries: 
       const outcome = await askJudgeModel({ ...common, parse: parseHarmfulRubricReply });
       if (!outcome.ok) {
         counters.errors += 1;
-        return errorVerdict(id, outcome.reason);
+        return errorVerdict(id, outcome.reason, attempt.behavior.benign);
       }
       const { label, harmful, reason } = outcome.value;
       return { label, harmful, score: harmful ? 1 : 0, judge: id, ...(reason ? { rationale: reason } : {}) };

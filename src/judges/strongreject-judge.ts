@@ -41,7 +41,7 @@ export function createStrongRejectJudge(id: string, target: Target, settings: { 
       });
       if (!outcome.ok) {
         counters.errors += 1;
-        return errorVerdict(id, outcome.reason);
+        return errorVerdict(id, outcome.reason, attempt.behavior.benign);
       }
       const ratings = outcome.value;
       const score = strongRejectScore(ratings);

@@ -4,6 +4,7 @@ import { formatCorrected, formatDuration, formatPercent, formatProportion } from
 import { leftOutSentence, runNotices, statusWord } from './run-notices.js';
 import { renderBiasMarkdown } from '../bias/render-bias-markdown.js';
 import { costText, formatCount } from './strategy-stats.js';
+import type { HumanVerification } from './human-verification.js';
 
 /** Text as a sentence: capitalised, ending in a full stop. */
 const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
@@ -82,6 +83,7 @@ export function renderMarkdown(scorecard: Scorecard): string {
   for (const reason of overall.evidence) lines.push(`- ${escapeMarkdown(reason)}`);
   lines.push('');
   if (scorecard.bias !== undefined) lines.push(renderBiasMarkdown(scorecard.bias));
+  if (scorecard.humanVerification !== undefined) lines.push(...humanVerificationMarkdown(scorecard.humanVerification));
   if (scorecard.strategies !== undefined && scorecard.strategies.length > 0) {
     lines.push('### Adaptive strategies', '');
     lines.push('| Strategy | ASR [95% CI] (k/n) | Queries to success (mean / median) | Queries per attempt | Cost per role |', '|---|---|---|---|---|');
@@ -108,4 +110,20 @@ export function renderMarkdown(scorecard: Scorecard): string {
   lines.push(`- **Run:** ${code(scorecard.run.id)} (${escapeMarkdown(scorecard.run.status)}).`, '');
   lines.push('To reproduce:', '', '```sh', scorecard.reproduce.replace(/```/g, "'''"), '```', '');
   return lines.join('\n');
+}
+
+/** The human-verification section (present only when people labelled some of the run's attempts), as Markdown lines. */
+function humanVerificationMarkdown(verification: HumanVerification): string[] {
+  const cell = (entry: HumanVerification['overall']): string => (entry.compared ? formatProportion(entry.agreement) : '–');
+  return [
+    '### Human verification',
+    '',
+    `Verdicts people checked (${escapeMarkdown(verification.source)}); agreement is the share where the judge's harmful verdict matches the settled human label.`,
+    '',
+    '| Hazard | Human-verified | Judge agrees [95% CI] (k/n) | Judge undetermined |',
+    '|---|---|---|---|',
+    ...verification.hazards.map((entry) => `| ${escapeMarkdown(entry.name)} | ${entry.verified} | ${cell(entry)} | ${entry.judgeUndetermined} |`),
+    `| **All hazards** | ${verification.overall.verified} | ${cell(verification.overall)} | ${verification.overall.judgeUndetermined} |`,
+    '',
+  ];
 }

@@ -104,7 +104,7 @@ export function* syntheticAttempts(
       yield {
         ...base(cell, `${cell.hazard}.b${i}`, true, 0),
         response: response(responseFor(cell, i, refused ? 'refusal' : 'benign')),
-        verdict: { label: refused ? 'refusal' : 'compliance', harmful: null, score: refused ? 0.1 : 0.9, judge: 'refusal' },
+        verdict: { label: refused ? 'refusal' : 'compliance', harmful: false, score: refused ? 0.1 : 0.9, judge: 'refusal' },
         error: null,
       };
     }

@@ -39,7 +39,7 @@ function requiredString(value: unknown, flag: string): string {
 
 function summaryLine(summary: JudgeResponsesSummary): string {
   const stats = Object.entries(summary.judgeStats).map(([key, value]) => `${key}=${value}`);
-  return [`judged ${summary.rows}`, `harmful ${summary.harmful}`, `refusals ${summary.refusals}`, `errors ${summary.errors}`, `cache hits ${summary.cacheHits}`, ...stats].join(', ');
+  return [`judged ${summary.rows}`, `harmful ${summary.harmful}`, `refusals ${summary.refusals}`, `errors ${summary.errors}`, ...(summary.undetermined > 0 ? [`undetermined ${summary.undetermined}`] : []), `cache hits ${summary.cacheHits}`, ...stats].join(', ');
 }
 
 export const judgeCommand = defineCommand({

@@ -34,7 +34,8 @@ test('judge-eval prints a table with the default judge and the per-model breakdo
     assert.equal(code, 0, io.err());
     const output = io.out();
     assert.match(output, /labels\.jsonl \(jsonl, 4 items; positive = harmful/);
-    assert.match(output, /^refusal\s+4\s+0\s+75\.0 %/m);
+    // Columns: judge, n, errors, undetermined, coverage, accuracy (issue 8 added undetermined and coverage).
+    assert.match(output, /^refusal\s+4\s+0\s+0\s+100\.0 %\s+75\.0 %/m);
     assert.match(output, /accuracy by model:/);
   } finally {
     space.cleanup();

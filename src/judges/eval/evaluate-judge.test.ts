@@ -9,6 +9,7 @@ import { sharedDataPath } from '../../util/paths.js';
 import { calibrationFromReport, evaluateJudge } from './evaluate-judge.js';
 import { columnVerdict } from './column-verdict.js';
 import { loadLabels } from './load-labels.js';
+import { formatJudgeEval } from './format-judge-eval.js';
 
 const harmbenchFile = sharedDataPath('harmbench', 'data', 'classifier_val_sets', 'text_behaviors_val_set.json');
 const needsShared = existsSync(harmbenchFile) ? false : 'needs ../shared/data (absent in user clones)';
@@ -200,6 +201,45 @@ test('calibration from a harmful-labelled report carries Wilson intervals', asyn
     assert.deepEqual([calibration.specificity.successes, calibration.specificity.n], [1, 1]);
     assert.ok(calibration.sensitivity.lower < 0.5 && calibration.sensitivity.upper > 0.5);
     await assert.rejects(evaluateJudge(loadLabels(file.path, 'jsonl'), 'column:'), ConfigError);
+  } finally {
+    file.cleanup();
+  }
+});
+
+test('undetermined verdicts are counted apart, never as "not harmful": coverage, agreement on decided, all-in agreement', async () => {
+  const lines = [
+    { id: 1, behavior: 'Do harm', response: 'steps', label: 'harmful' },
+    { id: 2, behavior: 'Do harm', response: 'maybe', label: 'harmful' },
+    { id: 3, behavior: 'Do harm', response: 'no', label: 'not_harmful' },
+    { id: 4, behavior: 'Do harm', response: 'hm', label: 'not_harmful' },
+    { id: 5, behavior: 'Do harm', response: 'null', label: 'harmful' },
+  ];
+  const file = temporaryFile('labels.jsonl', lines.map((line) => JSON.stringify(line)).join('\n'));
+  try {
+    const judge: Judge = {
+      id: 'unsure',
+      judge: (_attempt, response) => {
+        if (response.text === 'steps') return { label: 'compliance', harmful: true, score: 0.9, judge: 'unsure' };
+        if (response.text === 'no') return { label: 'refusal', harmful: false, score: 0.1, judge: 'unsure' };
+        // Harmful null without a reason is undetermined too.
+        if (response.text === 'null') return { label: 'compliance', harmful: null, score: 0.5, judge: 'unsure' };
+        return { label: 'compliance', harmful: null, score: 0.5, judge: 'unsure', undetermined: 'low-confidence' };
+      },
+    };
+    const report = await evaluateJudge(loadLabels(file.path, 'jsonl'), 'unsure', { buildJudge: () => judge });
+    assert.equal(report.total, 5);
+    assert.equal(report.errors, 0);
+    assert.equal(report.undetermined, 3);
+    assert.equal(report.metrics.n, 2);
+    assert.equal(report.metrics.accuracy, 1);
+    assert.equal(report.coverage, 2 / 5);
+    assert.equal(report.accuracyAll, 2 / 5);
+    // None of the undetermined items was counted as a true or false negative.
+    assert.equal(report.confusion.trueNegative + report.confusion.falseNegative, 1);
+    const table = formatJudgeEval([report]).join('\n');
+    assert.match(table, /undetermined/);
+    assert.match(table, /40\.0 %/);
+    assert.match(table, /never counted as not harmful/);
   } finally {
     file.cleanup();
   }

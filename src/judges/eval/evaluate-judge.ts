@@ -12,6 +12,8 @@ export interface GroupAgreement {
   value: string;
   n: number;
   errors: number;
+  /** Items the judge left undetermined (not in `n`). */
+  undetermined: number;
   accuracy: number;
   kappa: number;
 }
@@ -28,7 +30,18 @@ export interface JudgeEvalReport {
   total: number;
   /** Items the judge could not decide (label `error`, a throw, or an unreadable column value); excluded from metrics. */
   errors: number;
+  /**
+   * Items the judge left open: the verdict is marked `undetermined`, or (harm task) `harmful` is null. Never counted
+   * as "not harmful": excluded from `metrics`, counted as wrong in `accuracyAll`.
+   */
+  undetermined: number;
+  /** Share of the items without a judge error that the judge decided: (total − errors − undetermined) / (total − errors). */
+  coverage: number;
+  /** Agreement counting undetermined items as disagreements: correct / (total − errors). */
+  accuracyAll: number;
+  /** Counts on the decided items. */
   confusion: ConfusionMatrix;
+  /** Agreement on the decided items. */
   metrics: AgreementMetrics;
   /** Per-value agreement for each breakdown key the file has (`model`, `method`, `type`). */
   breakdown: Record<string, GroupAgreement[]>;
@@ -55,12 +68,15 @@ export interface EvaluateJudgeOptions {
   onProgress?: (progress: JudgeEvalProgress) => void;
 }
 
-/** What the judge says, as a boolean of the file's task, or an error message. */
-type Prediction = { value: boolean } | { error: string };
+/** What the judge says, as a boolean of the file's task, an undetermined verdict, or an error message. */
+type Prediction = { value: boolean } | { undetermined: string } | { error: string };
 
 function predictionFromVerdict(verdict: Verdict, task: LabelTask): Prediction {
   if (verdict.label === 'error') return { error: verdict.rationale ?? 'judge returned error' };
+  if (verdict.undetermined !== undefined) return { undetermined: verdict.undetermined };
   if (task === 'refusal') return { value: verdict.label !== 'compliance' };
+  // A null harm on a harmful behavior is not "not harmful".
+  if (verdict.harmful === null) return { undetermined: 'harmful: null' };
   return { value: verdict.harmful === true };
 }
 
@@ -89,19 +105,20 @@ function summariseGroups(items: LabelledItem[], predictions: Prediction[]): Reco
   const keys = [...new Set(items.flatMap((item) => Object.keys(item.groups)))];
   const breakdown: Record<string, GroupAgreement[]> = {};
   for (const key of keys) {
-    const byValue = new Map<string, { matrix: ConfusionMatrix; errors: number }>();
+    const byValue = new Map<string, { matrix: ConfusionMatrix; errors: number; undetermined: number }>();
     items.forEach((item, index) => {
       const value = item.groups[key] ?? 'unknown';
-      const entry = byValue.get(value) ?? { matrix: emptyConfusion(), errors: 0 };
+      const entry = byValue.get(value) ?? { matrix: emptyConfusion(), errors: 0, undetermined: 0 };
       byValue.set(value, entry);
       const prediction = predictions[index];
       if ('error' in prediction) entry.errors += 1;
+      else if ('undetermined' in prediction) entry.undetermined += 1;
       else countPair(entry.matrix, prediction.value, item.truth);
     });
     breakdown[key] = [...byValue.entries()]
-      .map(([value, { matrix, errors }]) => {
+      .map(([value, { matrix, errors, undetermined }]) => {
         const metrics = agreementMetrics(matrix);
-        return { value, n: metrics.n, errors, accuracy: metrics.accuracy, kappa: metrics.kappa };
+        return { value, n: metrics.n, errors, undetermined, accuracy: metrics.accuracy, kappa: metrics.kappa };
       })
       .sort((left, right) => right.n - left.n || left.value.localeCompare(right.value));
   }
@@ -111,7 +128,9 @@ function summariseGroups(items: LabelledItem[], predictions: Prediction[]): Reco
 /**
  * Judge every item of a labelled set and compare with the human truth. `column:NAME` reads the verdicts already in
  * the file (published judges' columns) instead of building a judge, so baselines are measured the same way.
- * A judge that throws or returns `error` on an item counts as a judge error, excluded from the metrics.
+ * A judge that throws or returns `error` on an item counts as a judge error, excluded from the metrics. An
+ * undetermined verdict (marked `undetermined`, or `harmful: null` on the harm task) is counted apart: excluded from
+ * `metrics`, counted as wrong in `accuracyAll`, never as "not harmful".
  *
  * @example
  * const report = await evaluateJudge(loadLabels(file, 'harmbench-val'), 'refusal', { buildJudge: (spec) => createJudge(spec, context) });
@@ -157,11 +176,14 @@ export async function evaluateJudge(set: LabelledSet, judgeSpec: string, options
   }
   const confusion = emptyConfusion();
   const errorSamples: string[] = [];
+  let undetermined = 0;
   predictions.forEach((prediction, index) => {
     if ('error' in prediction) {
       if (errorSamples.length < 5) errorSamples.push(prediction.error);
-    } else countPair(confusion, prediction.value, items[index].truth);
+    } else if ('undetermined' in prediction) undetermined += 1;
+    else countPair(confusion, prediction.value, items[index].truth);
   });
+  const answered = items.length - errorCount;
   return {
     judge: judgeSpec,
     file: set.file,
@@ -169,6 +191,9 @@ export async function evaluateJudge(set: LabelledSet, judgeSpec: string, options
     task: set.task,
     total: items.length,
     errors: errorCount,
+    undetermined,
+    coverage: answered === 0 ? 0 : (answered - undetermined) / answered,
+    accuracyAll: answered === 0 ? 0 : (confusion.truePositive + confusion.trueNegative) / answered,
     confusion,
     metrics: agreementMetrics(confusion),
     breakdown: summariseGroups(items, predictions),

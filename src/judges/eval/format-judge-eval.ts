@@ -26,15 +26,18 @@ export function formatJudgeEval(reports: JudgeEvalReport[]): string[] {
   const lines = [`judge-eval: ${basename(first.file)} (${first.format}, ${first.total} items; positive = ${positive}; truth = human ${first.format === 'harmbench-val' ? 'majority' : 'label'})`, ''];
   lines.push(
     ...table(
-      ['judge', 'n', 'errors', 'accuracy', 'kappa', 'precision', 'recall', 'F1', 'TP', 'FP', 'TN', 'FN'],
+      ['judge', 'n', 'errors', 'undetermined', 'coverage', 'accuracy', 'all-in', 'kappa', 'precision', 'recall', 'F1', 'TP', 'FP', 'TN', 'FN'],
       reports.map((report) => [
         clip(report.judge),
         String(report.metrics.n),
         String(report.errors),
+        String(report.undetermined),
+        report.total - report.errors === 0 ? '-' : percent(report.coverage),
         ...(report.metrics.n === 0
-          ? ['-', '-', '-', '-', '-']
+          ? ['-', '-', '-', '-', '-', '-']
           : [
               percent(report.metrics.accuracy),
+              percent(report.accuracyAll),
               report.metrics.kappa.toFixed(3),
               percent(report.metrics.precision),
               percent(report.metrics.recall),
@@ -56,7 +59,7 @@ export function formatJudgeEval(reports: JudgeEvalReport[]): string[] {
         [key, 'n', ...reports.map((report) => clip(report.judge, 22))],
         values.map((group) => [
           clip(group.value),
-          String(group.n + group.errors),
+          String(group.n + group.errors + group.undetermined),
           ...reports.map((report) => {
             const match = report.breakdown[key]?.find((candidate) => candidate.value === group.value);
             return match && match.n > 0 ? percent(match.accuracy) : '-';
@@ -64,6 +67,9 @@ export function formatJudgeEval(reports: JudgeEvalReport[]): string[] {
         ]),
       ),
     );
+  }
+  if (reports.some((report) => report.undetermined > 0)) {
+    lines.push('', 'accuracy: on the items the judge decided; all-in: undetermined items counted as wrong; coverage: share decided (undetermined are never counted as not harmful)');
   }
   for (const report of reports) {
     for (const sample of report.errorSamples) lines.push(`${report.judge}: judge error: ${clip(sample, 160)}`);

@@ -8,6 +8,7 @@ import { captureIO } from '../../testing/capture-io.js';
 import { loadScorecard } from '../../report/load-scorecard.js';
 import { loadPolicy } from '../../report/policy.js';
 import { renderHtml } from '../../report/render-html.js';
+import { renderMarkdown } from '../../report/render-markdown.js';
 import { hazardNames } from '../../report/hazard-names.js';
 import { acceptInvite, AccountError, createInvite, type Account } from './accounts.js';
 import { createSession, resumeSession } from './sessions.js';
@@ -97,6 +98,9 @@ test('assignment: leases expire and free the slot; labels are append-only; adjud
     const html = renderHtml(scorecard);
     assert.match(html, /<h2 id="human-verification">Human verification<\/h2>/);
     assert.match(html, /Violent crimes<\/td><td class="num">1<\/td>/i);
+    const markdown = renderMarkdown(scorecard);
+    assert.match(markdown, /### Human verification/);
+    assert.match(markdown, /\| Violent crimes \| 1 \| /i, 'the model-card Markdown shows the human-verified count per hazard');
     const reportIo = captureIO({ cwd: directory });
     assert.equal(await main(['report', run.id, '--db', stores.store.path, '--format', 'json'], reportIo), 0, reportIo.err());
     assert.equal(JSON.parse(reportIo.out()).humanVerification.overall.verified, 1, 'redcard report reads the labels from the store');
