@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { captureIO } from '../../testing/capture-io.js';
 import { openStore } from '../../store/sqlite-store.js';
 import { main } from '../main.js';
+import { startScriptedServer } from '../../targets/testing/scripted-server.js';
 
 const readJsonl = (path: string): unknown[] => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
 
@@ -92,4 +93,28 @@ test('cai usage errors are one line naming the flag, exit 2', async () => {
     assert.equal(io.err().trim().split('\n').length, 1, `one line: ${io.err()}`);
   }
   assert.ok(!existsSync(join(cwd, '.redcard')), 'no store is made by a command with bad flags');
+});
+
+test('a server that refuses every call: a few error lines, a count, exit 5, and the errored units redone by --resume', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-cli-'));
+  let failing = true;
+  const server = await startScriptedServer(() => (failing ? { status: 400, body: { error: { message: 'bad request' } } } : { body: { choices: [{ message: { role: 'assistant', content: 'Revision: fine.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 2 } } }));
+  try {
+    const args = ['cai', 'revise', '--suite', 'core:vcr', '--target', `openai:base-url=${server.url},model=m`, '--quiet'];
+    const first = captureIO({ cwd });
+    assert.equal(await main(args, first), 5, first.err());
+    const errorLines = first.err().split('\n').filter((line) => /: error at initial: /.test(line));
+    assert.equal(errorLines.length, 5, 'five errors shown one by one');
+    assert.match(first.err(), /42 units errored in this session \(37 not shown; 'redcard cai report cai-\S+' lists them\)/);
+    const runId = /42 units have errors: 'redcard cai revise --resume (cai-\S+)' redoes them/.exec(first.err())?.[1];
+    assert.ok(runId, first.err());
+    assert.match(first.out(), /Items: 42 .*42 with errors/);
+    failing = false;
+    const second = captureIO({ cwd });
+    assert.equal(await main(['cai', 'revise', '--resume', runId, '--quiet'], second), 0, second.err());
+    assert.match(second.err(), new RegExp(`resuming CAI revise run ${runId}: 42 items`));
+    assert.match(second.out(), /Items: 42 .*0 with errors/);
+  } finally {
+    await server.close();
+  }
 });

@@ -12,6 +12,9 @@ import { stripTerminalControls } from '../../util/strip-terminal.js';
 import { writeLine, type CliIO } from '../command.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 
+/** Unit errors printed one by one; the rest are counted (a server that is down would print one line per unit). */
+const SHOWN_UNIT_ERRORS = 5;
+
 const number = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /**
@@ -24,6 +27,7 @@ const number = (value: number, digits = 0): string => value.toLocaleString('en-U
 export function caiEventPrinter(io: CliIO, options: { quiet?: boolean } = {}): (event: CaiEvent | CaiNotice) => void {
   const progress = new ProgressRenderer(io.stderr);
   let alreadyDone = 0;
+  let unitErrors = 0;
   return (event) => {
     switch (event.type) {
       case 'notice':
@@ -46,13 +50,15 @@ export function caiEventPrinter(io: CliIO, options: { quiet?: boolean } = {}): (
         if (!options.quiet) progress.update({ done: event.done, total: event.total, sessionDone: event.done - alreadyDone, errors: event.errors, retries: 0, cacheHits: 0, elapsedMs: event.elapsedMs });
         return;
       case 'unit':
-        if (event.unit.error !== null) {
+        if (event.unit.error !== null && (unitErrors += 1) <= SHOWN_UNIT_ERRORS) {
           progress.done();
           writeLine(io.stderr, `redcard: ${event.unit.key}: error at ${event.unit.error.stage}: ${stripTerminalControls(event.unit.error.message)}`);
         }
         return;
       case 'finish':
         progress.done();
+        if (unitErrors > SHOWN_UNIT_ERRORS) writeLine(io.stderr, `redcard: ${unitErrors} units errored in this session (${unitErrors - SHOWN_UNIT_ERRORS} not shown; 'redcard cai report ${event.run.id}' lists them)`);
+        if (event.errors > 0) writeLine(io.stderr, `redcard: ${event.errors} units have errors: 'redcard cai ${event.run.kind} --resume ${event.run.id}' redoes them`);
         return;
     }
   };
