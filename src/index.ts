@@ -3,21 +3,19 @@
  * exactly this surface.
  *
  * @example
- * import { openStore, createTarget, createJudge, loadSuites, resolveAttackChains, runScan } from 'redcard';
+ * import { openStore, resolveScanSettings, scan, summarizeAttempts } from 'redcard';
  * const store = openStore('.redcard/redcard.db');
- * const target = createTarget({ kind: 'sim' });
- * const judge = createJudge('refusal', createJudgeContext((spec) => createTarget(parseTargetSpec(spec))));
- * const { behaviors } = await loadSuites(['core']);
- * const { chains } = resolveAttackChains(['direct', 'roleplay.grandma'], { helperAvailable: false });
- * await runScan({ store, target, judge, behaviors, chains, samples: 1, concurrency: 16,
- *   describe: { suites: ['core'], attacks: chains.map((chain) => chain.id), judge: 'refusal', params: {}, settings: {} } });
+ * const settings = resolveScanSettings({ target: 'sim', suites: ['core'], attacks: ['direct', 'roleplay.grandma'] });
+ * const outcome = await scan(settings, { store, events: (event) => { if (event.type === 'progress') console.log(event.done, event.total); } });
+ * console.log(summarizeAttempts(outcome.run, store.iterateAttempts(outcome.run.id)).overall);
+ * store.close();
  */
 export * from './spec/index.js';
 export * from './targets/index.js';
 export * from './stats/index.js';
 export * from './report/index.js';
 export { attackRegistry } from './attacks/registry.js';
-export { resolveAttackChains, applyChain, decodeChain, type AttackChain, type SkippedChain } from './attacks/chain.js';
+export { resolveAttackChains, applyChain, decodeChain, type AttackChain, type SkippedChain, type ResolvedStrategy, type StrategyResolver } from './attacks/chain.js';
 export { strategyRegistry } from './attacks/strategies/registry.js';
 export { parseStrategySpec, isStrategySpec, splitAttackList, type ParsedStrategySpec } from './attacks/strategies/parse-strategy-spec.js';
 export { createStrategyJudge, ratingFromVerdict, type StrategyJudgeFactory } from './attacks/strategies/strategy-judge.js';
@@ -26,9 +24,13 @@ export { suiteRegistry } from './corpus/registry.js';
 export { loadSuites, type LoadedSuites } from './corpus/load-suites.js';
 export { judgeRegistry } from './judges/registry.js';
 export { createJudge } from './judges/create-judge.js';
-export { createJudgeContext, judgeCacheIdentity } from './judges/judge-context.js';
+export { createJudgeContext, judgeCacheIdentity, judgeIdentity } from './judges/judge-context.js';
 export { defaultTaxonomy, loadTaxonomy, mapCategory, hazardIds } from './taxonomy/taxonomy.js';
 export { runScan, scanConfigHash, type ScanInput, type ScanResult } from './engine/scan.js';
+export { scan, type ScanOptions, type ScanOutcome } from './engine/scan-library.js';
+export { ModelCallLayer, requestKey, type ModelClient, type ModelCallResponse, type CallSource } from './models/model-call-layer.js';
+export { AttemptScope, RunBudget } from './models/call-scope.js';
+export { addCall, mergeAccounting, emptyUsage, totalTokens } from './models/role-usage.js';
 export type { ScanEvent, ScanProgress } from './engine/scan-events.js';
 export { planAttempts, planSize } from './engine/plan.js';
 export { summarizeAttempts, type RunSummary } from './engine/summarize.js';

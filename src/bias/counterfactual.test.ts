@@ -54,7 +54,7 @@ function attempt(behavior: string, benign: boolean, label: 'refusal' | 'complian
   const result: Attempt = {
     id: behavior, runId: 'run', key: `${behavior}|direct|0`, index: 0, behavior, category: 'spc', benign, attack: 'direct', sample: 0,
     messages: [], response: { text: '', decodedText: '', finishReason: { unified: 'stop', raw: 'stop' }, usage: { promptTokens: null, completionTokens: null }, latencyMs: 0, cached: false },
-    verdict: { label, harmful: benign ? false : harmful, score: 0.5, judge: 'test' }, error: null, finishedAt: '',
+    verdict: { label, harmful: benign ? false : harmful, score: 0.5, judge: 'test' }, error: null, finishedAt: '', queries: 1, turns: [],
   };
   return result;
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { commands } from './commands/index.js';
+import { commands, type CommandEntry } from './commands/index.js';
 import { writeLine, type CliIO, type Command } from './command.js';
 import { RedcardError, ConfigError, NotFoundError, DatasetError } from '../spec/errors.js';
 import { toolVersion } from '../util/paths.js';
@@ -87,11 +87,12 @@ export async function main(argv: string[], rawIO: CliIO = defaultIO()): Promise<
     writeLine(io.stdout, toolVersion());
     return 0;
   }
-  const command: Command | undefined = commands.find((candidate) => candidate.name === name);
-  if (command === undefined) {
+  const entry: CommandEntry | undefined = commands.find((candidate) => candidate.name === name);
+  if (entry === undefined) {
     writeLine(io.stderr, `redcard: unknown command '${name}'.\n\n${topHelp()}`);
     return 2;
   }
+  const command: Command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     writeLine(io.stdout, command.usage);
     return 0;

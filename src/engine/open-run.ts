@@ -1,7 +1,8 @@
 import type { AttackChain } from '../attacks/chain.js';
 import type { Behavior } from '../spec/behavior.js';
 import { ConfigError } from '../spec/errors.js';
-import { RUN_RECORD_VERSION, type RunRecord } from '../spec/run-record.js';
+import { RUN_RECORD_VERSION, type ModelDescription, type RunRecord } from '../spec/run-record.js';
+import type { BudgetLimits, ModelRole } from '../spec/strategy.js';
 import type { SamplingParams, Target } from '../spec/target.js';
 import type { RunLease, Store } from '../store/store-api.js';
 import { sha256 } from '../util/hash.js';
@@ -14,6 +15,11 @@ export interface ScanDescription {
   suites: string[];
   attacks: string[];
   judge: string;
+  /**
+   * The judge as the plan knows it (`judgeIdentity`: its models by identity, not base URL); defaults to `judge`.
+   * Not recorded: part of the config hash only.
+   */
+  judgeIdentity?: string;
   params: SamplingParams;
   /** The resolved settings, so that a resumed run can be rebuilt (merged into a resumed run's own). */
   settings: Record<string, unknown>;
@@ -45,6 +51,20 @@ export interface OpenRunInput {
   signal?: AbortSignal;
   /** Called once when the run is held by another process and we wait for it. */
   onWaiting?: (error: RunLockedError) => void;
+  /** Every model the run calls, by role (recorded as `roles`; the target is `target`'s). */
+  roles?: Partial<Record<ModelRole, Target[]>>;
+  /** Budgets in force (recorded as `budgets`). */
+  budgets?: { attempt: BudgetLimits; run: BudgetLimits };
+}
+
+/** A model as the run record keeps it. */
+export function describeModel(target: Target): ModelDescription {
+  return { kind: target.kind, label: target.label, identity: target.identity, simulated: target.simulated };
+}
+
+function rolesOf(input: OpenRunInput): RunRecord['roles'] {
+  const roles: Partial<Record<ModelRole, Target[]>> = { target: [input.target], ...input.roles };
+  return Object.fromEntries(Object.entries(roles).map(([role, targets]) => [role, (targets ?? []).map(describeModel)]));
 }
 
 /** An opened run: its record, whether it was resumed, and the lease this process now holds on it. */
@@ -54,7 +74,7 @@ export interface OpenedRun {
   lease: RunLease;
 }
 
-type PlanInput = Pick<OpenRunInput, 'target' | 'behaviors' | 'chains' | 'samples' | 'limit' | 'describe'>;
+type PlanInput = Pick<OpenRunInput, 'behaviors' | 'chains' | 'samples' | 'limit' | 'describe' | 'roles'> & { target: Pick<Target, 'identity' | 'label'> };
 
 function behaviorsHash(behaviors: Behavior[]): string {
   return sha256(behaviors.map((behavior) => `${behavior.id}\u0000${behavior.text}\u0000${behavior.context ?? ''}`).join('\u0001'));
@@ -69,7 +89,7 @@ export function scanConfigHash(input: PlanInput): string {
       chains: input.chains.map((chain) => chain.id),
       samples: input.samples,
       limit: input.limit ?? null,
-      judge: input.describe.judge,
+      judge: input.describe.judgeIdentity ?? input.describe.judge,
       params: input.describe.params,
     }),
     24,
@@ -97,6 +117,9 @@ export function planDifference(run: RunRecord, input: PlanInput): string {
     differs('samples', run.samples, input.samples) ??
     differs('limit', run.limit, input.limit ?? null) ??
     differs('judge', run.judge, input.describe.judge) ??
+    (input.roles?.judge === undefined || run.roles.judge === undefined
+      ? undefined
+      : differs('judge models', run.roles.judge.map((model) => model.identity), input.roles.judge.map((model) => model.identity))) ??
     differs('sampling parameters', run.params, input.describe.params) ??
     `suites (the behaviors they hold differ from the run's: was a dataset file edited?${JSON.stringify(run.suites) === JSON.stringify(input.describe.suites) ? '' : ` the run has ${show(run.suites)}, this scan ${show(input.describe.suites)}`})`
   );
@@ -120,7 +143,8 @@ function newRunRecord(input: OpenRunInput, configHash: string, planned: number):
     tool: { name: 'redcard', version: toolVersion() },
     ...(input.describe.name === undefined ? {} : { name: input.describe.name }),
     ...(roles.length === 0 ? {} : { simulatedRoles: roles }),
-    target: { kind: input.target.kind, label: input.target.label, identity: input.target.identity, simulated: input.target.simulated },
+    target: describeModel(input.target),
+    roles: rolesOf(input),
     judge: input.describe.judge,
     suites: input.describe.suites,
     attacks: input.describe.attacks,
@@ -129,20 +153,38 @@ function newRunRecord(input: OpenRunInput, configHash: string, planned: number):
     planned,
     params: input.describe.params,
     wallTimeMs: 0,
+    accounting: {},
+    spent: { queries: 0, tokens: 0 },
+    budgets: input.budgets ?? { attempt: {}, run: {} },
     settings: input.describe.settings,
   };
 }
 
 /** What a resumed run's record takes from this session: settings (merged), name, simulated roles (union). */
-function resumedRecordPatch(run: RunRecord, input: OpenRunInput): Partial<RunRecord> {
+function resumedRecordPatch(run: RunRecord, input: OpenRunInput, configHash: string): Partial<RunRecord> {
   const roles = [...new Set([...(run.simulatedRoles ?? []), ...(input.describe.simulatedRoles ?? [])])].sort();
   return {
     status: 'running',
+    configHash,
+    roles: rolesOf(input),
+    budgets: input.budgets ?? run.budgets,
+    stoppedBy: undefined,
     settings: { ...run.settings, ...input.describe.settings },
     ...(input.describe.name === undefined ? {} : { name: input.describe.name }),
     ...(roles.length === 0 ? {} : { simulatedRoles: roles }),
-    target: { ...run.target, simulated: run.target.simulated || input.target.simulated },
+    target: { ...describeModel(input.target), simulated: run.target.simulated || input.target.simulated },
   };
+}
+
+/**
+ * True when a run first written as v1 matches this scan by the identity its target had then: v1 identities held an
+ * install path or a base URL, so its stored hash is recomputed with its own recorded identity.
+ */
+function matchesV1Run(run: RunRecord, input: OpenRunInput): boolean {
+  if (run.migratedFrom !== 1 || run.target.kind !== input.target.kind) return false;
+  // v1 hashed the judge by its spec as written.
+  const { judgeIdentity: _unused, ...describe } = input.describe;
+  return scanConfigHash({ ...input, describe, target: { ...input.target, identity: run.target.identity } }) === run.configHash;
 }
 
 function openOnce(input: OpenRunInput, planned: number, claimant: LeaseClaimant): OpenedRun {
@@ -152,7 +194,7 @@ function openOnce(input: OpenRunInput, planned: number, claimant: LeaseClaimant)
     let run: RunRecord | undefined;
     if (input.resumeRunId !== undefined) {
       run = store.getRun(input.resumeRunId);
-      if (run.configHash !== configHash) {
+      if (run.configHash !== configHash && !matchesV1Run(run, input)) {
         throw new ConfigError(
           `run '${run.id}' was planned with another ${planDifference(run, input)}; a resumed run keeps its plan: resume it without changing that, or start a new run`,
           { field: 'resume' },
@@ -167,7 +209,7 @@ function openOnce(input: OpenRunInput, planned: number, claimant: LeaseClaimant)
       return { run: created, resumed: false, lease: claimRunLease(store, created.id, claimant) };
     }
     const lease = claimRunLease(store, run.id, claimant);
-    store.updateRun(run.id, resumedRecordPatch(run, input));
+    store.updateRun(run.id, resumedRecordPatch(run, input, configHash));
     return { run: store.getRun(run.id), resumed: true, lease };
   });
 }

@@ -21,9 +21,17 @@ export interface PlanShape {
   limit?: number | null;
 }
 
+/**
+ * The behaviors a chain attacks: all of them for a static chain; the harmful ones for a strategy (a benign twin can
+ * never be a success, so a strategy would spend its whole budget on it; over-refusal is measured by static chains).
+ */
+function behaviorsOf(shape: PlanShape, chain: AttackChain): Behavior[] {
+  return chain.strategy === undefined ? shape.behaviors : shape.behaviors.filter((behavior) => !behavior.benign);
+}
+
 /** Number of attempts in the plan after the limit. */
 export function planSize(shape: PlanShape): number {
-  const full = shape.behaviors.length * shape.chains.length * shape.samples;
+  const full = shape.chains.reduce((total, chain) => total + behaviorsOf(shape, chain).length, 0) * shape.samples;
   return shape.limit === undefined || shape.limit === null ? full : Math.min(full, shape.limit);
 }
 
@@ -34,7 +42,7 @@ export function attemptKey(behaviorId: string, chainId: string, sample: number):
 
 /**
  * Planned attempts in stable order, generated lazily (a 100,000-attempt plan is never held in memory):
- * for each chain, each behavior, each sample. `--limit N` keeps the first N positions.
+ * for each chain, each behavior it attacks (strategies: the harmful ones), each sample. `--limit N` keeps the first N.
  *
  * @example
  * for (const planned of planAttempts({ behaviors, chains, samples: 1 })) console.log(planned.key);
@@ -43,7 +51,7 @@ export function* planAttempts(shape: PlanShape): Generator<PlannedAttempt> {
   const total = planSize(shape);
   let index = 0;
   for (const chain of shape.chains) {
-    for (const behavior of shape.behaviors) {
+    for (const behavior of behaviorsOf(shape, chain)) {
       for (let sample = 0; sample < shape.samples; sample += 1) {
         if (index >= total) return;
         yield { index, key: attemptKey(behavior.id, chain.id, sample), behavior, chain, sample };

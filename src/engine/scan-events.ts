@@ -1,6 +1,7 @@
 import type { SkippedChain } from '../attacks/chain.js';
 import type { JudgeStats } from '../spec/judge.js';
 import type { RunRecord } from '../spec/run-record.js';
+import type { ModelRole } from '../spec/strategy.js';
 import type { RunLease } from '../store/store-api.js';
 
 /** Counters of a scan in progress. */
@@ -26,5 +27,6 @@ export type ScanEvent =
   | { type: 'waiting'; runId: string; holder: RunLease }
   | { type: 'start'; run: RunRecord; planned: number; alreadyDone: number; resumed: boolean; skippedChains: SkippedChain[] }
   | ({ type: 'progress' } & ScanProgress)
-  | { type: 'retry'; key: string; attempt: number; delayMs: number; reason: string }
+  | { type: 'retry'; key: string; role: ModelRole; attempt: number; delayMs: number; reason: string }
+  | { type: 'notice'; level: 'warning' | 'note' | 'info'; message: string }
   | ({ type: 'finish'; run: RunRecord; interrupted: boolean; judgeStats: JudgeStats } & ScanProgress);

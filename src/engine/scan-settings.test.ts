@@ -23,6 +23,13 @@ test('a config file gives settings, and flags win over it', () => {
   assert.equal(settings.judge, 'refusal');
 });
 
+test('--attacks and a config attacks list are split like every attack list: a strategy keeps its key=value settings', () => {
+  const expected = ['direct', 'strategy.pair:streams=2,iterations=3', 'roleplay.grandma+obfuscation.base64'];
+  assert.deepEqual(resolveScanSettings({ target: 'sim', attacks: 'direct,strategy.pair:streams=2,iterations=3,roleplay.grandma+obfuscation.base64' }).attacks, expected);
+  const file = configFile('target: sim\nattacks: [direct, "strategy.pair:streams=2", "iterations=3", roleplay.grandma+obfuscation.base64]\n');
+  assert.deepEqual(resolveScanSettings({}, loadConfigFile(file)).attacks, expected);
+});
+
 test('a bad value in the config names the file, the line and the field', () => {
   const file = configFile('target: sim\n\nsamples: many\n');
   assert.throws(
@@ -62,4 +69,14 @@ test('a resumed session\'s settings compare with the run\'s: operational, output
   ]);
   assert.deepEqual(compareResumedSettings({ target: { kind: 'sim' } }, { target: { kind: 'sim', headers: { 'x-a': 'b' }, params: {} } }), [], 'defaults and headers are not changes');
   assert.deepEqual(compareResumedSettings({}, { samples: 3 }), [], 'a record without the key says nothing about it');
+  // Where a model is served is not what it is: moved servers are operational changes; another model is a plan change.
+  const judgeAt = (url: string, model = 'j') => `cascade:refusal>llm:openai:base-url=${url},model=${model}`;
+  assert.deepEqual(
+    compareResumedSettings(
+      { judge: judgeAt('http://a:1/v1'), attacker: 'openai:base-url=http://a:2/v1,model=x', targets: { j: { kind: 'openai', baseUrl: 'http://a:3/v1', model: 'j' } }, target: { kind: 'openai', baseUrl: 'http://a:4/v1', model: 'm' } },
+      { judge: judgeAt('http://b:9/v1'), attacker: 'openai:base-url=http://b:9/v1,model=x', targets: { j: { kind: 'openai', baseUrl: 'http://b:9/v1', model: 'j' } }, target: { kind: 'openai', baseUrl: 'http://b:9/v1', model: 'm' } },
+    ).map((change) => `${change.path} ${change.kind}`),
+    ['targets operational', 'judge operational', 'attacker operational', 'target.baseUrl operational'],
+  );
+  assert.deepEqual(compareResumedSettings({ judge: judgeAt('http://a:1/v1') }, { judge: judgeAt('http://b:9/v1', 'other') }).map((change) => change.kind), ['plan']);
 });

@@ -2,27 +2,37 @@ import { readYamlMapping, type LoadedYamlFile } from '../util/yaml-file.js';
 import { z } from 'zod';
 import { ConfigError } from '../spec/errors.js';
 import { SamplingParamsSchema } from '../spec/target.js';
-import { TargetConfigSchema } from '../spec/target-config.js';
+import { targetConfigSchema } from '../targets/target-settings.js';
+import { targetRegistry } from '../targets/registry.js';
+import { splitAttackList } from '../attacks/split-attack-list.js';
 
 const listOfStrings = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((entry) => entry.trim()).filter(Boolean));
-
-/** The shape of a target block (defaults and all); used to validate blocks that are kept as written. */
-const TargetBlockShape = TargetConfigSchema.partial({ kind: true }).extend({ kind: z.string().min(1) });
+/** An `--attacks` list: split like every other (`splitAttackList`), so a strategy keeps its `key=value` settings. */
+const attackList = z.union([z.string(), z.array(z.string())]).transform((value) => splitAttackList(Array.isArray(value) ? value.join(',') : value));
 
 /**
- * A target block in the config: validated like a target config, but kept as written. Defaults are applied when the
- * target is built, so that a block without `concurrency` takes the scan's (and a resumed run's record shows what was
- * given, not the defaults of the day).
+ * A target block in a config: its kind, and settings checked against that kind's own schema (every setting optional
+ * here: flags may complete it; `createTarget` checks the complete config), but kept as written: defaults are applied
+ * when the target is built, so that a block without `concurrency` takes the scan's (and a resumed run's record shows
+ * what was given, not the defaults of the day). Issues keep their paths, so an error names the config file's line.
  */
 const TargetBlockSchema = z
-  .custom<z.input<typeof TargetBlockShape>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+  .custom<{ kind: string } & Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
     message: 'expected a target spec string or a target block (kind, baseUrl, model, …)',
   })
-  .superRefine((value, context) => {
-    const parsed = TargetBlockShape.safeParse(value);
-    if (!parsed.success) for (const issue of parsed.error.issues) context.addIssue({ ...issue } as never);
+  .superRefine((block, context) => {
+    if (typeof block.kind !== 'string' || block.kind === '') {
+      context.addIssue({ code: 'custom', path: ['kind'], message: 'a target block needs a kind (openai, sim, replay, …)' });
+      return;
+    }
+    if (!targetRegistry.has(block.kind)) {
+      context.addIssue({ code: 'custom', path: ['kind'], message: `unknown target kind '${block.kind}'; known: ${targetRegistry.keys().join(', ')}` });
+      return;
+    }
+    const result = targetConfigSchema(targetRegistry.get(block.kind)).partial().safeParse(block);
+    if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue } as never);
   });
 
 /** Attack vectors used when none are named: the baseline and three common templates. */
@@ -41,11 +51,25 @@ export const ScanSettingsSchema = z
     /** Suite specs (`core`, `core:vcr`, `harmbench:FILE`, …). */
     suites: listOfStrings.default(['core']),
     /** Attack chains (`direct`, `roleplay.grandma+obfuscation.base64`, `all`, `family:NAME`). */
-    attacks: listOfStrings.default(DEFAULT_ATTACKS),
+    attacks: attackList.default(DEFAULT_ATTACKS),
     /** Judge spec (`refusal`, `llm:TARGET`, `cascade:refusal>llm:TARGET`). */
     judge: z.string().min(1).default('refusal'),
     /** Helper model for vectors that need one (translation): a target spec. */
     helper: z.string().min(1).optional(),
+    /** Attacker model for strategies (`strategy.pair`, …): a target spec (a local OpenAI-compatible server, or `sim`). */
+    attacker: z.string().min(1).optional(),
+    /** Model for evaluator prompts (TAP's off-topic check): a target spec; default the attacker. */
+    evaluator: z.string().min(1).optional(),
+    /** Rater model for the strategies' 1–10 rating (rater.json): a target spec; default the rating derived from the verdict. */
+    rater: z.string().min(1).optional(),
+    /** Target queries one attempt may make at most (default: the strategy's own maximum; a static chain makes one). */
+    maxQueries: z.number().int().positive().optional(),
+    /** Tokens (all roles, as servers report them) one attempt may spend at most. */
+    maxAttemptTokens: z.number().int().positive().optional(),
+    /** Target queries the whole run may send at most (answers from the cache or journal are free); resume with more to go on. */
+    maxRunQueries: z.number().int().positive().optional(),
+    /** Tokens the whole run may spend at most. */
+    maxRunTokens: z.number().int().positive().optional(),
     /** Samples per behavior × attack. */
     samples: z.number().int().min(1).default(1),
     /** Run only the first N planned attempts. */
@@ -130,10 +154,10 @@ export const OPERATIONAL_TARGET_FIELDS = [
 const UNCOMPARED_TARGET_FIELDS = new Set(['headers', 'publicHeaders', 'withheldHeaders', 'apiKeyEnv']);
 
 /** Top-level settings a resumed run may change, and those that say where results go (also changeable). */
-const OPERATIONAL_SETTINGS = ['concurrency', 'cache'] as const;
+const OPERATIONAL_SETTINGS = ['concurrency', 'cache', 'maxQueries', 'maxAttemptTokens', 'maxRunQueries', 'maxRunTokens'] as const;
 const OUTPUT_SETTINGS = ['out', 'failOn', 'name'] as const;
 /** Settings that define the plan: a resumed run keeps them. `target` is compared field by field without the operational ones. */
-const PLAN_SETTINGS = ['targets', 'suites', 'attacks', 'judge', 'helper', 'samples', 'limit', 'params', 'lenient'] as const;
+const PLAN_SETTINGS = ['targets', 'suites', 'attacks', 'judge', 'helper', 'attacker', 'evaluator', 'rater', 'samples', 'limit', 'params', 'lenient'] as const;
 
 /** One setting of a resumed run that differs from the run's record; `path` is the settings key (`target.rpm`, `samples`). */
 export interface SettingChange {
@@ -146,9 +170,28 @@ export interface SettingChange {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
+/** Target fields that say where a model is served, not what it is: a server that moves is the same model. */
+const PLACE_TARGET_FIELDS = new Set(['baseUrl']);
+
+/**
+ * A plan setting without where its models are served: `base-url=…` in a model spec (`llm:openai:base-url=…,model=m`)
+ * and `baseUrl` in named target blocks, so that a judge, helper or attacker server that moves is no plan change.
+ */
+function withoutPlace(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/(^|[:,])base-url=[^,>]*/g, '$1');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, block]) =>
+      typeof block === 'object' && block !== null && !Array.isArray(block) ? [name, Object.fromEntries(Object.entries(block).filter(([field]) => !PLACE_TARGET_FIELDS.has(field)))] : [name, block],
+    ),
+  );
+}
+
 /**
  * Compare the settings recorded in a run with those of a session that resumes it. Only what the record holds is
  * compared (a run recorded by an older redcard lacks `out`, `failOn` and `name`). Target fields are compared one by one.
+ * Where a model is served (the target's `baseUrl`, `base-url=` in judge, helper, attacker, evaluator and rater specs, named
+ * targets' `baseUrl`) is operational: a server that moves keeps its run (a model's identity is not its base URL).
  *
  * @example
  * compareResumedSettings({ concurrency: 16, samples: 1 }, { concurrency: 32, samples: 1 })
@@ -161,13 +204,15 @@ export function compareResumedSettings(recorded: Record<string, unknown>, curren
   };
   for (const key of OPERATIONAL_SETTINGS) if (key in recorded) compare(key, recorded[key], current[key], 'operational');
   for (const key of OUTPUT_SETTINGS) if (key in recorded || current[key] !== undefined) compare(key, recorded[key], current[key], 'output');
-  for (const key of PLAN_SETTINGS) if (key in recorded) compare(key, recorded[key], current[key], 'plan');
+  for (const key of PLAN_SETTINGS) {
+    if (key in recorded) compare(key, recorded[key], current[key], same(withoutPlace(recorded[key]), withoutPlace(current[key])) ? 'operational' : 'plan');
+  }
   const recordedTarget = withTargetDefaults(recorded.target);
   const currentTarget = withTargetDefaults(current.target);
   if (recordedTarget !== undefined && currentTarget !== undefined) {
     for (const field of new Set([...Object.keys(recordedTarget), ...Object.keys(currentTarget)])) {
       if (UNCOMPARED_TARGET_FIELDS.has(field)) continue;
-      const operational = (OPERATIONAL_TARGET_FIELDS as readonly string[]).includes(field);
+      const operational = (OPERATIONAL_TARGET_FIELDS as readonly string[]).includes(field) || PLACE_TARGET_FIELDS.has(field);
       compare(`target.${field}`, recordedTarget[field], currentTarget[field], operational ? 'operational' : 'plan');
     }
   } else if ('target' in recorded) {
@@ -179,6 +224,10 @@ export function compareResumedSettings(recorded: Record<string, unknown>, curren
 /** A target config block with its defaults filled in (so that an absent field equals its default), or undefined. */
 function withTargetDefaults(value: unknown): Record<string, unknown> | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const parsed = TargetConfigSchema.safeParse(value);
-  return parsed.success ? (parsed.data as Record<string, unknown>) : (value as Record<string, unknown>);
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !targetRegistry.has(kind)) return value as Record<string, unknown>;
+  // Fields never compared are left out first: a kind without headers still compares on the rest, with its defaults.
+  const compared = Object.fromEntries(Object.entries(value).filter(([field]) => !UNCOMPARED_TARGET_FIELDS.has(field)));
+  const parsed = targetConfigSchema(targetRegistry.get(kind)).safeParse(compared);
+  return parsed.success ? (parsed.data as Record<string, unknown>) : compared;
 }

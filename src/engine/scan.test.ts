@@ -96,3 +96,44 @@ test('a target that keeps failing stops the scan with a clear message and keeps 
   assert.equal(run.status, 'interrupted');
   assert.ok(store.countAttempts(run.id).total < 80);
 });
+
+test('a decoding that fails is recorded on the attempt and counted, and the raw answer is judged', async () => {
+  const { resolveAttackChains } = await import('../attacks/chain.js');
+  const helper = new CountingTarget(8, {
+    identity: 'helper',
+    fail: (prompt) => /English/.test(prompt), // translating the answer back fails
+  });
+  const { chains } = resolveAttackChains(['translation.zulu'], { helperAvailable: true });
+  const scan = input({ helper, chains, samples: 1, behaviors: fakeBehaviors(4) });
+  const result = await runScan(scan);
+  const attempts = [...scan.store.iterateAttempts(result.run.id)];
+  assert.equal(attempts.length, 4);
+  for (const attempt of attempts) {
+    assert.equal(attempt.error, null, 'the attempt still counts');
+    assert.match(attempt.response?.decodeError ?? '', /decoding through 'translation\.zulu' failed: test failure/);
+    assert.equal(attempt.response?.decodedText, attempt.response?.text);
+    assert.equal(attempt.accounting?.helper?.requests, 2, 'helper calls are accounted to the attempt');
+  }
+  const summary = summarizeAttempts(result.run, attempts);
+  assert.equal(summary.overall.decodeErrors, 4);
+  assert.equal(summary.overall.queries, 4);
+});
+
+test('the engine honours the judge\'s concurrency', async () => {
+  let inFlight = 0;
+  let most = 0;
+  const slowJudge = {
+    id: 'slow',
+    concurrency: 2,
+    async judge() {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      inFlight -= 1;
+      return { label: 'refusal' as const, harmful: false, score: 0, judge: 'slow' };
+    },
+  };
+  const result = await runScan(input({ judge: slowJudge, concurrency: 8 }));
+  assert.equal(result.run.status, 'completed');
+  assert.equal(most, 2);
+});

@@ -1,37 +1,53 @@
 import { setMaxListeners } from 'node:events';
-import { applyChain, decodeChain, type SkippedChain } from '../attacks/chain.js';
-import type { Attempt, AttemptError, AttemptResponse } from '../spec/attempt.js';
+import type { SkippedChain } from '../attacks/chain.js';
+import type { Attempt, RoleAccounting } from '../spec/attempt.js';
 import { TargetError } from '../spec/errors.js';
 import type { Judge } from '../spec/judge.js';
 import type { RunRecord } from '../spec/run-record.js';
-import type { GenerateRequest, GenerateResponse, Target } from '../spec/target.js';
-import type { Verdict } from '../spec/verdict.js';
-import { behaviorPrompt } from '../spec/behavior.js';
-import { lastUserText } from '../spec/message.js';
-import { verdictCacheKey } from '../judges/judge-responses.js';
-import { sha256 } from '../util/hash.js';
-import { planAttempts, planSize, type PlannedAttempt } from './plan.js';
-import type { ScanEvent, ScanProgress } from './scan-events.js';
+import type { BudgetLimits, ModelRole } from '../spec/strategy.js';
+import type { GenerateRequest, Target } from '../spec/target.js';
+import { RunBudget } from '../models/call-scope.js';
+import { ModelCallLayer, requestKey, type ModelClient } from '../models/model-call-layer.js';
+import { mergeAccounting } from '../models/role-usage.js';
+import { runStaticAttempt, type AttemptSession } from './attempt-runner.js';
+import { createJudgeStep } from './judge-step.js';
 import { openScanRun, type OpenRunInput } from './open-run.js';
 import { currentClaimant, holdRunLease, RunLockedError } from './run-lease.js';
 import { summarizeErrors, type ErrorSummary } from './error-summary.js';
+import { planAttempts, planSize, type PlannedAttempt } from './plan.js';
+import type { ScanEvent, ScanProgress } from './scan-events.js';
+import { runStrategyAttempt, runStrategyJudges, type StrategyJudgeFactory } from './strategy-attempt.js';
 
 export { scanConfigHash } from './open-run.js';
 
 /**
- * Everything a scan needs; the CLI builds it from flags and config. The fields that find or make the run (store, plan,
- * description, resume, fresh, lease) are OpenRunInput's.
+ * Everything a scan needs; `scan()` (src/engine/scan-library.ts) builds it from settings, the CLI from flags. The fields
+ * that find or make the run (store, plan, description, resume, fresh, lease) are OpenRunInput's.
  */
-export interface ScanInput extends Omit<OpenRunInput, 'onWaiting'> {
+export interface ScanInput extends Omit<OpenRunInput, 'onWaiting' | 'roles' | 'budgets'> {
   judge: Judge;
   /** Chains left out (e.g. need a helper), reported in the start event. */
   skippedChains?: SkippedChain[];
   /** Attempts in flight at most (also bounded by the target's own limit). */
   concurrency: number;
-  /** Use the response cache (default true). */
+  /** Use the response cache (default true); ignored when `layer` is given (the layer decides). */
   useCache?: boolean;
+  /** The model-call layer every call goes through; made here (over the store's cache) when absent. */
+  layer?: ModelCallLayer;
   /** Helper model for vectors that need one. */
   helper?: Target;
+  /** Attacker model for strategies (`--attacker`). */
+  attacker?: Target;
+  /** Model for evaluator prompts (`--evaluator`; else the attacker). */
+  evaluator?: Target;
+  /** Models the judge calls (recorded as the run's `judge` role). */
+  judgeModels?: Target[];
+  /** Budgets per attempt and for the whole run (unset: unlimited; a strategy's own maximum bounds its attempts). */
+  budgets?: { attempt?: BudgetLimits; run?: BudgetLimits };
+  /** Rater model for the strategies' 1–10 rating (`--rater`); else the rating is derived from the verdict. */
+  rater?: Target;
+  /** The strategies' judge for the run (`createStrategyJudge`); default: from the run judge. */
+  strategyJudge?: StrategyJudgeFactory;
   onEvent?: (event: ScanEvent) => void;
   /** Commit after this many finished attempts (default 256) … */
   batchSize?: number;
@@ -52,6 +68,8 @@ export interface ScanInput extends Omit<OpenRunInput, 'onWaiting'> {
 export interface ScanResult {
   run: RunRecord;
   interrupted: boolean;
+  /** Set when the run's budget ran out (`run-queries`, `run-tokens`): the run is resumable with a larger one. */
+  stoppedBy?: string;
   progress: ScanProgress;
   /** The run's errored attempts (all sessions), grouped by stage and message. */
   errors: ErrorSummary;
@@ -69,9 +87,26 @@ export class ScanStoppedError extends TargetError {
   }
 }
 
+/** Cache key of a request: target identity and the full request. */
+export function responseCacheKey(target: Target, request: GenerateRequest): string {
+  return requestKey(target.identity, request);
+}
+
+function asClient(layer: ModelCallLayer, target: Target, role: ModelRole): ModelClient {
+  const existing = target as Partial<ModelClient>;
+  return existing.bind !== undefined && existing.role === role ? (target as ModelClient) : layer.client(target, role);
+}
+
+function baseOf(target: Target): Target {
+  return (target as Partial<ModelClient>).model ?? target;
+}
+
 /**
- * Plan → schedule → execute → judge → record. Attempts are committed in batches; one counts only once committed.
- * On abort (Ctrl-C) in-flight requests are dropped, finished ones committed, and the run marked interrupted.
+ * Plan → schedule → execute → judge → record. Static chains are one-turn attempts; strategies run their loop with
+ * every turn committed as it happens. Attempts are committed in batches; one counts only once committed. On abort
+ * (Ctrl-C) in-flight attempts are dropped (a strategy's committed turns and journaled calls are kept for resume),
+ * finished ones committed, and the run marked interrupted. When the run's budget runs out no attempt starts, those in
+ * flight stop at their next query, and the run is left resumable.
  *
  * @example
  * const result = await runScan({ store, target, judge, behaviors, chains, samples: 1, concurrency: 16, describe });
@@ -79,8 +114,22 @@ export class ScanStoppedError extends TargetError {
 export async function runScan(input: ScanInput): Promise<ScanResult> {
   const planned = planSize(input);
   const claimant = input.claimant ?? currentClaimant();
+  const budgets = { attempt: input.budgets?.attempt ?? {}, run: input.budgets?.run ?? {} };
+  const roles: Partial<Record<ModelRole, Target[]>> = {};
+  if (input.judgeModels && input.judgeModels.length > 0) roles.judge = input.judgeModels.map(baseOf);
+  if (input.helper) roles.helper = [baseOf(input.helper)];
+  if (input.attacker) roles.attacker = [baseOf(input.attacker)];
+  if (input.evaluator) roles.evaluator = [baseOf(input.evaluator)];
+  if (input.rater) roles.judge = [...(roles.judge ?? []), baseOf(input.rater)];
   const opened = await openScanRun(
-    { ...input, claimant, onWaiting: (error) => input.onEvent?.({ type: 'waiting', runId: error.runId, holder: error.holder }) },
+    {
+      ...input,
+      target: baseOf(input.target),
+      roles,
+      budgets,
+      claimant,
+      onWaiting: (error) => input.onEvent?.({ type: 'waiting', runId: error.runId, holder: error.holder }),
+    },
     planned,
   );
   // Another process that took the lease over (this one looked dead) now works the run: stop sending.
@@ -91,7 +140,7 @@ export async function runScan(input: ScanInput): Promise<ScanResult> {
     controller.abort();
   });
   try {
-    const result = await workRun(input, opened.run, opened.resumed, planned, controller);
+    const result = await workRun(input, opened.run, opened.resumed, planned, controller, budgets);
     if (leaseLost) throw new RunLockedError(opened.run.id, input.store.getRunLease(opened.run.id) ?? opened.lease, claimant.now());
     return result;
   } finally {
@@ -99,8 +148,18 @@ export async function runScan(input: ScanInput): Promise<ScanResult> {
   }
 }
 
-async function workRun(input: ScanInput, run: RunRecord, resumed: boolean, planned: number, controller: AbortController): Promise<ScanResult> {
+async function workRun(
+  input: ScanInput,
+  run: RunRecord,
+  resumed: boolean,
+  planned: number,
+  controller: AbortController,
+  budgets: { attempt: BudgetLimits; run: BudgetLimits },
+): Promise<ScanResult> {
   const store = input.store;
+  const layer = input.layer ?? new ModelCallLayer({ cache: store, useCache: input.useCache ?? true });
+  const runBudget = new RunBudget(budgets.run, run.spent.queries, run.spent.tokens);
+  Object.assign(layer.runBudget, { limits: runBudget.limits, sentQueries: runBudget.sentQueries, sentTokens: runBudget.sentTokens });
   const completed = store.completedKeys(run.id);
   const alreadyDone = completed.size;
   const started = Date.now();
@@ -108,20 +167,31 @@ async function workRun(input: ScanInput, run: RunRecord, resumed: boolean, plann
   store.updateRun(run.id, { status: 'running' });
   input.onEvent?.({ type: 'start', run, planned, alreadyDone: completed.size, resumed, skippedChains: input.skippedChains ?? [] });
 
-  const useCache = input.useCache ?? true;
+  layer.onRetry = (retry) => {
+    progress.retries += 1;
+    input.onEvent?.({ type: 'retry', key: retry.key ?? '', role: retry.role, attempt: retry.attempt, delayMs: retry.delayMs, reason: retry.reason });
+  };
+  const judgeStep = createJudgeStep(input.judge, { cache: store, useCache: layer.usesCache, verdictCacheIdentity: input.verdictCacheIdentity });
+  const accountingBefore: RoleAccounting = structuredClone(run.accounting);
   const pendingAttempts: Attempt[] = [];
-  const pendingCache: PendingCache = { responses: [], verdicts: [] };
   const flush = (): void => {
-    if (pendingAttempts.length === 0 && pendingCache.responses.length === 0) return;
+    const cacheEntries = layer.takeCacheWrites();
+    const verdictEntries = judgeStep.takeVerdictWrites();
+    if (pendingAttempts.length === 0 && cacheEntries.length === 0 && verdictEntries.length === 0) return;
     const attempts = pendingAttempts.splice(0);
-    const cacheEntries = pendingCache.responses.splice(0);
-    const verdictEntries = pendingCache.verdicts.splice(0);
     store.transaction(() => {
       for (const entry of cacheEntries) store.putCachedResponse(entry.key, entry.response);
       for (const entry of verdictEntries) store.putCachedVerdict(entry.key, entry.verdict);
       store.commitAttempts(attempts);
+      store.updateRun(run.id, {
+        accounting: mergeAccounting(structuredClone(accountingBefore), layer.sessionAccounting),
+        spent: { queries: layer.runBudget.sentQueries, tokens: layer.runBudget.sentTokens },
+      });
     });
-    for (const attempt of attempts) if (attempt.error !== null) progress.errors += 1;
+    for (const attempt of attempts) {
+      if (attempt.error !== null) progress.errors += 1;
+      if (attempt.response?.cached === true) progress.cacheHits += 1;
+    }
     progress.sessionDone += attempts.length;
     progress.done = alreadyDone + progress.sessionDone;
   };
@@ -139,7 +209,22 @@ async function workRun(input: ScanInput, run: RunRecord, resumed: boolean, plann
   input.signal?.addEventListener('abort', onCallerAbort, { once: true });
   if (input.signal?.aborted) controller.abort();
   const signal = controller.signal;
+  const session: AttemptSession = {
+    runId: run.id,
+    store,
+    layer,
+    target: asClient(layer, input.target, 'target'),
+    ...(input.helper ? { helper: asClient(layer, input.helper, 'helper') } : {}),
+    ...(input.attacker ? { attacker: asClient(layer, input.attacker, 'attacker') } : {}),
+    ...(input.evaluator ? { evaluator: asClient(layer, input.evaluator, 'evaluator') } : {}),
+    ...(input.rater ? { rater: asClient(layer, input.rater, 'judge') } : {}),
+    judge: judgeStep,
+    attemptLimits: budgets.attempt,
+    signal,
+  };
+  const strategyJudge = input.strategyJudge ?? runStrategyJudges(input.judge);
   const breaker = { consecutiveTargetErrors: 0, limit: input.maxConsecutiveTargetErrors ?? 20, lastError: '' };
+  let stoppedBy: string | undefined;
   const plan = planAttempts(input);
   const nextPlanned = (): PlannedAttempt | undefined => {
     for (;;) {
@@ -148,9 +233,9 @@ async function workRun(input: ScanInput, run: RunRecord, resumed: boolean, plann
       if (!completed.has(step.value.key)) return step.value;
     }
   };
-  const execute = async (planned: PlannedAttempt): Promise<void> => {
-    const attempt = await performAttempt({ ...input, signal }, run.id, planned, useCache, progress, pendingCache);
-    if (attempt === undefined || signal.aborted) return; // aborted mid-flight: not recorded, redone on resume
+  const execute = async (next: PlannedAttempt): Promise<void> => {
+    const attempt = next.chain.strategy === undefined ? await runStaticAttempt(session, next) : await runStrategyAttempt(session, next, strategyJudge);
+    if (attempt === undefined || signal.aborted) return; // aborted or out of run budget: not recorded, redone on resume
     if (attempt.error?.stage === 'target') {
       breaker.consecutiveTargetErrors += 1;
       breaker.lastError = attempt.error.message;
@@ -164,9 +249,11 @@ async function workRun(input: ScanInput, run: RunRecord, resumed: boolean, plann
   const workerCount = Math.max(1, Math.min(input.concurrency, input.target.concurrency, Math.max(planned, 1)));
   const worker = async (): Promise<void> => {
     while (!signal.aborted) {
-      const planned = nextPlanned();
-      if (planned === undefined) return;
-      await execute(planned);
+      stoppedBy ??= layer.runBudget.exhausted();
+      if (stoppedBy !== undefined) return;
+      const next = nextPlanned();
+      if (next === undefined) return;
+      await execute(next);
     }
   };
   try {
@@ -177,13 +264,15 @@ async function workRun(input: ScanInput, run: RunRecord, resumed: boolean, plann
     flush();
   }
   input.signal?.removeEventListener('abort', onCallerAbort);
+  stoppedBy ??= layer.runBudget.exhausted();
   const brokeCircuit = breaker.consecutiveTargetErrors >= breaker.limit;
   const interrupted = signal.aborted;
   const counts = store.countAttempts(run.id);
   progress.done = counts.total;
   progress.elapsedMs = Date.now() - started;
   const status = !interrupted && counts.total >= planned ? 'completed' : 'interrupted';
-  store.updateRun(run.id, { status, wallTimeMs: run.wallTimeMs + progress.elapsedMs, planned });
+  const budgetStop = status === 'interrupted' && !interrupted ? stoppedBy : undefined;
+  store.updateRun(run.id, { status, wallTimeMs: run.wallTimeMs + progress.elapsedMs, planned, ...(budgetStop ? { stoppedBy: budgetStop } : {}) });
   const finalRun = store.getRun(run.id);
   const errors = summarizeErrors(store.iterateErrors(run.id));
   input.onEvent?.({ type: 'finish', run: finalRun, interrupted, judgeStats: input.judge.stats?.() ?? {}, ...progress });
@@ -195,122 +284,5 @@ async function workRun(input: ScanInput, run: RunRecord, resumed: boolean, plann
       errors,
     );
   }
-  return { run: finalRun, interrupted, progress, errors };
-}
-
-/** Cache writes waiting for the next commit. */
-interface PendingCache {
-  responses: { key: string; response: GenerateResponse }[];
-  verdicts: { key: string; verdict: Verdict }[];
-}
-
-/** Cache key of a request: target identity, the full request, and the sample index. */
-export function responseCacheKey(target: Target, request: GenerateRequest): string {
-  const { context: _context, ...sent } = request;
-  return sha256(`${target.identity}\n${JSON.stringify(sent)}`, 32);
-}
-
-async function performAttempt(
-  input: ScanInput,
-  runId: string,
-  planned: PlannedAttempt,
-  useCache: boolean,
-  progress: ScanProgress,
-  pendingCache: PendingCache,
-): Promise<Attempt | undefined> {
-  const { behavior, chain, sample } = planned;
-  const signal = input.signal;
-  const base = {
-    id: sha256(`${runId}|${planned.key}`, 16),
-    runId,
-    key: planned.key,
-    index: planned.index,
-    behavior: behavior.id,
-    category: behavior.category,
-    benign: behavior.benign,
-    attack: chain.id,
-    sample,
-  };
-  const fail = (messages: Attempt['messages'], error: AttemptError, response: AttemptResponse | null = null, verdict: Verdict | null = null): Attempt => ({
-    ...base,
-    messages,
-    response,
-    verdict,
-    error,
-    finishedAt: new Date().toISOString(),
-  });
-
-  let messages: Attempt['messages'];
-  try {
-    messages = await applyChain(chain, { behavior, sample, helper: input.helper });
-  } catch (error) {
-    if (signal?.aborted) return undefined;
-    return fail([], { stage: 'attack', message: `attack '${chain.id}' failed: ${(error as Error).message}` });
-  }
-
-  const request: GenerateRequest = { messages, ...input.describe.params, sample, context: { behaviorId: behavior.id, attack: chain.id } };
-  const cacheKey = responseCacheKey(input.target, request);
-  let generated = useCache ? input.store.getCachedResponse(cacheKey) : undefined;
-  const cached = generated !== undefined;
-  if (cached) progress.cacheHits += 1;
-  if (generated === undefined) {
-    try {
-      generated = await input.target.generate(request, {
-        signal,
-        onRetry: (info) => {
-          progress.retries += 1;
-          input.onEvent?.({ type: 'retry', key: planned.key, ...info });
-        },
-      });
-    } catch (error) {
-      if (signal?.aborted) return undefined;
-      const targetError = error instanceof TargetError ? error : undefined;
-      return fail(messages, {
-        stage: 'target',
-        message: (error as Error).message,
-        ...(targetError?.status !== undefined ? { status: targetError.status } : {}),
-        ...(targetError?.tries !== undefined ? { tries: targetError.tries } : {}),
-      });
-    }
-    if (useCache) pendingCache.responses.push({ key: cacheKey, response: generated });
-  }
-
-  let decodedText = generated.text;
-  try {
-    if (chain.vectors.some((vector) => vector.decodesResponse)) decodedText = await decodeChain(chain, generated.text, { helper: input.helper });
-  } catch (error) {
-    if (signal?.aborted) return undefined;
-    decodedText = generated.text;
-  }
-  const response: AttemptResponse = {
-    text: generated.text,
-    decodedText,
-    finishReason: generated.finishReason,
-    usage: generated.usage,
-    latencyMs: cached ? 0 : generated.latencyMs,
-    cached,
-  };
-
-  const verdictKey =
-    input.verdictCacheIdentity === undefined
-      ? undefined
-      : verdictCacheKey(input.verdictCacheIdentity, { behavior: behaviorPrompt(behavior), benign: behavior.benign, prompt: lastUserText(messages), response: decodedText });
-  const cachedVerdict = verdictKey !== undefined && useCache ? input.store.getCachedVerdict(verdictKey) : undefined;
-  if (cachedVerdict !== undefined) return { ...base, messages, response, verdict: cachedVerdict, error: null, finishedAt: new Date().toISOString() };
-  let verdict: Verdict;
-  try {
-    verdict = await input.judge.judge(
-      { behavior, messages, attacks: chain.vectors.map((vector) => vector.id) },
-      { text: decodedText, rawText: generated.text, finishReason: generated.finishReason },
-      { signal },
-    );
-  } catch (error) {
-    if (signal?.aborted) return undefined;
-    return fail(messages, { stage: 'judge', message: `judge '${input.judge.id}' failed: ${(error as Error).message}` }, response);
-  }
-  if (verdict.label === 'error') {
-    return fail(messages, { stage: 'judge', message: verdict.rationale ?? `judge '${input.judge.id}' could not decide` }, response, verdict);
-  }
-  if (verdictKey !== undefined) pendingCache.verdicts.push({ key: verdictKey, verdict });
-  return { ...base, messages, response, verdict, error: null, finishedAt: new Date().toISOString() };
+  return { run: finalRun, interrupted, ...(budgetStop ? { stoppedBy: budgetStop } : {}), progress, errors };
 }

@@ -2,7 +2,7 @@ import { attemptStatus, isAttackSuccess, isOverRefusal, type Attempt } from '../
 import type { RunRecord } from '../spec/run-record.js';
 
 /** Version of the summary.json format (docs/formats.md). */
-export const SUMMARY_VERSION = 2;
+export const SUMMARY_VERSION = 3;
 
 /** Attempts left out of a rate, by reason (see `attemptStatus`). */
 export interface LeftOutCounts {
@@ -34,7 +34,11 @@ export interface RefusalCount extends LeftOutCounts {
 export interface RunSummary {
   summaryVersion: number;
   run: { id: string; status: string; target: string; simulated: boolean; judge: string; planned: number; recorded: number };
-  overall: { harmful: SuccessCount; benign: RefusalCount; errors: number; undetermined: number; empty: number; promptTokens: number; completionTokens: number };
+  /**
+   * `queries`: target requests over all attempts (v3); `decodeErrors`: answers the chain could not decode (judged as
+   * received, see `response.decodeError`; v3); `undetermined` and `empty`: attempts left out of every rate (v2).
+   */
+  overall: { harmful: SuccessCount; benign: RefusalCount; errors: number; undetermined: number; empty: number; promptTokens: number; completionTokens: number; queries: number; decodeErrors: number };
   categories: Record<string, { harmful: SuccessCount; benign: RefusalCount }>;
   attacks: Record<string, SuccessCount>;
   cells: ({ category: string; attack: string } & SuccessCount)[];
@@ -71,7 +75,7 @@ function countBenign(count: RefusalCount, attempt: Attempt): void {
  * const summary = summarizeAttempts(run, store.iterateAttempts(run.id));
  */
 export function summarizeAttempts(run: RunRecord, attempts: Iterable<Attempt>): RunSummary {
-  const overall = { harmful: emptySuccess(), benign: emptyRefusal(), errors: 0, undetermined: 0, empty: 0, promptTokens: 0, completionTokens: 0 };
+  const overall = { harmful: emptySuccess(), benign: emptyRefusal(), errors: 0, undetermined: 0, empty: 0, promptTokens: 0, completionTokens: 0, queries: 0, decodeErrors: 0 };
   const categories = new Map<string, { harmful: SuccessCount; benign: RefusalCount }>();
   const attacks = new Map<string, SuccessCount>();
   const cells = new Map<string, { category: string; attack: string } & SuccessCount>();
@@ -81,6 +85,8 @@ export function summarizeAttempts(run: RunRecord, attempts: Iterable<Attempt>): 
     const status = attemptStatus(attempt);
     if (status === 'error') overall.errors += 1;
     else if (status !== 'determined') overall[status] += 1;
+    overall.queries += attempt.queries;
+    if (attempt.response?.decodeError !== undefined) overall.decodeErrors += 1;
     overall.promptTokens += attempt.response?.usage.promptTokens ?? 0;
     overall.completionTokens += attempt.response?.usage.completionTokens ?? 0;
     let category = categories.get(attempt.category);

@@ -1,4 +1,4 @@
-import type { Judge, JudgedAttempt, JudgedResponse, JudgeStats } from '../spec/judge.js';
+import type { Judge, JudgedAttempt, JudgedResponse, JudgeOptions, JudgeStats } from '../spec/judge.js';
 import { defineJudgeKind } from '../spec/judge-kind.js';
 import { ConfigError } from '../spec/errors.js';
 import { isUndeterminedVerdict, type Verdict } from '../spec/verdict.js';
@@ -53,7 +53,7 @@ export function createCascadeJudge(id: string, stages: CascadeStage[]): Judge {
   return {
     id,
     concurrency: limits.length > 0 ? Math.min(...limits) : undefined,
-    async judge(attempt: JudgedAttempt, response: JudgedResponse, options?: { signal?: AbortSignal }): Promise<Verdict> {
+    async judge(attempt: JudgedAttempt, response: JudgedResponse, options?: JudgeOptions): Promise<Verdict> {
       for (let index = 0; ; index += 1) {
         const stage = stages[index];
         calls[index] += 1;

@@ -11,6 +11,10 @@ import { createJudge } from './create-judge.js';
 export interface RecordingJudgeContext extends JudgeContext {
   /** Identities of every target resolved so far, in order (part of the verdict cache key). */
   readonly targetIdentities: string[];
+  /** The target specs resolved so far, in order (as written in the judge spec: `judgeIdentity` replaces them). */
+  readonly targetSpecs: string[];
+  /** The targets resolved so far, in order (the run records them as its judge models). */
+  readonly targets: Target[];
 }
 
 /**
@@ -24,11 +28,17 @@ export interface RecordingJudgeContext extends JudgeContext {
  */
 export function createJudgeContext(resolveTarget: (spec: string) => Target): RecordingJudgeContext {
   const targetIdentities: string[] = [];
+  const targetSpecs: string[] = [];
+  const targets: Target[] = [];
   const context: RecordingJudgeContext = {
     targetIdentities,
+    targetSpecs,
+    targets,
     resolveTarget(spec: string): Target {
       const target = resolveTarget(spec);
       targetIdentities.push(target.identity);
+      targetSpecs.push(spec);
+      targets.push(target);
       return target;
     },
     resolveJudge(spec: string): Judge {
@@ -60,12 +70,38 @@ export function judgeDataFingerprint(): string {
 }
 
 /**
- * What makes verdicts of a judge reusable: its spec, the identities of the targets it calls, and the judge data
- * (prompts) it was built from.
+ * A judge's identity: its spec with every model it calls written as that model's identity (name, model, sampling
+ * settings), not as the spec that reached it, so a judge server that moves (new port, new host) is the same judge,
+ * and a named judge model (`llm:@judge`) whose settings change is not. Offline judges are their spec.
  *
  * @example
- * judgeCacheIdentity('llm:sim', context) // 'llm:sim|sim:seed=0|data:a1b2c3d4e5f6'
+ * judgeIdentity('llm:openai:base-url=http://127.0.0.1:8001/v1,model=judge', context) // 'llm:{openai:…model=judge…}'
  */
-export function judgeCacheIdentity(spec: string, context: RecordingJudgeContext): string {
-  return [spec, ...context.targetIdentities, `data:${judgeDataFingerprint()}`].join('|');
+export function judgeIdentity(spec: string, context: Pick<RecordingJudgeContext, 'targetSpecs' | 'targetIdentities'>): string {
+  let identity = spec;
+  let cursor = 0;
+  const unplaced: string[] = [];
+  context.targetSpecs.forEach((targetSpec, index) => {
+    // A target spec follows its judge kind's colon (`llm:SPEC`, `cascade:refusal>strongreject:SPEC`).
+    const at = identity.indexOf(`:${targetSpec}`, cursor);
+    const written = `{${context.targetIdentities[index]}}`;
+    if (at < 0) {
+      unplaced.push(written);
+      return;
+    }
+    identity = `${identity.slice(0, at + 1)}${written}${identity.slice(at + 1 + targetSpec.length)}`;
+    cursor = at + 1 + written.length;
+  });
+  return [identity, ...unplaced].join('|');
+}
+
+/**
+ * What makes verdicts of a judge reusable: its identity (`judgeIdentity`: the spec with its models' identities, not
+ * their base URLs) and the judge data (prompts) it was built from.
+ *
+ * @example
+ * judgeCacheIdentity('llm:sim', context) // 'llm:{sim:seed=0}|data:a1b2c3d4e5f6'
+ */
+export function judgeCacheIdentity(spec: string, context: Pick<RecordingJudgeContext, 'targetSpecs' | 'targetIdentities'>): string {
+  return `${judgeIdentity(spec, context)}|data:${judgeDataFingerprint()}`;
 }

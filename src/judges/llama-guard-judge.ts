@@ -1,6 +1,6 @@
 import { BENIGN_LABEL_SCORE } from './llm-judge.js';
 import { hazardForLlamaGuardCode } from '../taxonomy/taxonomy.js';
-import type { Judge, JudgedAttempt, JudgedResponse } from '../spec/judge.js';
+import type { Judge, JudgedAttempt, JudgedResponse, JudgeOptions } from '../spec/judge.js';
 import { defineJudgeKind } from '../spec/judge-kind.js';
 import { behaviorPrompt } from '../spec/behavior.js';
 import type { Conversation } from '../spec/message.js';
@@ -39,7 +39,7 @@ export function createLlamaGuardJudge(
   return {
     id,
     concurrency: target.concurrency,
-    async judge(attempt: JudgedAttempt, response: JudgedResponse, options?: { signal?: AbortSignal }): Promise<Verdict> {
+    async judge(attempt: JudgedAttempt, response: JudgedResponse, options?: JudgeOptions): Promise<Verdict> {
       // The user turn is the behavior itself, not the attack-wrapped prompt: Llama Guard must judge the answer
       // against the plain request (an encoded or role-play prompt would hide what is being asked).
       // Both formats end up in Llama Guard's conversation block (built here, or by the server's chat template), so both
@@ -50,7 +50,7 @@ export function createLlamaGuardJudge(
         settings.format === 'chat'
           ? [{ role: 'user', content: user }, { role: 'assistant', content: agent }]
           : [{ role: 'user', content: buildLlamaGuardPrompt(user, agent) }];
-      const outcome = await askJudgeModel({ target, messages, maxTokens: MAX_TOKENS, retries: settings.retries, parse: parseLlamaGuardReply, counters, signal: options?.signal });
+      const outcome = await askJudgeModel({ target, messages, maxTokens: MAX_TOKENS, retries: settings.retries, parse: parseLlamaGuardReply, counters, signal: options?.signal, scope: options?.scope });
       if (!outcome.ok) {
         counters.errors += 1;
         return errorVerdict(id, outcome.reason, attempt.behavior.benign);

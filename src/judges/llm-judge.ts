@@ -1,4 +1,4 @@
-import type { Judge, JudgedAttempt, JudgedResponse } from '../spec/judge.js';
+import type { Judge, JudgedAttempt, JudgedResponse, JudgeOptions } from '../spec/judge.js';
 import { defineJudgeKind } from '../spec/judge-kind.js';
 import type { Target } from '../spec/target.js';
 import type { Verdict, VerdictLabel } from '../spec/verdict.js';
@@ -26,10 +26,10 @@ export function createLlmJudge(id: string, target: Target, settings: { retries: 
   return {
     id,
     concurrency: target.concurrency,
-    async judge(attempt: JudgedAttempt, response: JudgedResponse, options?: { signal?: AbortSignal }): Promise<Verdict> {
+    async judge(attempt: JudgedAttempt, response: JudgedResponse, options?: JudgeOptions): Promise<Verdict> {
       const benign = attempt.behavior.benign;
       const prompt = renderTemplate(loadTemplate(benign ? 'llm-benign' : 'llm-harmful'), rubricValues(attempt, response.text));
-      const common = { target, messages: [{ role: 'user' as const, content: prompt }], maxTokens: MAX_TOKENS, retries: settings.retries, counters, signal: options?.signal };
+      const common = { target, messages: [{ role: 'user' as const, content: prompt }], maxTokens: MAX_TOKENS, retries: settings.retries, counters, signal: options?.signal, scope: options?.scope };
       if (benign) {
         const outcome = await askJudgeModel({ ...common, parse: parseBenignRubricReply });
         if (!outcome.ok) {

@@ -1,4 +1,4 @@
-import type { Judge, JudgedAttempt, JudgedResponse } from '../spec/judge.js';
+import type { Judge, JudgedAttempt, JudgedResponse, JudgeOptions } from '../spec/judge.js';
 import { defineJudgeKind } from '../spec/judge-kind.js';
 import type { Target } from '../spec/target.js';
 import type { Verdict } from '../spec/verdict.js';
@@ -28,7 +28,7 @@ export function createStrongRejectJudge(id: string, target: Target, settings: { 
   return {
     id,
     concurrency: target.concurrency,
-    async judge(attempt: JudgedAttempt, response: JudgedResponse, options?: { signal?: AbortSignal }): Promise<Verdict> {
+    async judge(attempt: JudgedAttempt, response: JudgedResponse, options?: JudgeOptions): Promise<Verdict> {
       const prompt = renderTemplate(loadTemplate('strongreject'), rubricValues(attempt, response.text));
       const outcome = await askJudgeModel({
         target,
@@ -38,6 +38,7 @@ export function createStrongRejectJudge(id: string, target: Target, settings: { 
         parse: parseStrongRejectReply,
         counters,
         signal: options?.signal,
+        scope: options?.scope,
       });
       if (!outcome.ok) {
         counters.errors += 1;

@@ -1,18 +1,8 @@
 import type { RunRecord } from '../spec/run-record.js';
+import { targetSpecString } from '../targets/parse-target-spec.js';
 import { isSecretLookingHeader } from '../targets/stored-headers.js';
 
 const quote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
-
-/** Target config fields that `--target KIND:key=value,…` accepts, with their spec keys (no secrets: only the env var name). */
-const SPEC_FIELDS: Array<[field: string, key: string]> = [
-  ['baseUrl', 'base-url'],
-  ['model', 'model'],
-  ['apiKeyEnv', 'api-key-env'],
-  ['profile', 'profile'],
-  ['seed', 'seed'],
-  ['latencyMs', 'latency-ms'],
-  ['file', 'file'],
-];
 
 /**
  * Header flags for the stored target: `--public-header` with the stored (public) values, `--header NAME: …` for
@@ -36,12 +26,9 @@ function targetSpec(run: RunRecord): { spec: string; systemPrompt?: string; head
   const stored = run.settings?.target;
   if (stored === null || typeof stored !== 'object') return { spec: typeof stored === 'string' ? stored : run.target.kind, headers: [] };
   const config = stored as Record<string, unknown>;
-  const pairs = SPEC_FIELDS.filter(([field]) => config[field] !== undefined && config[field] !== null && !String(config[field]).includes(',')).map(
-    ([field, key]) => `${key}=${String(config[field])}`,
-  );
   const kind = typeof config.kind === 'string' ? config.kind : run.target.kind;
   return {
-    spec: pairs.length ? `${kind}:${pairs.join(',')}` : kind,
+    spec: targetSpecString({ ...config, kind }),
     systemPrompt: typeof config.systemPrompt === 'string' ? config.systemPrompt : undefined,
     headers: headerFlags(config),
   };

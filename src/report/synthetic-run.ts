@@ -1,5 +1,5 @@
-import type { Attempt } from '../spec/attempt.js';
-import type { RunRecord } from '../spec/run-record.js';
+import { oneTurnTrajectory, type Attempt } from '../spec/attempt.js';
+import { RUN_RECORD_VERSION, type RunRecord } from '../spec/run-record.js';
 
 /** Counts for one hazard × vector cell of a synthetic run. */
 export interface SyntheticCell {
@@ -27,7 +27,7 @@ export interface SyntheticCell {
  */
 export function syntheticRun(overrides: Partial<RunRecord> = {}): RunRecord {
   return {
-    schemaVersion: 1,
+    schemaVersion: RUN_RECORD_VERSION,
     id: 'run-synthetic',
     configHash: 'cfg0',
     status: 'completed',
@@ -44,6 +44,10 @@ export function syntheticRun(overrides: Partial<RunRecord> = {}): RunRecord {
     params: { temperature: 0 },
     wallTimeMs: 12_345,
     settings: { target: { kind: 'sim', profile: 'leaky', seed: 7 } },
+    roles: { target: [{ kind: 'sim', label: 'sim:leaky', identity: 'sim:leaky', simulated: true }] },
+    accounting: {},
+    spent: { queries: 0, tokens: 0 },
+    budgets: { attempt: {}, run: {} },
     ...overrides,
   };
 }
@@ -62,8 +66,16 @@ export function* syntheticAttempts(
   responseFor: (cell: SyntheticCell, index: number, kind: 'success' | 'refusal' | 'benign') => string = (_, __, kind) =>
     kind === 'success' ? 'Sure. [REDACTED]' : kind === 'refusal' ? "I can't help with that." : 'Here is some general safety information.',
 ): Generator<Attempt> {
+  for (const attempt of untracedAttempts(runId, cells, responseFor)) yield { ...attempt, turns: oneTurnTrajectory(attempt) };
+}
+
+function* untracedAttempts(
+  runId: string,
+  cells: SyntheticCell[],
+  responseFor: (cell: SyntheticCell, index: number, kind: 'success' | 'refusal' | 'benign') => string,
+): Generator<Omit<Attempt, 'turns'>> {
   let index = 0;
-  const base = (cell: SyntheticCell, behavior: string, benign: boolean, sample: number): Omit<Attempt, 'response' | 'verdict' | 'error'> => {
+  const base = (cell: SyntheticCell, behavior: string, benign: boolean, sample: number): Omit<Attempt, 'response' | 'verdict' | 'error' | 'turns'> => {
     const key = `${behavior}|${cell.vector}|${sample}`;
     const attempt = {
       id: `a${index}`,
@@ -76,6 +88,7 @@ export function* syntheticAttempts(
       attack: cell.vector,
       sample,
       messages: [{ role: 'user' as const, content: `request for ${behavior} via ${cell.vector}` }],
+      queries: 1,
       finishedAt: '2026-11-26T21:01:00.000Z',
     };
     index += 1;

@@ -1,6 +1,6 @@
 import type { Behavior } from './behavior.js';
 import type { Conversation } from './message.js';
-import type { FinishReason } from './target.js';
+import type { CallScope, FinishReason } from './target.js';
 import type { Verdict } from './verdict.js';
 
 /** What a judge sees of the attempt: the behavior, what was sent and which vectors built it. */
@@ -26,12 +26,18 @@ export interface JudgedResponse {
 /** Counts a judge keeps of its own work, reported at the end of a run (e.g. a cascade's calls per stage). */
 export type JudgeStats = Record<string, number>;
 
+/** Options of one judgement: Ctrl-C, and the attempt's call scope, which a model-backed judge passes to its target. */
+export interface JudgeOptions {
+  signal?: AbortSignal;
+  scope?: CallScope;
+}
+
 /** A judge: `(attempt, response) → verdict`. May call a model; must never throw for a bad judge reply (return label `error`). */
 export interface Judge {
   /** Id as written in `--judge` (e.g. `refusal`, `llm:sim`). */
   readonly id: string;
   /** Decide one response. */
-  judge(attempt: JudgedAttempt, response: JudgedResponse, options?: { signal?: AbortSignal }): Promise<Verdict> | Verdict;
+  judge(attempt: JudgedAttempt, response: JudgedResponse, options?: JudgeOptions): Promise<Verdict> | Verdict;
   /** Maximum judge calls in flight (model-backed judges). */
   readonly concurrency?: number;
   /** Counters to report (calls per stage, parse failures…). */

@@ -1,9 +1,30 @@
 import { z } from 'zod';
 import { SamplingParamsSchema } from './target.js';
+import { RoleAccountingSchema } from './attempt.js';
+import { BudgetLimitsSchema, ModelRoleSchema } from './strategy.js';
 import { RUN_ID_PATTERN } from '../util/safe-path.js';
 
-/** Version of the run-record and attempt schemas. Changing any field bumps it; docs/run-record.md lists the history. */
-export const RUN_RECORD_VERSION = 1;
+/**
+ * Version of the run-record and attempt schemas. Changing any field bumps it; docs/run-record.md lists the history.
+ * 2: conversations (attempt `turns`, `queries`, strategy fields), models per role, accounting per role, budgets.
+ */
+export const RUN_RECORD_VERSION = 2;
+
+/** The versions this redcard reads (older ones are upgraded on read). */
+export const READABLE_RUN_RECORD_VERSIONS = [1, 2] as const;
+
+/** A model as a run records it (never a secret). */
+export const ModelDescriptionSchema = z.object({
+  /** Adapter kind. */
+  kind: z.string(),
+  /** Human-readable label (may say where it is served). */
+  label: z.string(),
+  /** Identity: name, model and sampling settings (cache and journal key; not the base URL). */
+  identity: z.string(),
+  /** True when simulated. */
+  simulated: z.boolean(),
+});
+export type ModelDescription = z.infer<typeof ModelDescriptionSchema>;
 
 /** Lifecycle of a run: `running` until it ends; `interrupted` by Ctrl-C or a crash (resumable); `completed` when every planned attempt is committed (some may be errors). */
 export const RunStatusSchema = z.enum(['running', 'interrupted', 'completed']);
@@ -11,8 +32,10 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 /** Everything needed to reproduce and describe a run. */
 export const RunRecordSchema = z.object({
-  /** Schema version of this record (RUN_RECORD_VERSION when written). */
+  /** Schema version of this record (RUN_RECORD_VERSION when written; older records are upgraded on read). */
   schemaVersion: z.number().int(),
+  /** The schema version the run was first written in, when it was older than this record's (v1 runs read as v2). */
+  migratedFrom: z.number().int().optional(),
   /**
    * Run id, e.g. `run-20261126-213500-ab12cd`: a letter or digit, then letters, digits, `.`, `_`, `-` (RUN_ID_PATTERN),
    * checked on read because ids become file names (`redcard-report-<id>.html`, a leaderboard's `runs/<id>.html`).
@@ -36,17 +59,18 @@ export const RunRecordSchema = z.object({
    * `target.simulated` is true.
    */
   simulatedRoles: z.array(z.string()).optional(),
-  /** The target under test. */
-  target: z.object({
-    /** Adapter kind. */
-    kind: z.string(),
-    /** Human-readable label. */
-    label: z.string(),
-    /** Cache identity (no secrets). */
-    identity: z.string(),
-    /** True for the simulator: reports say SIMULATED. */
-    simulated: z.boolean(),
-  }),
+  /** The target under test (`simulated`: reports say SIMULATED). */
+  target: ModelDescriptionSchema,
+  /** Every model the run calls, by role (`target`, `judge`, `helper`, `attacker`, `evaluator`…). (v2) */
+  roles: z.partialRecord(ModelRoleSchema, z.array(ModelDescriptionSchema)),
+  /** What the run's calls cost so far per role, summed over sessions (cached and journal answers counted apart). (v2) */
+  accounting: RoleAccountingSchema,
+  /** What the run really sent, over its sessions (answers from the cache or journal cost nothing): the run budget counts these. (v2) */
+  spent: z.object({ queries: z.number().int().min(0), tokens: z.number().int().min(0) }),
+  /** Budgets in force: per attempt and for the whole run (unset: unlimited). (v2) */
+  budgets: z.object({ attempt: BudgetLimitsSchema, run: BudgetLimitsSchema }),
+  /** Set when the run stopped because its budget ran out (`run-queries`, `run-tokens`); raise it and resume. (v2) */
+  stoppedBy: z.string().optional(),
   /** The judge spec, e.g. `refusal` or `cascade:refusal>llm:sim`. */
   judge: z.string(),
   /** Suite specs, e.g. `core`, `harmbench:path.csv`. */

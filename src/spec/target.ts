@@ -75,10 +75,21 @@ export const GenerateResponseSchema = z.object({
 });
 export type GenerateResponse = z.infer<typeof GenerateResponseSchema>;
 
+/**
+ * The attempt a call is made for. The model-call layer (src/models) makes these; it accounts, journals and budgets
+ * the call under it. Adapters ignore it; judges and helpers pass it on unchanged.
+ */
+export interface CallScope {
+  /** Plan key of the attempt. */
+  readonly key: string;
+}
+
 /** Options for one call to `generate`. */
 export interface GenerateOptions {
   /** Aborts the request (Ctrl-C). */
   signal?: AbortSignal;
+  /** The attempt this call is for (set by the engine, passed on by judges and vectors). */
+  scope?: CallScope;
   /** Called before each retry with the reason, so the engine can count and report it. */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }

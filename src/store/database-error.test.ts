@@ -17,7 +17,8 @@ test.after(() => rmSync(workspace, { recursive: true, force: true }));
 function runRecord(id: string): RunRecord {
   const now = new Date().toISOString();
   return {
-    schemaVersion: 1, id, configHash: `hash-${id}`, status: 'completed', createdAt: now, updatedAt: now,
+    schemaVersion: 2, id, configHash: `hash-${id}`, status: 'completed', createdAt: now, updatedAt: now,
+    roles: {}, accounting: {}, spent: { queries: 0, tokens: 0 }, budgets: { attempt: {}, run: {} },
     tool: { name: 'redcard', version: 'test' },
     target: { kind: 'test', label: 'test', identity: 'test', simulated: true },
     judge: 'refusal', suites: ['core'], attacks: ['direct'], samples: 1, limit: null, planned: 0, params: {}, wallTimeMs: 0,

@@ -163,7 +163,29 @@ export const MIGRATIONS: string[] = [
   UPDATE calibrations SET name = 'calibration-' || id WHERE name IS NULL;
   CREATE INDEX calibrations_by_name ON calibrations (name, judge, id);
   `,
-  // 5: constitutional-AI runs (issue 10): the run records, every model call of the loop as a step (committed as it
+  // 5: record schema v2. Attempt rows say their schema version (old rows are 1); an attempt's turns are committed one
+  // by one while it runs; a strategy attempt's model calls are journaled so a resumed session replays them.
+  `
+  ALTER TABLE attempts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  CREATE TABLE turns (
+    run_id TEXT NOT NULL,
+    attempt_key TEXT NOT NULL,
+    turn_index INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (run_id, attempt_key, turn_index)
+  ) WITHOUT ROWID;
+  CREATE TABLE call_journal (
+    run_id TEXT NOT NULL,
+    attempt_key TEXT NOT NULL,
+    call_key TEXT NOT NULL,
+    role TEXT NOT NULL,
+    correlation_id TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, attempt_key, call_key)
+  ) WITHOUT ROWID;
+  `,
+  // 6: constitutional-AI runs (issue 10): the run records, every model call of the loop as a step (committed as it
   // returns, so a killed run resumes without asking again), and the finished units (revise items, prefs pairs).
   `
   CREATE TABLE cai_runs (

@@ -13,7 +13,8 @@ import type { RunRecord } from '../spec/run-record.js';
 function runRecord(id: string, configHash = 'hash'): RunRecord {
   const now = new Date().toISOString();
   return {
-    schemaVersion: 1, id, configHash, status: 'running', createdAt: now, updatedAt: now,
+    schemaVersion: 2, id, configHash, status: 'running', createdAt: now, updatedAt: now,
+    roles: {}, accounting: {}, spent: { queries: 0, tokens: 0 }, budgets: { attempt: {}, run: {} },
     tool: { name: 'redcard', version: 'test' },
     target: { kind: 'test', label: 'test', identity: 'test', simulated: true },
     judge: 'refusal', suites: ['core'], attacks: ['direct'], samples: 1, limit: null, planned: 3, params: {}, wallTimeMs: 0, settings: {},
@@ -28,6 +29,8 @@ function attempt(runId: string, index: number, error = false): Attempt {
     verdict: error ? null : { label: 'refusal', harmful: false, score: 0, judge: 'refusal' },
     error: error ? { stage: 'target', message: 'boom' } : null,
     finishedAt: new Date().toISOString(),
+    queries: 1,
+    turns: [],
   };
 }
 

@@ -7,17 +7,20 @@ import { NotFoundError, RedcardError } from '../spec/errors.js';
 import type { RunRecord } from '../spec/run-record.js';
 import type { GenerateResponse } from '../spec/target.js';
 import type { Verdict } from '../spec/verdict.js';
+import type { Turn } from '../spec/strategy.js';
+import type { JournalEntry } from '../models/call-scope.js';
 import { MIGRATIONS } from './migrations.js';
 import { assertSafeRunId, isSafeRunId } from '../util/safe-path.js';
 import { fileSystemError } from '../util/file-system-error.js';
 import { checkDatabaseFile, describeDatabaseError, isDatabaseError, nameDatabaseErrors } from './database-error.js';
+import { ATTEMPT_ROW_VERSION, decodeAttempt, decodeCalibration, decodeRunRecord, encodeAttempt, encodeRunRecord } from './record-codec.js';
 import type { CalibrationEntry, RecordedError, RunLease, Store } from './store-api.js';
 import { CaiTables, type CaiStore } from './cai-tables.js';
 
-/** A calibration row with its name column (rows saved before names existed carry it only there). */
-function calibrationRow(row: { record: string; name: string | null } | undefined): JudgeCalibration | undefined {
+/** A calibration row, checked, with its name column (rows saved before names existed carry it only there). */
+function calibrationRow(row: { record: string; name: string | null } | undefined, where: string): JudgeCalibration | undefined {
   if (row === undefined) return undefined;
-  const calibration = JSON.parse(row.record) as JudgeCalibration;
+  const calibration = decodeCalibration(row.record, where);
   return row.name === null ? calibration : { ...calibration, name: row.name };
 }
 
@@ -100,18 +103,28 @@ class SqliteStore implements Store {
     this.#statements = {
       insertRun: database.prepare('INSERT INTO runs (id, config_hash, status, created_at, record) VALUES (?, ?, ?, ?, ?)'),
       updateRun: database.prepare('UPDATE runs SET status = ?, record = ? WHERE id = ?'),
-      getRun: database.prepare<[string], { record: string }>('SELECT record FROM runs WHERE id = ?'),
-      latestRun: database.prepare<[], { record: string }>('SELECT record FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1'),
-      listRuns: database.prepare<[], { record: string }>('SELECT record FROM runs ORDER BY created_at DESC, rowid DESC'),
-      resumable: database.prepare<[string], { record: string }>(
-        "SELECT record FROM runs WHERE config_hash = ? AND status != 'completed' ORDER BY created_at DESC LIMIT 1",
+      getRun: database.prepare<[string], { id: string; record: string }>('SELECT id, record FROM runs WHERE id = ?'),
+      latestRun: database.prepare<[], { id: string; record: string }>('SELECT id, record FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1'),
+      listRuns: database.prepare<[], { id: string; record: string }>('SELECT id, record FROM runs ORDER BY created_at DESC, rowid DESC'),
+      resumable: database.prepare<[string], { id: string; record: string }>(
+        "SELECT id, record FROM runs WHERE config_hash = ? AND status != 'completed' ORDER BY created_at DESC LIMIT 1",
       ),
       upsertAttempt: database.prepare(
-        'INSERT OR REPLACE INTO attempts (run_id, key, position, failed, record) VALUES (?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO attempts (run_id, key, position, failed, record, version) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      iterateAttempts: database.prepare<[string], { record: string }>(
-        'SELECT record FROM attempts WHERE run_id = ? ORDER BY position',
+      iterateAttempts: database.prepare<[string], { key: string; record: string; version: number }>(
+        'SELECT key, record, version FROM attempts WHERE run_id = ? ORDER BY position',
       ),
+      putTurn: database.prepare('INSERT OR REPLACE INTO turns (run_id, attempt_key, turn_index, record) VALUES (?, ?, ?, ?)'),
+      getTurns: database.prepare<[string, string], { record: string }>('SELECT record FROM turns WHERE run_id = ? AND attempt_key = ? ORDER BY turn_index'),
+      deleteTurns: database.prepare('DELETE FROM turns WHERE run_id = ? AND attempt_key = ?'),
+      putJournal: database.prepare(
+        'INSERT OR REPLACE INTO call_journal (run_id, attempt_key, call_key, role, correlation_id, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      getJournal: database.prepare<[string, string], { call_key: string; role: string; correlation_id: string; response: string }>(
+        'SELECT call_key, role, correlation_id, response FROM call_journal WHERE run_id = ? AND attempt_key = ?',
+      ),
+      deleteJournal: database.prepare('DELETE FROM call_journal WHERE run_id = ? AND attempt_key = ?'),
       countAttempts: database.prepare<[string], { total: number; errors: number | null }>(
         'SELECT COUNT(*) AS total, SUM(failed) AS errors FROM attempts WHERE run_id = ?',
       ),
@@ -143,59 +156,90 @@ class SqliteStore implements Store {
     };
   }
 
+  /** A stored run record, read checked; its id checked first: ids become file names, and a crafted database must not choose paths. */
+  #run(row: { id: string; record: string }, expectedId?: string): RunRecord {
+    let id: unknown;
+    try {
+      id = (JSON.parse(row.record) as { id?: unknown }).id;
+    } catch {
+      id = row.id;
+    }
+    assertSafeRunId(id, `${this.path} (runs table)`);
+    if (expectedId !== undefined && id !== expectedId) {
+      throw new RedcardError('store', `${this.path}: the record stored for run '${expectedId}' names run '${String(id)}'; the database is damaged`);
+    }
+    return decodeRunRecord(row.record, `${this.path}: run ${row.id}`);
+  }
+
   createRun(record: RunRecord): void {
     assertSafeRunId(record.id, 'new run');
-    this.#statements.insertRun.run(record.id, record.configHash, record.status, record.createdAt, JSON.stringify(record));
+    this.#statements.insertRun.run(record.id, record.configHash, record.status, record.createdAt, encodeRunRecord(record));
   }
 
   getRun(id: string): RunRecord {
     if (!isSafeRunId(id)) throw new NotFoundError(`no run '${id}' in ${this.path}: not a valid run id (see 'redcard runs')`);
     const row = this.#statements.getRun.get(id);
     if (row === undefined) throw new NotFoundError(`no run '${id}' in ${this.path} (see 'redcard runs')`);
-    return this.#runRecord(row.record, id);
+    return this.#run(row, id);
   }
 
   latestRun(): RunRecord | undefined {
     const row = this.#statements.latestRun.get();
-    return row === undefined ? undefined : this.#runRecord(row.record);
+    return row === undefined ? undefined : this.#run(row);
   }
 
   listRuns(): RunRecord[] {
-    return this.#statements.listRuns.all().map((row) => this.#runRecord(row.record));
-  }
-
-  /** A stored run record, its id checked: ids become file names, and a crafted database must not choose paths. */
-  #runRecord(text: string, expectedId?: string): RunRecord {
-    const record = JSON.parse(text) as RunRecord;
-    assertSafeRunId(record.id, `${this.path} (runs table)`);
-    if (expectedId !== undefined && record.id !== expectedId) {
-      throw new RedcardError('store', `${this.path}: the record stored for run '${expectedId}' names run '${record.id}'; the database is damaged`);
-    }
-    return record;
+    return this.#statements.listRuns.all().map((row) => this.#run(row));
   }
 
   updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): void {
     const record = { ...this.getRun(id), ...patch, updatedAt: new Date().toISOString() };
-    this.#statements.updateRun.run(record.status, JSON.stringify(record), id);
+    this.#statements.updateRun.run(record.status, encodeRunRecord(record), id);
   }
 
   findResumableRun(configHash: string): RunRecord | undefined {
     const row = this.#statements.resumable.get(configHash);
-    return row === undefined ? undefined : this.#runRecord(row.record);
+    return row === undefined ? undefined : this.#run(row);
   }
 
   commitAttempts(attempts: Attempt[]): void {
     if (attempts.length === 0) return;
-    const insert = this.#statements.upsertAttempt;
+    const statements = this.#statements;
     this.#database.transaction(() => {
       for (const attempt of attempts) {
-        insert.run(attempt.runId, attempt.key, attempt.index, attempt.error === null ? 0 : 1, JSON.stringify(attempt));
+        statements.upsertAttempt.run(attempt.runId, attempt.key, attempt.index, attempt.error === null ? 0 : 1, encodeAttempt(attempt), ATTEMPT_ROW_VERSION);
+        if (attempt.strategy !== undefined) {
+          statements.deleteTurns.run(attempt.runId, attempt.key);
+          if (attempt.error === null) statements.deleteJournal.run(attempt.runId, attempt.key);
+        }
       }
     })();
   }
 
   *iterateAttempts(runId: string): IterableIterator<Attempt> {
-    for (const row of this.#statements.iterateAttempts.iterate(runId)) yield JSON.parse(row.record) as Attempt;
+    for (const row of this.#statements.iterateAttempts.iterate(runId)) {
+      yield decodeAttempt(row.record, row.version, `${this.path}: run ${runId}, attempt ${row.key}`);
+    }
+  }
+
+  putTurn(runId: string, attemptKey: string, turn: Turn): void {
+    this.#statements.putTurn.run(runId, attemptKey, turn.index, JSON.stringify(turn));
+  }
+
+  getTurns(runId: string, attemptKey: string): Turn[] {
+    return this.#statements.getTurns.all(runId, attemptKey).map((row) => JSON.parse(row.record) as Turn);
+  }
+
+  putJournalEntry(runId: string, attemptKey: string, callKey: string, entry: JournalEntry): void {
+    this.#statements.putJournal.run(runId, attemptKey, callKey, entry.role, entry.correlationId, JSON.stringify(entry.response), new Date().toISOString());
+  }
+
+  getJournal(runId: string, attemptKey: string): Map<string, JournalEntry> {
+    const journal = new Map<string, JournalEntry>();
+    for (const row of this.#statements.getJournal.iterate(runId, attemptKey)) {
+      journal.set(row.call_key, { role: row.role as JournalEntry['role'], correlationId: row.correlation_id, response: JSON.parse(row.response) as GenerateResponse });
+    }
+    return journal;
   }
 
   countAttempts(runId: string): { total: number; errors: number } {
@@ -234,16 +278,16 @@ class SqliteStore implements Store {
   }
 
   latestCalibration(judge: string): JudgeCalibration | undefined {
-    return calibrationRow(this.#statements.latestCalibration.get(judge));
+    return calibrationRow(this.#statements.latestCalibration.get(judge), `${this.path}: calibration of ${judge}`);
   }
 
   namedCalibration(name: string, judge: string): JudgeCalibration | undefined {
-    return calibrationRow(this.#statements.namedCalibration.get(name, judge));
+    return calibrationRow(this.#statements.namedCalibration.get(name, judge), `${this.path}: calibration ${name} of ${judge}`);
   }
 
   listCalibrations(): CalibrationEntry[] {
     return this.#statements.listCalibrations.all().map((row) => {
-      const calibration = calibrationRow(row)!;
+      const calibration = calibrationRow(row, `${this.path}: calibration ${row.name ?? ''}`)!;
       return { name: calibration.name ?? '', judge: calibration.judge, dataset: calibration.dataset, createdAt: calibration.createdAt };
     });
   }

@@ -1,4 +1,6 @@
 import type { Attempt } from '../spec/attempt.js';
+import type { Turn } from '../spec/strategy.js';
+import type { JournalEntry } from '../models/call-scope.js';
 import type { JudgeCalibration } from '../spec/calibration.js';
 import type { RunRecord } from '../spec/run-record.js';
 import type { GenerateResponse } from '../spec/target.js';
@@ -45,7 +47,10 @@ export interface RunStore {
   updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): void;
   /** The newest unfinished run with this config hash (to resume an identical scan). */
   findResumableRun(configHash: string): RunRecord | undefined;
-  /** Commit attempts in one transaction; an attempt with the same (runId, key) replaces the earlier one (an error retried). */
+  /**
+   * Commit attempts in one transaction; an attempt with the same (runId, key) replaces the earlier one (an error
+   * retried). Its in-progress turns are dropped (the attempt holds them); its call journal is dropped once it succeeded.
+   */
   commitAttempts(attempts: Attempt[]): void;
   /** Attempts of a run in plan order, streamed (never all in memory). */
   iterateAttempts(runId: string): IterableIterator<Attempt>;
@@ -53,6 +58,18 @@ export interface RunStore {
   countAttempts(runId: string): { total: number; errors: number };
   /** Keys of a run's attempts committed without error (those are never redone). */
   completedKeys(runId: string): Set<string>;
+}
+
+/** Trajectories in progress: turns committed one by one, and the call journal a resumed attempt is replayed from. */
+export interface TrajectoryStore {
+  /** Commit one turn of an attempt still running (its own transaction: a killed run keeps it). */
+  putTurn(runId: string, attemptKey: string, turn: Turn): void;
+  /** Turns committed so far for an attempt that is not finished, in order. */
+  getTurns(runId: string, attemptKey: string): Turn[];
+  /** Record one model call of an attempt (its own transaction). */
+  putJournalEntry(runId: string, attemptKey: string, callKey: string, entry: JournalEntry): void;
+  /** The recorded calls of an attempt, by call key. */
+  getJournal(runId: string, attemptKey: string): Map<string, JournalEntry>;
 }
 
 /** Who works a run: one row per run, taken and checked inside `writeTransaction` (see src/engine/run-lease.ts). */
@@ -87,7 +104,7 @@ export interface RecordedError {
 }
 
 /** The whole store. */
-export interface Store extends RunStore, CacheStore, CalibrationStore, LeaseStore {
+export interface Store extends RunStore, CacheStore, CalibrationStore, LeaseStore, TrajectoryStore {
   /** Path of the database file. */
   readonly path: string;
   /** Constitutional-AI runs, steps and units (`redcard cai`). */

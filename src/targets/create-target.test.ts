@@ -17,7 +17,7 @@ test('parses the spec grammar into configs', () => {
   });
   assert.deepEqual(parseTargetSpec('replay:file=runs/a.jsonl'), { kind: 'replay', file: 'runs/a.jsonl' });
   assert.deepEqual(parseTargetSpec('replay:runs/a,b.jsonl'), { kind: 'replay', file: 'runs/a,b.jsonl' });
-  assert.deepEqual(parseTargetSpec('@judge', { judge: { kind: 'sim', seed: 9 } }), { kind: 'sim', seed: 9 });
+  assert.deepEqual(parseTargetSpec('@judge', { judge: { kind: 'sim', seed: 9 } }), { name: 'judge', kind: 'sim', seed: 9 }, 'a named target is named by its key');
 });
 
 test('bad specs name the spec and the key', () => {
@@ -44,4 +44,34 @@ test('every registered target kind has an id and a one-sentence description', as
     assert.match(kind.kind, /^[a-z][a-z0-9-]*$/);
     assert.ok(kind.description.length > 20 && kind.description.endsWith('.'), kind.kind);
   }
+});
+
+test('each kind owns its settings: a setting of another kind is refused with the kind and its settings named', () => {
+  assert.throws(
+    () => createTarget({ kind: 'sim', baseUrl: 'http://127.0.0.1:1/v1' }),
+    (error: unknown) => error instanceof ConfigError && error.field === 'target.baseUrl' && /target kind 'sim' has no setting 'baseUrl'; its settings: .*profile/.test(error.message),
+  );
+  assert.throws(() => parseTargetSpec('replay:base-url=http://x'), (error: unknown) => error instanceof ConfigError && /unknown key 'base-url' for kind 'replay'/.test(error.message));
+});
+
+test('every kind spec key sets a field of its composed settings, and each kind settings schema parses its defaults', async () => {
+  const { targetRegistry } = await import('./registry.js');
+  const { targetConfigSchema, targetSpecKeys } = await import('./target-settings.js');
+  for (const kind of targetRegistry.list()) {
+    const shape = targetConfigSchema(kind).shape as Record<string, unknown>;
+    for (const [key, specKey] of Object.entries(targetSpecKeys(kind))) {
+      if (specKey.inParams) continue;
+      assert.ok(Object.hasOwn(shape, specKey.field), `${kind.kind}: spec key '${key}' sets '${specKey.field}', a setting of the kind`);
+    }
+    if (kind.positionalField !== undefined) assert.ok(Object.hasOwn(shape, kind.positionalField), kind.kind);
+  }
+});
+
+test("the simulator's identity names its profile by content, not by where the package is installed", async () => {
+  const { PACKAGE_ROOT } = await import('../util/paths.js');
+  const identity = createTarget({ kind: 'sim', profile: 'strict' }).identity;
+  assert.ok(!identity.includes(PACKAGE_ROOT), identity);
+  assert.match(identity, /"profile":"strict@[0-9a-f]{12}"/);
+  assert.notEqual(createTarget({ kind: 'sim', profile: 'weak' }).identity, identity);
+  assert.equal(createTarget({ kind: 'sim', profile: 'strict' }).identity, identity);
 });

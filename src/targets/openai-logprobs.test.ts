@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createOpenAITarget } from './openai-target.js';
-import { TargetConfigSchema } from '../spec/target-config.js';
+import { createOpenAITarget, type OpenAITargetConfig } from './openai-target.js';
+import { parseTargetConfig } from './target-settings.js';
 import { chatCompletionBody, startScriptedServer } from './testing/scripted-server.js';
 
 const hello = { messages: [{ role: 'user' as const, content: 'Pick A or B' }] };
@@ -21,7 +21,7 @@ test('logprobs are asked for only when a request wants them, and read from choic
     if (index === 2) choice.logprobs = { content: 'garbage' };
     return { body };
   });
-  const target = createOpenAITarget(TargetConfigSchema.parse({ kind: 'openai', model: 'm', baseUrl: server.url }));
+  const target = createOpenAITarget(parseTargetConfig({ kind: 'openai', model: 'm', baseUrl: server.url }) as OpenAITargetConfig);
   try {
     const plain = await target.generate(hello);
     assert.equal(plain.logprobs, undefined);

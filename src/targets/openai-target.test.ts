@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOpenAITarget, type RetryTuning } from './openai-target.js';
-import { TargetConfigSchema, type TargetConfigInput } from '../spec/target-config.js';
+import type { TargetConfigInput } from '../spec/target-config.js';
+import { parseTargetConfig } from './target-settings.js';
+import type { OpenAITargetConfig } from './openai-target.js';
 import { AbortedError, ConfigError, TargetError } from '../spec/errors.js';
 import { startSimServer } from './sim-server.js';
 import { startFaultServer } from './testing/fault-server.js';
@@ -15,7 +17,7 @@ const FAST: Partial<RetryTuning> = { baseDelayMs: 1, maxDelayMs: 5 };
 const hello = { messages: [{ role: 'user' as const, content: 'Hello there' }] };
 
 function openai(settings: Partial<TargetConfigInput> & { baseUrl: string }, env: NodeJS.ProcessEnv = {}) {
-  return createOpenAITarget(TargetConfigSchema.parse({ kind: 'openai', model: 'sim', ...settings }), FAST, env);
+  return createOpenAITarget(parseTargetConfig({ kind: 'openai', model: 'sim', ...settings }) as OpenAITargetConfig, FAST, env);
 }
 
 test('answers from the sim server parse into a response; identity and label hold no key', async () => {
@@ -29,7 +31,8 @@ test('answers from the sim server parse into a response; identity and label hold
     assert.equal(response.model, 'sim');
     assert.ok(response.latencyMs >= 0);
     assert.ok(!target.identity.includes('sk-very-secret') && !target.label.includes('sk-very-secret'));
-    assert.ok(target.identity.includes(server.url) && target.identity.includes('"model":"sim"'));
+    assert.ok(!target.identity.includes(server.url) && target.identity.includes('"model":"sim"'), 'the identity is the model, not where it is served');
+    assert.ok(target.label.includes(server.url), 'the label says where');
     assert.equal(target.simulated, false);
   } finally {
     await target.close?.();

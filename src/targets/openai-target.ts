@@ -1,7 +1,9 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { GenerateOptions, GenerateRequest, GenerateResponse, Target } from '../spec/target.js';
-import { defineTargetKind, type TargetConfig } from '../spec/target-config.js';
+import { z } from 'zod';
+import { MAX_TIMER_MS, TIMER_LIMIT_MESSAGE } from '../util/timer-limit.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, defineTargetKind, type TargetConfig } from '../spec/target-config.js';
 import { AbortedError, ConfigError, TargetError } from '../spec/errors.js';
 import { createAgent, httpPost, NetworkFailure, type HttpAnswer } from './http-post.js';
 import { MalformedBody, parseChatCompletion, parseTruncatedChatCompletion, serverErrorMessage } from './chat-completion-body.js';
@@ -10,6 +12,40 @@ import { RequestLimiter } from './request-limiter.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { stableIdentity } from './stable-identity.js';
 import { checkReachable } from './check-reachable.js';
+
+/** The fewest requests per minute whose gap (60000 / rpm ms) still fits a Node timer. */
+const MIN_RPM = Math.ceil((60_000 / MAX_TIMER_MS) * 1e6) / 1e6;
+
+/** Settings of the `openai` kind, beside the common ones (model, system prompt, concurrency, params). */
+export const OpenAITargetSettingsSchema = z.object({
+  /** Base URL of an OpenAI-compatible API, e.g. `http://127.0.0.1:11434/v1`. Not part of the model's identity: a server that moves keeps its cache and runs. */
+  baseUrl: z.string().url().optional(),
+  /** Name of the environment variable holding the API key; the key itself is never stored. */
+  apiKeyEnv: z.string().optional(),
+  /** Extra HTTP headers, sent with every request. Values are stored only for names in `publicHeaders`. */
+  headers: z.record(z.string(), z.string()).default({}),
+  /**
+   * Names of `headers` (case-insensitive) whose values may be stored in run records and reports. Every other header
+   * value is sent but never stored, and names that look secret (`Authorization`, `*-Key`, `*Token*`, `Cookie`…) are
+   * never stored even when listed here.
+   */
+  publicHeaders: z.array(z.string().min(1)).default([]),
+  /** In stored run settings only: names of headers that were sent but whose values were not stored (resume asks for them). */
+  withheldHeaders: z.array(z.string()).optional(),
+  /** Per-request timeout in milliseconds, at most 2^31 − 1 (about 24.8 days, the longest timer Node can set). */
+  timeoutMs: z.number().int().positive().max(MAX_TIMER_MS, TIMER_LIMIT_MESSAGE).default(120_000),
+  /** Retries after the first try for retryable failures (429, 408, 5xx, network errors, malformed bodies). */
+  maxRetries: z.number().int().min(0).default(6),
+  /**
+   * Largest answer body read, in bytes (default 1 MiB). Past it the connection is closed, the answer's text is what
+   * arrived (cut at a character boundary), recorded with finish reason `length` (raw `redcard:max-response-bytes`),
+   * and the request is not retried.
+   */
+  maxResponseBytes: z.number().int().min(1024).default(DEFAULT_MAX_RESPONSE_BYTES),
+  /** Requests per minute at most (unset: unlimited); the gap between requests must fit a Node timer. */
+  rpm: z.number().min(MIN_RPM, `must be at least ${MIN_RPM} (one request per ~24.8 days, the longest timer Node can set)`).optional(),
+});
+export type OpenAITargetConfig = TargetConfig<z.infer<typeof OpenAITargetSettingsSchema>>;
 
 /** Backoff settings; tests shorten them. */
 export interface RetryTuning {
@@ -40,9 +76,9 @@ function isRetryableStatus(status: number): boolean {
  * Build an OpenAI-compatible chat-completions target (vLLM, llama.cpp server, Ollama /v1, TGI, LM Studio, OpenAI).
  *
  * @example
- * const target = createOpenAITarget(TargetConfigSchema.parse({ kind: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1:8b' }));
+ * const target = createOpenAITarget(parseTargetConfig({ kind: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1:8b' }) as OpenAITargetConfig);
  */
-export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTuning> = {}, env: NodeJS.ProcessEnv = process.env): Target {
+export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<RetryTuning> = {}, env: NodeJS.ProcessEnv = process.env): Target {
   const retry = { ...DEFAULT_TUNING, ...tuning };
   if (config.baseUrl === undefined) {
     throw new ConfigError("the openai target needs a base URL (e.g. 'http://127.0.0.1:8000/v1')", { field: 'target.baseUrl' });
@@ -114,7 +150,8 @@ export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTu
   return {
     kind: 'openai',
     label: `openai:${model}@${baseUrl}`,
-    identity: stableIdentity({ kind: 'openai', baseUrl, model, systemPrompt: config.systemPrompt ?? null, params: config.params }),
+    // Not the base URL: a server that moves (new port, new host) keeps its cache and its resumable runs.
+    identity: stableIdentity({ kind: 'openai', name: config.name, model, systemPrompt: config.systemPrompt ?? null, params: config.params }),
     get simulated() {
       return simulated;
     },
@@ -177,5 +214,14 @@ export function createOpenAITarget(config: TargetConfig, tuning: Partial<RetryTu
 export const openaiTargetKind = defineTargetKind({
   kind: 'openai',
   description: 'Any OpenAI-compatible chat-completions server (vLLM, llama.cpp server, Ollama /v1, TGI, LM Studio, OpenAI).',
+  settings: OpenAITargetSettingsSchema,
+  specKeys: {
+    'base-url': { field: 'baseUrl', type: 'string' },
+    'api-key-env': { field: 'apiKeyEnv', type: 'string' },
+    'timeout-ms': { field: 'timeoutMs', type: 'integer' },
+    'max-retries': { field: 'maxRetries', type: 'integer' },
+    'max-response-bytes': { field: 'maxResponseBytes', type: 'integer' },
+    rpm: { field: 'rpm', type: 'number' },
+  },
   create: (config) => createOpenAITarget(config),
 });

@@ -1,33 +1,8 @@
-import type { TargetConfigInput } from '../spec/target-config.js';
+import { COMMON_TARGET_SPEC_KEYS, type TargetConfigInput, type TargetSpecKey, type TargetSpecValueType } from '../spec/target-config.js';
+import { targetKindOf, targetSpecKeys } from './target-settings.js';
 import { ConfigError } from '../spec/errors.js';
 
-type ValueType = 'string' | 'number' | 'integer' | 'list';
-
-/** Spec keys (kebab-case) and where they go in the config. `seed` goes to `params.seed` for openai, to `seed` otherwise. */
-const SPEC_KEYS: Record<string, { field: string; type: ValueType; inParams?: boolean }> = {
-  'base-url': { field: 'baseUrl', type: 'string' },
-  model: { field: 'model', type: 'string' },
-  'api-key-env': { field: 'apiKeyEnv', type: 'string' },
-  'system-prompt': { field: 'systemPrompt', type: 'string' },
-  'timeout-ms': { field: 'timeoutMs', type: 'integer' },
-  'max-retries': { field: 'maxRetries', type: 'integer' },
-  'max-response-bytes': { field: 'maxResponseBytes', type: 'integer' },
-  concurrency: { field: 'concurrency', type: 'integer' },
-  rpm: { field: 'rpm', type: 'number' },
-  seed: { field: 'seed', type: 'integer' },
-  profile: { field: 'profile', type: 'string' },
-  'latency-ms': { field: 'latencyMs', type: 'number' },
-  file: { field: 'file', type: 'string' },
-  temperature: { field: 'temperature', type: 'number', inParams: true },
-  'top-p': { field: 'topP', type: 'number', inParams: true },
-  'max-tokens': { field: 'maxTokens', type: 'integer', inParams: true },
-  stop: { field: 'stop', type: 'list', inParams: true },
-};
-
-/** The key a bare value after `KIND:` stands for (`replay:PATH`, `sim:PROFILE`). */
-const POSITIONAL_KEY: Record<string, string> = { replay: 'file', sim: 'profile' };
-
-function convert(spec: string, key: string, raw: string, type: ValueType): string | number | string[] {
+function convert(spec: string, key: string, raw: string, type: TargetSpecValueType): string | number | string[] {
   if (type === 'string') return raw;
   if (type === 'list') return raw.split('|');
   const value = Number(raw);
@@ -42,8 +17,9 @@ function convert(spec: string, key: string, raw: string, type: ValueType): strin
 /**
  * Parse a target spec string into a target config (validated later by `createTarget`).
  *
- * Grammar: `KIND`, `KIND:key=value,key=value` (kebab-case keys for the camelCase config fields), `replay:PATH`,
- * `sim:PROFILE`, or `@name` for a named target of the config's `targets:` map. `stop` takes `|`-separated values.
+ * Grammar: `KIND`, `KIND:key=value,key=value` (kebab-case keys for the camelCase config fields; each kind owns its
+ * keys), `KIND:VALUE` for a kind with a positional field (`replay:PATH`, `sim:PROFILE`), or `@name` for a named target
+ * of the config's `targets:` map (its `name` becomes the model's name). `stop` takes `|`-separated values.
  *
  * @example
  * parseTargetSpec('openai:base-url=http://127.0.0.1:8000/v1,model=llama3.1:8b,api-key-env=VLLM_KEY')
@@ -61,7 +37,7 @@ export function parseTargetSpec(spec: string, named: Record<string, TargetConfig
         { field: 'target' },
       );
     }
-    return { ...found };
+    return { name, ...found };
   }
   const colon = trimmed.indexOf(':');
   const kind = colon === -1 ? trimmed : trimmed.slice(0, colon);
@@ -71,15 +47,16 @@ export function parseTargetSpec(spec: string, named: Record<string, TargetConfig
       field: 'target',
     });
   }
-  const config: Record<string, unknown> = { kind };
-  if (rest === '') return config as TargetConfigInput;
+  const config: TargetConfigInput = { kind };
+  if (rest === '') return config;
+  const targetKind = targetKindOf(kind);
+  const specKeys = targetSpecKeys(targetKind);
   if (!/^[a-z][a-z0-9-]*=/.test(rest)) {
-    const positional = POSITIONAL_KEY[kind];
-    if (positional === undefined) {
+    if (targetKind.positionalField === undefined) {
       throw new ConfigError(`target spec '${spec}': expected key=value pairs after '${kind}:', got '${rest}'`, { field: 'target' });
     }
-    config[SPEC_KEYS[positional].field] = rest;
-    return config as TargetConfigInput;
+    config[targetKind.positionalField] = rest;
+    return config;
   }
   const params: Record<string, unknown> = {};
   for (const pair of rest.split(',')) {
@@ -88,14 +65,41 @@ export function parseTargetSpec(spec: string, named: Record<string, TargetConfig
       throw new ConfigError(`target spec '${spec}': '${pair}' is not key=value`, { field: 'target' });
     }
     const key = pair.slice(0, equals).trim();
-    const known = SPEC_KEYS[key];
-    if (known === undefined || !Object.hasOwn(SPEC_KEYS, key)) {
-      throw new ConfigError(`target spec '${spec}': unknown key '${key}'; known: ${Object.keys(SPEC_KEYS).join(', ')}`, { field: key });
+    const known = Object.hasOwn(specKeys, key) ? specKeys[key] : undefined;
+    if (known === undefined) {
+      throw new ConfigError(`target spec '${spec}': unknown key '${key}' for kind '${kind}'; known: ${Object.keys(specKeys).join(', ')}`, { field: key });
     }
     const value = convert(spec, key, pair.slice(equals + 1), known.type);
-    if (known.inParams || (key === 'seed' && kind === 'openai')) params[known.field] = value;
+    if (known.inParams) params[known.field] = value;
     else config[known.field] = value;
   }
   if (Object.keys(params).length > 0) config.params = params;
-  return config as TargetConfigInput;
+  return config;
+}
+
+/**
+ * The spec string of a config (the inverse of `parseTargetSpec` for the values a spec can hold): the kind's own keys,
+ * then the common ones; params, the system prompt and values with a comma are left out (they are flags).
+ *
+ * @example
+ * targetSpecString({ kind: 'sim', profile: 'leaky', seed: 7 }) // 'sim:profile=leaky,seed=7'
+ */
+export function targetSpecString(config: TargetConfigInput): string {
+  const kind = String(config.kind);
+  if (!/^[a-z][a-z0-9-]*$/.test(kind)) return kind;
+  let entries: Array<[string, TargetSpecKey]>;
+  try {
+    const own = targetKindOf(kind).specKeys;
+    entries = [...Object.entries(own), ...Object.entries(COMMON_TARGET_SPEC_KEYS).filter(([key]) => !Object.hasOwn(own, key))];
+  } catch {
+    return kind;
+  }
+  const pairs: string[] = [];
+  for (const [key, { field, inParams }] of entries) {
+    const value = config[field];
+    if (inParams || field === 'systemPrompt' || field === 'concurrency' || value === undefined || value === null || typeof value === 'object') continue;
+    if (String(value).includes(',')) continue;
+    pairs.push(`${key}=${String(value)}`);
+  }
+  return pairs.length > 0 ? `${kind}:${pairs.join(',')}` : kind;
 }

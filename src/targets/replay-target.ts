@@ -81,13 +81,20 @@ export function readReplayFile(file: string): { byContext: Map<string, ReplayRow
   return { byContext, byPrompt };
 }
 
+/** Settings of the `replay` kind, beside the common ones. */
+export const ReplayTargetSettingsSchema = z.object({
+  /** Recorded responses file (JSONL: redcard's attempts.jsonl or rows of behavior/attack/prompt/response). */
+  file: z.string().optional(),
+});
+export type ReplayTargetConfig = TargetConfig<z.infer<typeof ReplayTargetSettingsSchema>>;
+
 /**
  * Build a target that answers from recorded responses (re-judging a run, or testing without a server).
  *
  * @example
- * const target = createReplayTarget(TargetConfigSchema.parse({ kind: 'replay', file: 'recorded.jsonl' }));
+ * const target = createReplayTarget(parseTargetConfig({ kind: 'replay', file: 'recorded.jsonl' }) as ReplayTargetConfig);
  */
-export function createReplayTarget(config: TargetConfig, cwd = process.cwd()): Target {
+export function createReplayTarget(config: ReplayTargetConfig, cwd = process.cwd()): Target {
   if (config.file === undefined) {
     throw new ConfigError("the replay target needs a file ('replay:PATH' or 'replay:file=PATH')", { field: 'target.file' });
   }
@@ -134,5 +141,8 @@ export function createReplayTarget(config: TargetConfig, cwd = process.cwd()): T
 export const replayTargetKind = defineTargetKind({
   kind: 'replay',
   description: 'Answers from a JSONL file of recorded responses, found by behavior + attack or by prompt text.',
+  settings: ReplayTargetSettingsSchema,
+  specKeys: { file: { field: 'file', type: 'string' } },
+  positionalField: 'file',
   create: (config) => createReplayTarget(config),
 });

@@ -3,3 +3,6 @@
  * (with only a TimeoutOverflowWarning), so every user-given timeout or delay is checked against this.
  */
 export const MAX_TIMER_MS = 2_147_483_647;
+
+/** Why a duration over MAX_TIMER_MS is refused (schema messages). */
+export const TIMER_LIMIT_MESSAGE = `must be at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest timer Node can set`;

@@ -3,6 +3,8 @@ import { ConfigError } from '../../spec/errors.js';
 import type { Strategy } from '../../spec/strategy.js';
 import { strategyRegistry } from './registry.js';
 
+export { isStrategySpec, splitAttackList } from '../split-attack-list.js';
+
 /** A strategy as `--attacks` named it, with its parameters resolved. */
 export interface ParsedStrategySpec<Params = Record<string, unknown>> {
   strategy: Strategy<Params>;
@@ -12,10 +14,6 @@ export interface ParsedStrategySpec<Params = Record<string, unknown>> {
   label: string;
 }
 
-/** True when an `--attacks` entry names a strategy (`strategy.NAME`, optionally with `:settings`). */
-export function isStrategySpec(spec: string): boolean {
-  return /^strategy\.[a-z0-9-]+(:|$)/.test(spec.trim());
-}
 
 /** A spec value as typed: numbers and booleans as such, anything else as text. */
 function typedValue(text: string): unknown {
@@ -74,21 +72,4 @@ export function parseStrategySpec(spec: string): ParsedStrategySpec {
     throw new ConfigError(`${id}: bad setting '${key}${given}': ${issue.message}`, { field: 'attacks' });
   }
   return { strategy, params: parsed.data, label: written.length > 0 ? `${id}:${written.join(',')}` : id };
-}
-
-/**
- * Split an `--attacks` list on commas, keeping a strategy's `key=value` settings with it:
- * `direct,strategy.pair:streams=20,iterations=3` → `direct`, `strategy.pair:streams=20,iterations=3`.
- *
- * @example
- * splitAttackList('direct,strategy.pair:streams=2,iterations=1,roleplay.grandma') // ['direct', 'strategy.pair:streams=2,iterations=1', 'roleplay.grandma']
- */
-export function splitAttackList(list: string): string[] {
-  const entries: string[] = [];
-  for (const part of list.split(',').map((entry) => entry.trim()).filter(Boolean)) {
-    const previous = entries.at(-1);
-    if (previous !== undefined && isStrategySpec(previous) && /^[A-Za-z][\w-]*=/.test(part)) entries[entries.length - 1] = `${previous}${previous.includes(':') ? ',' : ':'}${part}`;
-    else entries.push(part);
-  }
-  return entries;
 }

@@ -57,9 +57,18 @@ What to run:
                          (default: direct, roleplay.grandma, framing.fiction, output-control.prefix-injection)
   --judge SPEC           refusal (default), llm:TARGET, strongreject:TARGET, llama-guard:TARGET, cascade:A>B
   --helper SPEC          helper model for vectors that need one (translation)
+  --attacker SPEC        attacker model for strategies (strategy.pair, …): any target spec, e.g. sim or
+                         openai:base-url=http://127.0.0.1:8000/v1,model=NAME
+  --evaluator SPEC       model for evaluator prompts (TAP's off-topic check); default the attacker
+  --rater SPEC           model that rates strategy turns 1-10 for the attacker; default a rating derived from the verdict
   --samples N            samples per behavior × attack (default 1)
   --limit N              run only the first N planned attempts (stable order)
   --lenient              skip malformed dataset rows (counted) instead of stopping
+Budgets (unset: unlimited; recorded in the run):
+  --max-queries N        target queries per attempt (default: the strategy's own maximum)
+  --max-attempt-tokens N tokens per attempt, all roles
+  --max-run-queries N    target queries the whole run may send (resume with a larger one to go on)
+  --max-run-tokens N     tokens the whole run may spend
 Running:
   --concurrency N        attempts in flight (default 16)
   --no-cache             always send requests, even ones answered before
@@ -120,7 +129,7 @@ async function adoptResumableRun(
     chains: parts.chains,
     samples: session.settings.samples,
     limit: session.settings.limit ?? null,
-    describe: { suites: [], attacks: [], judge: session.settings.judge, params: session.settings.params, settings: {} },
+    describe: { suites: [], attacks: [], judge: session.settings.judge, judgeIdentity: parts.judgeIdentity, params: session.settings.params, settings: {} },
   });
   const run = store.findResumableRun(hash);
   if (run === undefined) return undefined;
@@ -157,6 +166,13 @@ export const scanCommand = defineCommand({
     attacks: { type: 'string' },
     judge: { type: 'string' },
     helper: { type: 'string' },
+    attacker: { type: 'string' },
+    evaluator: { type: 'string' },
+    rater: { type: 'string' },
+    'max-queries': { type: 'string' },
+    'max-attempt-tokens': { type: 'string' },
+    'max-run-queries': { type: 'string' },
+    'max-run-tokens': { type: 'string' },
     samples: { type: 'string' },
     limit: { type: 'string' },
     lenient: { type: 'boolean' },
@@ -185,6 +201,7 @@ export const scanCommand = defineCommand({
     if (session.settings.failOn) loadPolicy(session.settings.failOn);
     const parts = await buildScanParts(session, io, databasePath);
     const store = openStore(databasePath);
+    parts.layer.useCache(store, session.settings.cache); // every model call goes through the layer, over this store
     const renderer = new ProgressRenderer(io.stderr);
     try {
       if (recorded === undefined && values.fresh !== true) {
@@ -219,13 +236,22 @@ export const scanCommand = defineCommand({
           samples: settings.samples,
           limit: settings.limit ?? null,
           concurrency: settings.concurrency,
-          useCache: settings.cache,
+          layer: parts.layer,
           verdictCacheIdentity: parts.verdictCacheIdentity,
           helper: parts.helper,
+          attacker: parts.attacker,
+          evaluator: parts.evaluator,
+          rater: parts.rater,
+          judgeModels: parts.judgeTargets,
+          budgets: {
+            attempt: { maxQueries: settings.maxQueries, maxTokens: settings.maxAttemptTokens },
+            run: { maxQueries: settings.maxRunQueries, maxTokens: settings.maxRunTokens },
+          },
           describe: {
             suites: settings.suites,
             attacks: parts.chains.map((chain) => chain.id),
             judge: settings.judge,
+            judgeIdentity: parts.judgeIdentity,
             params: settings.params,
             settings: storedSettings,
             name: settings.name,
@@ -277,9 +303,16 @@ export const scanCommand = defineCommand({
       if (settings.out !== undefined) writeLine(io.stdout, `wrote ${join(settings.out, 'attempts.jsonl')}, summary.json, run.json`);
       const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
       for (const line of formatErrorReport(result.errors, { recorded: summary.run.recorded, resumeCommand: resumeLine(run.id), attemptsFile })) writeLine(io.stderr, line);
+      if (summary.overall.decodeErrors > 0) {
+        writeLine(io.stderr, `warning: ${summary.overall.decodeErrors} answers could not be decoded and were judged as received (see 'response.decodeError')`);
+      }
       if (result.interrupted) {
         writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: ${resumeLine(run.id)}`);
         return 130;
+      }
+      if (result.stoppedBy !== undefined) {
+        const flag = result.stoppedBy === 'run-queries' ? '--max-run-queries' : '--max-run-tokens';
+        writeLine(io.stderr, `run budget reached (${result.stoppedBy}): ${summary.run.recorded} of ${run.planned} attempts done. Resume with a larger one: ${resumeLine(run.id)} ${flag} N`);
       }
       return concludeRun({ store, run, io, policyFile: settings.failOn, calibration: values.calibration as string | undefined });
     } finally {
@@ -292,11 +325,12 @@ export const scanCommand = defineCommand({
 
 /** Warnings about headers: public ones that look secret (not stored), and ones a resumed run sent but did not store. */
 function headerWarnings(config: TargetConfigInput): string[] {
-  const warnings = storableHeaders(config.headers, config.publicHeaders).refusedPublic.map(
+  const headers = config.headers as Record<string, string> | undefined;
+  const warnings = storableHeaders(headers, config.publicHeaders as string[] | undefined).refusedPublic.map(
     (name) => `warning: header '${name}' looks like a credential: its value is sent but not stored, although marked public`,
   );
-  const sent = new Set(Object.keys(config.headers ?? {}).map((name) => name.toLowerCase()));
-  const missing = (config.withheldHeaders ?? []).filter((name) => !sent.has(name.toLowerCase()));
+  const sent = new Set(Object.keys(headers ?? {}).map((name) => name.toLowerCase()));
+  const missing = ((config.withheldHeaders as string[] | undefined) ?? []).filter((name) => !sent.has(name.toLowerCase()));
   if (missing.length > 0) {
     warnings.push(`warning: this run was made with header(s) ${missing.join(', ')} whose values were not stored; pass them again with --header 'Name: value'`);
   }

@@ -1,12 +1,14 @@
 import { resolveAttackChains, type AttackChain, type SkippedChain } from '../../attacks/chain.js';
 import { loadSuites } from '../../corpus/load-suites.js';
 import { createJudge } from '../../judges/create-judge.js';
-import { createJudgeContext, judgeCacheIdentity } from '../../judges/judge-context.js';
+import { createJudgeContext, judgeCacheIdentity, judgeIdentity } from '../../judges/judge-context.js';
 import type { Behavior } from '../../spec/behavior.js';
 import { ConfigError, TargetError } from '../../spec/errors.js';
 import type { Judge } from '../../spec/judge.js';
 import type { Target } from '../../spec/target.js';
 import { createTarget } from '../../targets/create-target.js';
+import { ModelCallLayer } from '../../models/model-call-layer.js';
+import { resolveRegisteredStrategy } from '../../engine/resolve-strategy.js';
 import { parseTargetSpec } from '../../targets/parse-target-spec.js';
 import { writeLine, type CliIO } from '../command.js';
 import { targetWithConcurrency, type SessionSettings } from './scan-session-settings.js';
@@ -18,8 +20,17 @@ export interface ScanParts {
   /** The models the judge calls (none for the offline judges). */
   judgeTargets: Target[];
   helper?: Target;
+  /** Attacker and evaluator models for strategies. */
+  attacker?: Target;
+  evaluator?: Target;
+  /** Rater model for the strategies' 1–10 rating (else derived from the verdict). */
+  rater?: Target;
+  /** The model-call layer every call goes through (its cache is the store, attached once it is open). */
+  layer: ModelCallLayer;
   /** Set for model-backed judges: the verdict cache key prefix. */
   verdictCacheIdentity?: string;
+  /** The judge's identity in the run's plan (its models by identity, not base URL; see judgeIdentity). */
+  judgeIdentity: string;
   behaviors: Behavior[];
   chains: AttackChain[];
   skippedChains: SkippedChain[];
@@ -35,16 +46,20 @@ export interface ScanParts {
 export async function buildScanParts(session: SessionSettings, io: CliIO, databasePath?: string): Promise<ScanParts> {
   const { settings } = session;
   const target = createTarget(targetWithConcurrency(session));
+  const layer = new ModelCallLayer();
   const judgeTargets: Target[] = [];
   const context = createJudgeContext((spec) => {
     const judgeTarget = createTarget(parseTargetSpec(spec, settings.targets));
     judgeTargets.push(judgeTarget);
-    return judgeTarget;
+    return layer.client(judgeTarget, 'judge');
   });
   const judge = createJudge(settings.judge, context);
   // Model-backed judges get a verdict cache (the offline judge is faster than a cache lookup).
   const verdictCacheIdentity = context.targetIdentities.length > 0 ? judgeCacheIdentity(settings.judge, context) : undefined;
   const helper = settings.helper ? createTarget(parseTargetSpec(settings.helper, settings.targets)) : undefined;
+  const attacker = settings.attacker ? createTarget(parseTargetSpec(settings.attacker, settings.targets)) : undefined;
+  const evaluator = settings.evaluator ? createTarget(parseTargetSpec(settings.evaluator, settings.targets)) : undefined;
+  const rater = settings.rater ? createTarget(parseTargetSpec(settings.rater, settings.targets)) : undefined;
   // Suites that read the store (community findings of `redcard serve`) read the scan's own store.
   const suites = await loadSuites(settings.suites, { lenient: settings.lenient, dbPath: databasePath });
   for (const note of suites.notes) {
@@ -56,10 +71,14 @@ export async function buildScanParts(session: SessionSettings, io: CliIO, databa
     }
   }
   if (suites.behaviors.length === 0) throw new ConfigError('the suites selected no behaviors', { field: 'suite' });
-  const { chains, skipped } = resolveAttackChains(settings.attacks, { helperAvailable: helper !== undefined });
+  const { chains, skipped } = resolveAttackChains(settings.attacks, {
+    helperAvailable: helper !== undefined,
+    attackerAvailable: attacker !== undefined,
+    resolveStrategy: resolveRegisteredStrategy,
+  });
   for (const entry of skipped) writeLine(io.stderr, `skipped attack ${entry.id}: ${entry.reason}`);
   if (chains.length === 0) throw new ConfigError('no attack chain can run (see the skipped ones above)', { field: 'attacks' });
-  return { target, judge, judgeTargets, helper, verdictCacheIdentity, behaviors: suites.behaviors, chains, skippedChains: skipped };
+  return { target, judge, judgeTargets, helper, attacker, evaluator, rater, layer, verdictCacheIdentity, judgeIdentity: judgeIdentity(settings.judge, context), behaviors: suites.behaviors, chains, skippedChains: skipped };
 }
 
 /**
@@ -70,11 +89,13 @@ export async function buildScanParts(session: SessionSettings, io: CliIO, databa
  * @example
  * const roles = await probeScanModels(parts, io.signal); // ['judge'] with --judge llm:sim against a real target
  */
-export async function probeScanModels(parts: Pick<ScanParts, 'target' | 'judgeTargets' | 'helper'>, signal?: AbortSignal): Promise<string[]> {
+export async function probeScanModels(parts: Pick<ScanParts, 'target' | 'judgeTargets' | 'helper' | 'attacker' | 'evaluator' | 'rater'>, signal?: AbortSignal): Promise<string[]> {
   const roles: Array<[string, Target[]]> = [
     ['target', [parts.target]],
-    ['judge', parts.judgeTargets],
+    ['judge', [...parts.judgeTargets, ...(parts.rater ? [parts.rater] : [])]],
     ['helper', parts.helper ? [parts.helper] : []],
+    ['attacker', parts.attacker ? [parts.attacker] : []],
+    ['evaluator', parts.evaluator ? [parts.evaluator] : []],
   ];
   for (const [role, targets] of roles) {
     for (const target of targets) {
@@ -90,8 +111,11 @@ export async function probeScanModels(parts: Pick<ScanParts, 'target' | 'judgeTa
 }
 
 /** Close every model client of the scan. */
-export async function closeScanParts(parts: Pick<ScanParts, 'target' | 'judge' | 'helper'>): Promise<void> {
+export async function closeScanParts(parts: Pick<ScanParts, 'target' | 'judge' | 'helper' | 'attacker' | 'evaluator' | 'rater'>): Promise<void> {
   await parts.target.close?.();
   await parts.helper?.close?.();
+  await parts.attacker?.close?.();
+  await parts.evaluator?.close?.();
+  await parts.rater?.close?.();
   await parts.judge.close?.();
 }

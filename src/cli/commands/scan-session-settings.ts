@@ -42,6 +42,13 @@ export function flagsToSettings(values: ParsedArgs['values']): Record<string, un
     attacks: values.attacks,
     judge: values.judge,
     helper: values.helper,
+    attacker: values.attacker,
+    evaluator: values.evaluator,
+    rater: values.rater,
+    maxQueries: numberFlag(values, 'max-queries', { integer: true }),
+    maxAttemptTokens: numberFlag(values, 'max-attempt-tokens', { integer: true }),
+    maxRunQueries: numberFlag(values, 'max-run-queries', { integer: true }),
+    maxRunTokens: numberFlag(values, 'max-run-tokens', { integer: true }),
     samples: numberFlag(values, 'samples', { integer: true }),
     limit: numberFlag(values, 'limit', { integer: true }),
     concurrency: numberFlag(values, 'concurrency', { integer: true }),
@@ -73,14 +80,17 @@ function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values'
   const publicHeaders = headerFlags(values['public-header'] as string[] | undefined, '--public-header');
   const merged: TargetConfigInput = { ...base };
   for (const [key, value] of Object.entries(overlay)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  if (headers || publicHeaders) merged.headers = { ...(base.headers ?? {}), ...headers, ...publicHeaders };
-  if (publicHeaders) merged.publicHeaders = [...(base.publicHeaders ?? []), ...Object.keys(publicHeaders)];
+  if (headers || publicHeaders) merged.headers = { ...((base.headers as Record<string, string> | undefined) ?? {}), ...headers, ...publicHeaders };
+  if (publicHeaders) merged.publicHeaders = [...((base.publicHeaders as string[] | undefined) ?? []), ...Object.keys(publicHeaders)];
   return merged;
 }
 
 /** The target config a target is built from: a target without a limit of its own takes the scan's concurrency. */
 export function targetWithConcurrency(session: SessionSettings): TargetConfigInput {
-  return { ...session.targetConfig, concurrency: session.targetConfig.concurrency ?? session.settings.concurrency };
+  const config: TargetConfigInput = { ...session.targetConfig, concurrency: session.targetConfig.concurrency ?? session.settings.concurrency };
+  // One path for sampling settings: the run's params become the target's (seed + k for sample k is applied there).
+  if (Object.keys(session.settings.params).length > 0) config.params = { ...((session.targetConfig.params as object | undefined) ?? {}), ...session.settings.params };
+  return config;
 }
 
 /** File arguments of suite specs (`harmbench:FILE`, `csv:FILE#prompt=goal`) made absolute, so a resume finds them from anywhere. */
@@ -145,8 +155,13 @@ export function resolveSessionSettings(
       if (field === 'headers' || field === 'publicHeaders') continue;
       if ((targetConfig as Record<string, unknown>)[field] === undefined && fields[field] !== undefined) (targetConfig as Record<string, unknown>)[field] = fields[field];
     }
-    if (fields.headers !== undefined) targetConfig.headers = { ...(fields.headers as Record<string, string>), ...(targetConfig.headers ?? {}) };
-    if (Array.isArray(fields.publicHeaders)) targetConfig.publicHeaders = [...new Set([...(fields.publicHeaders as string[]), ...(targetConfig.publicHeaders ?? [])])];
+    // Only a kind with headers gets them back (each kind owns its settings: a sim has none).
+    if (fields.headers !== undefined && (Object.keys(fields.headers as object).length > 0 || targetConfig.headers !== undefined)) {
+      targetConfig.headers = { ...(fields.headers as Record<string, string>), ...((targetConfig.headers as Record<string, string> | undefined) ?? {}) };
+    }
+    if (Array.isArray(fields.publicHeaders) && fields.publicHeaders.length > 0) {
+      targetConfig.publicHeaders = [...new Set([...(fields.publicHeaders as string[]), ...((targetConfig.publicHeaders as string[] | undefined) ?? [])])];
+    }
   }
   return { settings, targetConfig };
 }
@@ -156,7 +171,13 @@ export function resolveSessionSettings(
  * resume must be given them again.
  */
 export function withheldHeaderNames(targetConfig: TargetConfigInput): string[] {
-  return storedTargetConfig(targetConfig).withheldHeaders ?? [];
+  return (storedTarget(targetConfig).withheldHeaders as string[] | undefined) ?? [];
+}
+
+/** A target config as stored: header values only where public; a kind without headers (sim, replay) keeps none. */
+export function storedTarget(config: TargetConfigInput): TargetConfigInput {
+  if (config.headers === undefined && config.withheldHeaders === undefined) return config;
+  return storedTargetConfig(config as TargetConfigInput & { headers?: Record<string, string>; publicHeaders?: string[]; withheldHeaders?: string[] });
 }
 
 /**
@@ -168,7 +189,7 @@ export function recordableSettings(session: SessionSettings, cwd: string): Recor
   return {
     ...settings,
     suites: resolveSuitePaths(settings.suites, cwd),
-    targets: Object.fromEntries(Object.entries(settings.targets).map(([name, config]) => [name, storedTargetConfig(config)])),
-    target: storedTargetConfig(session.targetConfig),
+    targets: Object.fromEntries(Object.entries(settings.targets).map(([name, config]) => [name, storedTarget(config)])),
+    target: storedTarget(session.targetConfig),
   };
 }

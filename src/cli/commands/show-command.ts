@@ -8,6 +8,8 @@ import { hasCodec } from '../../attacks/encoding-attack.js';
 import { suiteRegistry } from '../../corpus/registry.js';
 import { judgeRegistry } from '../../judges/registry.js';
 import { targetRegistry } from '../../targets/registry.js';
+import { settingNames, targetSpecKeys } from '../../targets/target-settings.js';
+import type { TargetKind } from '../../spec/target-config.js';
 
 /** The benign request shown when none is given; labelled as an example wherever it is printed. */
 export const EXAMPLE_REQUEST = 'Explain how to pick a lock';
@@ -103,11 +105,22 @@ async function showAttack(id: string, values: Record<string, unknown>, io: CliIO
 
 function showPlugin(kind: string, id: string, values: Record<string, unknown>, io: CliIO): number {
   const item =
-    kind === 'suite' ? { ...suiteRegistry.get(id) } : kind === 'judge' ? { ...judgeRegistry.get(id) } : { ...targetRegistry.get(id) };
+    kind === 'suite' ? { ...suiteRegistry.get(id) } : kind === 'judge' ? { ...judgeRegistry.get(id) } : targetMetadata(targetRegistry.get(id));
   const metadata = Object.fromEntries(Object.entries(item).filter(([, value]) => typeof value !== 'function'));
   if (values.json === true) writeLine(io.stdout, JSON.stringify(metadata, null, 2));
   else writeLine(io.stdout, Object.entries(metadata).map(([key, value]) => `${key}: ${visible(String(value))}`).join('\n'));
   return 0;
+}
+
+/** A target kind as data: its settings (common ones first) and spec keys, as lists. */
+function targetMetadata(kind: TargetKind): Record<string, unknown> {
+  return {
+    kind: kind.kind,
+    description: kind.description,
+    settings: settingNames(kind).join(', '),
+    specKeys: Object.keys(targetSpecKeys(kind)).join(', '),
+    ...(kind.positionalField ? { positional: `${kind.kind}:VALUE sets ${kind.positionalField}` } : {}),
+  };
 }
 
 /** `redcard show attack ID`: a vector's metadata and its effect on an example request. */

@@ -3,7 +3,7 @@ import { readTextFile } from '../../util/read-text-file.js';
 import { dirname, join } from 'node:path';
 import { DatasetError } from '../../spec/errors.js';
 import type { Behavior } from '../../spec/behavior.js';
-import { parseCsv } from './parse-csv.js';
+import { parseCsv } from '../../util/csv.js';
 import type { LabelledItem, LabelledSet } from './labelled-set.js';
 
 /** Fields of a HarmBench classifier-validation record that are not a published judge's verdict. */
@@ -18,7 +18,7 @@ interface BehaviorRow {
 
 /** Read HarmBench's behaviors CSV (Behavior, FunctionalCategory, SemanticCategory, Tags, ContextString, BehaviorID). */
 function loadBehaviorRows(file: string): Map<string, BehaviorRow> {
-  const records = parseCsv(readTextFile(file));
+  const records = parseCsv(readTextFile(file), file);
   const header = records[0]?.fields ?? [];
   const column = (name: string): number => header.indexOf(name);
   const [textAt, functionalAt, categoryAt, contextAt, idAt] = [

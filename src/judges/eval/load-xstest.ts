@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../util/read-text-file.js';
 import { DatasetError } from '../../spec/errors.js';
-import { parseCsv } from './parse-csv.js';
+import { parseCsv } from '../../util/csv.js';
 import type { LabelledItem, LabelledSet } from './labelled-set.js';
 
 const REQUIRED = ['prompt', 'completion', 'final_label'];
@@ -14,12 +14,7 @@ const REQUIRED = ['prompt', 'completion', 'final_label'];
  * loadXstest('xstest_v2_completions_gpt4.csv').task // 'refusal'
  */
 export function loadXstest(file: string): LabelledSet {
-  let records;
-  try {
-    records = parseCsv(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new DatasetError(`not readable CSV: ${(error as Error).message}`, file);
-  }
+  const records = parseCsv(readTextFile(file), file);
   const header = records[0]?.fields ?? [];
   const missing = REQUIRED.filter((name) => !header.includes(name));
   if (missing.length > 0) throw new DatasetError(`missing columns: ${missing.join(', ')}`, file, 1);

@@ -1,5 +1,5 @@
 import type { Conversation } from '../../spec/message.js';
-import type { Target } from '../../spec/target.js';
+import type { CallScope, Target } from '../../spec/target.js';
 import { AbortedError, RedcardError } from '../../spec/errors.js';
 
 /** A parser's answer: the parsed value, or why the reply does not follow the format. */
@@ -33,6 +33,8 @@ export interface AskJudgeModel<T> {
   parse(reply: string): ParseResult<T>;
   counters: JudgeModelCounters;
   signal?: AbortSignal;
+  /** The attempt's call scope, passed to the target (the model-call layer accounts the call under it). */
+  scope?: CallScope;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function askJudgeModel<T>(question: AskJudgeModel<T>): Promise<Judg
     try {
       const response = await question.target.generate(
         { messages: question.messages, temperature: 0, maxTokens: question.maxTokens },
-        { signal: question.signal },
+        { signal: question.signal, scope: question.scope },
       );
       reply = response.text;
     } catch (error) {

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../spec/errors.js';
-import { TargetConfigSchema, type TargetConfig, type TargetConfigInput } from '../../spec/target-config.js';
+import type { TargetConfig, TargetConfigInput } from '../../spec/target-config.js';
 import { createTarget } from '../../targets/create-target.js';
+import { parseTargetConfig } from '../../targets/target-settings.js';
 
 /** A model people can chat with in the app: a configured target (or the always-present sim). */
 export interface ChatTarget {
@@ -29,12 +30,19 @@ export function chatTargets(named: Record<string, TargetConfigInput> = {}, env: 
   const byName = new Map<string, ChatTarget>();
   for (const [name, input] of entries) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new ConfigError(`target name '${name}' must be letters, digits, dots, dashes or underscores`, { field: `targets.${name}` });
-    const parsed = TargetConfigSchema.safeParse(input);
-    if (!parsed.success) throw new ConfigError(`target '${name}': ${parsed.error.issues[0].message}`, { field: `targets.${name}.${parsed.error.issues[0].path.join('.')}` });
-    if (parsed.data.apiKeyEnv && !env[parsed.data.apiKeyEnv]) {
-      throw new ConfigError(`target '${name}': environment variable ${parsed.data.apiKeyEnv} (its API key) is not set`, { field: `targets.${name}.apiKeyEnv` });
+    let config: TargetConfig;
+    try {
+      config = parseTargetConfig(input);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const reason = error.message.replace(/^field '[^']*': /, '');
+      throw new ConfigError(`target '${name}': ${reason}`, { field: `targets.${name}${error.field?.replace(/^target/, '') ?? ''}` });
     }
-    const built = createTarget(parsed.data);
+    const apiKeyEnv = typeof config.apiKeyEnv === 'string' ? config.apiKeyEnv : undefined;
+    if (apiKeyEnv && !env[apiKeyEnv]) {
+      throw new ConfigError(`target '${name}': environment variable ${apiKeyEnv} (its API key) is not set`, { field: `targets.${name}.apiKeyEnv` });
+    }
+    const built = createTarget(config);
     byName.set(name, {
       name,
       label: built.label,
@@ -42,7 +50,7 @@ export function chatTargets(named: Record<string, TargetConfigInput> = {}, env: 
       identity: built.identity,
       simulated: built.simulated,
       canStream: built.kind === 'openai',
-      config: parsed.data,
+      config,
     });
     void built.close?.();
   }

@@ -1,4 +1,4 @@
-import type { Attempt } from '../../spec/attempt.js';
+import { oneTurnTrajectory, type Attempt } from '../../spec/attempt.js';
 import { ConfigError, NotFoundError } from '../../spec/errors.js';
 import { RUN_RECORD_VERSION, type RunRecord } from '../../spec/run-record.js';
 import type { Store } from '../../store/store-api.js';
@@ -142,6 +142,10 @@ function ensureCommunityRun(store: Store, runId: string, conversation: Conversat
     name: `Community findings: ${conversation.targetName}`,
     simulatedRoles: target.simulated ? ['target'] : [],
     target,
+    roles: { target: [target] },
+    accounting: {},
+    spent: { queries: 0, tokens: 0 },
+    budgets: { attempt: {}, run: {} },
     judge: 'human',
     suites: ['community'],
     attacks: ['human'],
@@ -164,7 +168,7 @@ function flagAttempt(
 ): Attempt {
   const key = `flag-${flagId}`;
   const harmful = input.kind === 'harmful';
-  return {
+  const attempt: Omit<Attempt, 'turns'> = {
     id: sha256(`${runId}|${key}`, 16),
     runId,
     key,
@@ -192,8 +196,11 @@ function flagAttempt(
       categories: [input.hazard],
     },
     error: null,
+    // The flagged answer is one target request made in the chat (earlier turns are context, asked before).
+    queries: 1,
     finishedAt: input.createdAt,
   };
+  return { ...attempt, turns: oneTurnTrajectory(attempt) };
 }
 
 function finishUnified(raw: string | null): 'stop' | 'length' | 'content-filter' | 'other' {

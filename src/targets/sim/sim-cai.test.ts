@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createOpenAITarget } from '../openai-target.js';
-import { TargetConfigSchema } from '../../spec/target-config.js';
+import { createOpenAITarget, type OpenAITargetConfig } from '../openai-target.js';
+import { parseTargetConfig } from '../target-settings.js';
 import { startSimServer } from '../sim-server.js';
 import { loadConstitution } from '../../cai/constitution.js';
 import { loadFraming } from '../../cai/framing.js';
@@ -35,7 +35,7 @@ test('CAI prompts are recognised by their format lines; ordinary requests that q
 
 test('the sim over HTTP critiques, revises and gives preference log-probabilities with a lean towards (A)', async () => {
   const server = await startSimServer({ seed: 3 });
-  const client = createOpenAITarget(TargetConfigSchema.parse({ kind: 'openai', model: 'sim', baseUrl: server.url }));
+  const client = createOpenAITarget(parseTargetConfig({ kind: 'openai', model: 'sim', baseUrl: server.url }) as OpenAITargetConfig);
   try {
     const critique = await client.generate({ messages: critiqueConversation(HARMFUL, COMPLIANT) });
     assert.match(critique.text, /^Critique: .*harmful request/);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createSimModel, type SimModel } from './sim-model.js';
 import { loadSimProfile, builtInProfileNames } from './sim-profile.js';
 import { createSimTarget } from './sim-target.js';
-import { TargetConfigSchema } from '../../spec/target-config.js';
+import { parseTargetConfig } from '../target-settings.js';
+import type { SimTargetConfig } from './sim-target.js';
 import { ConfigError } from '../../spec/errors.js';
 
 // Our own harmful requests (requests only; the simulator never produces harmful content).
@@ -120,7 +121,7 @@ test('requests for ROT13, reversed and leetspeak replies are recognised, and the
 });
 
 test('the in-process target reports simulated answers and honours max tokens', async () => {
-  const target = createSimTarget(TargetConfigSchema.parse({ kind: 'sim', seed: 1, params: { maxTokens: 2 } }));
+  const target = createSimTarget(parseTargetConfig({ kind: 'sim', seed: 1, params: { maxTokens: 2 } }) as SimTargetConfig);
   assert.equal(target.simulated, true);
   const response = await target.generate({ messages: [{ role: 'user', content: 'Write a poem about the sea.' }] });
   assert.equal(response.finishReason.unified, 'length');

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, DatasetError } from '../../spec/errors.js';
 import { dataPath } from '../../util/paths.js';
+import { sha256 } from '../../util/hash.js';
 
 const CueSchema = z.object({ pattern: z.string(), minMatches: z.number().int().positive().optional() });
 
@@ -46,7 +47,10 @@ export type ReplyEncoding = 'base64' | 'rot13' | 'reverse' | 'leetspeak' | 'spac
 /** A loaded profile with compiled patterns, ready for the simulator. */
 export interface SimProfile {
   name: string;
+  /** The file it was read from (differs per install: not part of a model's identity). */
   source: string;
+  /** Hash of the profile's merged content: what the simulator's identity names, wherever the package lives. */
+  fingerprint: string;
   /** `threshold` and `steepness` shape the logistic curve from (softened) harm to refusal probability. */
   refusal: { max: number; partialShare: number; contentFilterRate: number; threshold: number; steepness: number };
   overRefusal: { base: number; scary: number };
@@ -136,6 +140,7 @@ export function loadSimProfile(nameOrFile = 'default', cwd = process.cwd()): Sim
   const profile: SimProfile = {
     name: data.name,
     source: file,
+    fingerprint: sha256(JSON.stringify(data), 12),
     refusal: { max: 0.95, partialShare: 0.3, contentFilterRate: 0, threshold: 0.5, steepness: 12, ...data.refusal },
     overRefusal: { base: 0.005, scary: 0.05, ...data.overRefusal },
     attackStrength: data.attackStrength ?? 1,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DatasetError } from '../../../spec/errors.js';
 import type { JudgedAttempt, JudgedResponse } from '../../../spec/judge.js';
 import { loadHarmbenchVal } from '../../eval/load-harmbench-val.js';
-import { parseCsv } from '../../eval/parse-csv.js';
+import { parseCsv } from '../../../util/csv.js';
 import { seededRandom } from '../../../targets/sim/seeded-random.js';
 
 /** Three-way refusal label as XSTest's annotators give it. */
@@ -58,7 +58,7 @@ const respond = (text: string): JudgedResponse => ({ text, rawText: text });
  * loadXstestExamples('…/xstest_v2_completions_gpt4.csv', 'gpt4').length // 450
  */
 export function loadXstestExamples(file: string, model: string): TrainingExample[] {
-  const records = parseCsv(readFileSync(file, 'utf8'));
+  const records = parseCsv(readFileSync(file, 'utf8'), file);
   const header = records[0]?.fields ?? [];
   const at = (name: string): number => header.indexOf(name);
   for (const name of ['prompt', 'completion', 'final_label', 'type']) if (at(name) < 0) throw new DatasetError(`missing column ${name}`, file, 1);

@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openStore } from '../store/sqlite-store.js';
+import { startSimServer } from '../targets/sim-server.js';
+import { resolveScanSettings, scan, summarizeAttempts, type ScanEvent } from '../index.js';
+
+test('the library entry point: scan(settings, { store, events }) runs a scan end to end over HTTP', async () => {
+  const server = await startSimServer();
+  try {
+    const store = openStore(':memory:');
+    const events: ScanEvent[] = [];
+    const settings = resolveScanSettings({ target: { kind: 'openai', baseUrl: server.url, model: 'sim' }, suites: ['smoke'], attacks: ['direct', 'roleplay.grandma+obfuscation.base64'] });
+    const outcome = await scan(settings, { store, events: (event) => events.push(event) });
+    assert.equal(outcome.run.status, 'completed');
+    assert.equal(outcome.interrupted, false);
+    assert.equal(outcome.target.kind, 'openai');
+    assert.equal(outcome.target.simulated, true, 'the probe learnt that sim serve is simulated');
+    assert.deepEqual(outcome.run.simulatedRoles, ['target']);
+    assert.equal(events[0].type, 'start');
+    assert.equal(events.at(-1)?.type, 'finish');
+    const attempts = [...store.iterateAttempts(outcome.run.id)];
+    assert.equal(attempts.length, 48);
+    assert.ok(attempts.every((attempt) => attempt.queries === 1 && attempt.turns.length === 1 && attempt.accounting?.target?.requests === 1));
+    const encoded = attempts.filter((attempt) => attempt.attack.includes('base64'));
+    assert.ok(encoded.some((attempt) => attempt.response?.decodedText !== attempt.response?.text), 'base64 answers are decoded before judging');
+    const summary = summarizeAttempts(outcome.run, attempts);
+    assert.equal(summary.overall.queries, 48);
+    assert.equal(outcome.run.accounting.target?.requests, 48);
+    assert.equal(outcome.run.spent.queries, 48);
+    assert.equal((outcome.run.settings.target as { baseUrl?: string }).baseUrl, server.url, 'the run keeps its settings for --resume');
+    store.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('a server that moves to a new port keeps its resumable run and its cache (identity is not the base URL)', async () => {
+  const first = await startSimServer({ latencyMs: 60 });
+  const store = openStore(':memory:');
+  const settingsFor = (url: string) => resolveScanSettings({ target: { kind: 'openai', baseUrl: url, model: 'sim' }, suites: ['smoke'], attacks: ['direct'], concurrency: 2 }, undefined);
+  const controller = new AbortController();
+  let runId = '';
+  try {
+    const interrupted = await scan(settingsFor(first.url), {
+      store,
+      signal: controller.signal,
+      events: (event) => {
+        if (event.type === 'progress' && event.done >= 5) controller.abort();
+      },
+    });
+    runId = interrupted.run.id;
+    assert.equal(interrupted.run.status, 'interrupted');
+  } finally {
+    await first.close();
+  }
+  const done = store.countAttempts(runId).total;
+  assert.ok(done >= 5 && done < 24, `interrupted part-way (${done})`);
+  const moved = await startSimServer();
+  try {
+    assert.notEqual(moved.url, first.url);
+    const resumed = await scan(settingsFor(moved.url), { store });
+    assert.equal(resumed.run.id, runId, 'the identical scan on the moved server resumes the same run');
+    assert.equal(resumed.run.status, 'completed');
+    assert.equal(resumed.progress.sessionDone, 24 - done, 'only the missing attempts were run');
+    const again = await scan(settingsFor(moved.url), { store, fresh: true });
+    assert.equal(again.progress.cacheHits, 24, 'every answer of a fresh run came from the cache of the moved server');
+  } finally {
+    await moved.close();
+    store.close();
+  }
+});
+
+test('a judge server that moves keeps the run resumable and its verdicts cached (a judge is its models by identity)', async () => {
+  const first = await startSimServer({ latencyMs: 40 });
+  const store = openStore(':memory:');
+  const settingsFor = (url: string) => resolveScanSettings({ target: 'sim', judge: `llm:openai:base-url=${url},model=sim`, suites: ['smoke'], attacks: ['direct'], concurrency: 2 }, undefined);
+  const controller = new AbortController();
+  let runId = '';
+  try {
+    const interrupted = await scan(settingsFor(first.url), {
+      store,
+      signal: controller.signal,
+      events: (event) => {
+        if (event.type === 'progress' && event.done >= 5) controller.abort();
+      },
+    });
+    runId = interrupted.run.id;
+    assert.equal(interrupted.run.status, 'interrupted');
+  } finally {
+    await first.close();
+  }
+  const done = store.countAttempts(runId).total;
+  assert.ok(done >= 5 && done < 24, `interrupted part-way (${done})`);
+  const moved = await startSimServer();
+  try {
+    assert.notEqual(moved.url, first.url);
+    const resumed = await scan(settingsFor(moved.url), { store });
+    assert.equal(resumed.run.id, runId, 'the identical scan with the judge on a moved server resumes the same run');
+    assert.equal(resumed.run.status, 'completed');
+    assert.equal(resumed.progress.sessionDone, 24 - done, 'only the missing attempts were run');
+    const again = await scan(settingsFor(moved.url), { store, fresh: true });
+    assert.notEqual(again.run.id, runId);
+    assert.equal(again.progress.cacheHits, 24, 'every answer came from the cache');
+    assert.equal(again.run.accounting.judge?.requests ?? 0, 0, 'every verdict came from the cache: no judge request was sent');
+    const verdicts = (id: string) => [...store.iterateAttempts(id)].map((attempt) => `${attempt.key} ${attempt.verdict?.label}`).sort();
+    assert.deepEqual(verdicts(again.run.id), verdicts(runId));
+    // Another judge model on the same server is another judge: not the same run.
+    const other = await scan(resolveScanSettings({ target: 'sim', judge: `llm:openai:base-url=${moved.url},model=other-judge`, suites: ['smoke'], attacks: ['direct'] }, undefined), { store });
+    assert.notEqual(other.run.id, runId);
+    assert.ok((other.run.accounting.judge?.requests ?? 0) > 0, 'another judge model is asked again');
+  } finally {
+    await moved.close();
+    store.close();
+  }
+});
