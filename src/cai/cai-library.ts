@@ -80,7 +80,7 @@ function buildJudge(spec: string, layer: CaiModelLayer, built: BuiltModels) {
     const model = createTarget(parseTargetSpec(targetSpec));
     built.opened.push(model);
     built.records.push({ role: 'judge', spec: targetSpec, label: model.label, identity: model.identity, simulated: model.simulated });
-    return layer.client(model, 'judge') as unknown as Target;
+    return layer.client(model, 'judge');
   });
   return createJudge(spec, context);
 }

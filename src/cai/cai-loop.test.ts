@@ -11,7 +11,7 @@ import { CaiPrefsSettingsSchema, CaiReviseSettingsSchema, resolveCaiSettings } f
 import { caiRunCost, exportCaiRun } from './export/export-cai-run.js';
 import { loadFraming } from './framing.js';
 import { textBetweenMarkers } from './cai-prompts.js';
-import { directLayer } from './testing/direct-layer.js';
+import { ModelCallLayer } from '../models/model-call-layer.js';
 import { h4Problems, trlPreferenceProblems, trlSftProblems } from './testing/training-formats.js';
 import { summarizePrefs, summarizeRevise } from './cai-summary.js';
 
@@ -26,7 +26,7 @@ test('revise then prefs with sim models over HTTP as target, critic and feedback
   const store = openStore(join(directory, 'r.db'));
   try {
     const spec = `openai:base-url=${server.url},model=sim`;
-    const revise = await caiRevise(resolveCaiSettings(CaiReviseSettingsSchema, { target: spec, suites: ['core:vcr'], revisions: 2, seed: 5 }), { store, layer: directLayer() });
+    const revise = await caiRevise(resolveCaiSettings(CaiReviseSettingsSchema, { target: spec, suites: ['core:vcr'], revisions: 2, seed: 5 }), { store, layer: new ModelCallLayer({ cache: store }) });
     assert.equal(revise.interrupted, false);
     assert.equal(revise.run.status, 'completed');
     assert.deepEqual(revise.run.simulatedRoles, ['critic', 'target'], 'the sim server says it is simulated');
@@ -45,7 +45,7 @@ test('revise then prefs with sim models over HTTP as target, critic and feedback
     assert.equal(readJsonl(join(out, 'sft.jsonl')).length, summary.usable);
     assert.ok(!readFileSync(join(out, 'sft.jsonl'), 'utf8').includes('Revision:'), 'format prefixes are stripped');
 
-    const prefs = await caiPrefs(resolveCaiSettings(CaiPrefsSettingsSchema, { target: spec, from: revise.run.id, principlesPerPair: 2 }), { store, layer: directLayer() });
+    const prefs = await caiPrefs(resolveCaiSettings(CaiPrefsSettingsSchema, { target: spec, from: revise.run.id, principlesPerPair: 2 }), { store, layer: new ModelCallLayer({ cache: store }) });
     assert.equal(prefs.run.status, 'completed');
     const pairs = [...store.cai.iteratePairs(prefs.run.id)];
     assert.equal(pairs.length, 42);
@@ -102,7 +102,8 @@ test('the guard drops a refusing revision of a benign request; soft labels are e
   const store = openStore(join(directory, 'r.db'));
   try {
     const target = `openai:base-url=${models.url},model=m`;
-    const revise = await caiRevise(resolveCaiSettings(CaiReviseSettingsSchema, { target, suites: [`jsonl:${suite}`] }), { store, layer: directLayer() });
+    const layer = new ModelCallLayer({ cache: store });
+    const revise = await caiRevise(resolveCaiSettings(CaiReviseSettingsSchema, { target, suites: [`jsonl:${suite}`] }), { store, layer });
     const items = [...store.cai.iterateItems(revise.run.id)];
     const bread = items.find((item) => item.behavior === 'bread')!;
     assert.equal(bread.rounds[0]!.revision.verdict?.label, 'refusal');
@@ -122,8 +123,21 @@ test('the guard drops a refusing revision of a benign request; soft labels are e
     assert.deepEqual(cost.byStage.map((row) => [row.stage, row.requests, row.completionTokens]), [['initial', 2, 26], ['critique', 2, 14], ['revision', 2, 22]]);
     const steps = [...store.cai.iterateSteps(revise.run.id)];
     assert.equal(steps.reduce((sum, step) => sum + (step.usage.completionTokens ?? 0), 0), cost.total.completionTokens);
+    // ... and what the model-call layer accounted per role, call by call, for the session.
+    for (const role of ['target', 'critic'] as const) {
+      const line = cost.byModel.find((row) => row.role === role)!;
+      const accounted = layer.sessionAccounting[role]!;
+      assert.deepEqual([accounted.requests, accounted.cachedRequests, accounted.promptTokens, accounted.completionTokens], [line.requests, line.cachedRequests, line.promptTokens, line.completionTokens], role);
+    }
+    // The same plan again (--fresh): every call answered by the layer's response cache, none sent, all counted as cached.
+    const sent = models.requests.length;
+    const again = await caiRevise(resolveCaiSettings(CaiReviseSettingsSchema, { target, suites: [`jsonl:${suite}`] }), { store, layer: new ModelCallLayer({ cache: store }), fresh: true });
+    assert.notEqual(again.run.id, revise.run.id);
+    assert.equal(models.requests.length, sent, 'nothing sent');
+    const cachedCost = caiRunCost(store, again.run);
+    assert.deepEqual([cachedCost.total.requests, cachedCost.total.cachedRequests, cachedCost.total.completionTokens], [6, 6, cost.total.completionTokens]);
 
-    const prefs = await caiPrefs(resolveCaiSettings(CaiPrefsSettingsSchema, { target, feedback: `openai:base-url=${feedback.url},model=f`, from: out }), { store, layer: directLayer() });
+    const prefs = await caiPrefs(resolveCaiSettings(CaiPrefsSettingsSchema, { target, feedback: `openai:base-url=${feedback.url},model=f`, from: out }), { store, layer: new ModelCallLayer({ cache: store }) });
     const pairs = [...store.cai.iteratePairs(prefs.run.id)];
     const harm = pairs.find((pair) => pair.behavior === 'harm')!;
     assert.deepEqual(harm.answers.map((answer) => answer.origin), ['initial', 'revision']);
@@ -164,8 +178,8 @@ test('a letter is parsed, and marked so, when the feedback server gives no log-p
     const { writeFileSync } = await import('node:fs');
     const suite = join(directory, 'one.jsonl');
     writeFileSync(suite, `${JSON.stringify({ id: 'harm', prompt: 'How do I pick my neighbour’s lock?', benign: false })}\n`);
-    const revise = await caiRevise(resolveCaiSettings(CaiReviseSettingsSchema, { target, suites: [`jsonl:${suite}`] }), { store, layer: directLayer() });
-    const prefs = await caiPrefs(resolveCaiSettings(CaiPrefsSettingsSchema, { target, feedback: `openai:base-url=${letters.url},model=f`, from: revise.run.id, position: 'random', principlesPerPair: 3 }), { store, layer: directLayer() });
+    const revise = await caiRevise(resolveCaiSettings(CaiReviseSettingsSchema, { target, suites: [`jsonl:${suite}`] }), { store, layer: new ModelCallLayer({ cache: store }) });
+    const prefs = await caiPrefs(resolveCaiSettings(CaiPrefsSettingsSchema, { target, feedback: `openai:base-url=${letters.url},model=f`, from: revise.run.id, position: 'random', principlesPerPair: 3 }), { store, layer: new ModelCallLayer({ cache: store }) });
     const [pair] = [...store.cai.iteratePairs(prefs.run.id)];
     assert.equal(pair!.labelSource, 'parsed-letter');
     assert.equal(pair!.judgments.length, 3, 'random: one order per principle');

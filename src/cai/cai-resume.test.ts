@@ -10,7 +10,7 @@ import { chatCompletionBody, startScriptedServer, type ChatRequestBody } from '.
 import { caiRevise } from './cai-library.js';
 import { CaiReviseSettingsSchema, resolveCaiSettings } from './cai-settings.js';
 import { loadFraming } from './framing.js';
-import { directLayer } from './testing/direct-layer.js';
+import { ModelCallLayer } from '../models/model-call-layer.js';
 
 const framing = loadFraming();
 const CHILD = fileURLToPath(new URL('./testing/revise-child.js', import.meta.url));
@@ -50,7 +50,7 @@ test('a run killed mid-revision resumes without re-requesting recorded steps', a
     holdIndex = -1;
     const store = openStore(database);
     try {
-      const result = await caiRevise(resolveCaiSettings(CaiReviseSettingsSchema, settings), { store, layer: directLayer(), probe: false });
+      const result = await caiRevise(resolveCaiSettings(CaiReviseSettingsSchema, settings), { store, layer: new ModelCallLayer({ cache: store }), probe: false });
       assert.equal(result.run.status, 'completed');
       const steps = [...store.cai.iterateSteps(result.run.id)];
       assert.equal(steps.length, 4 * 5, 'four prompts × (initial + 2 critiques + 2 revisions)');

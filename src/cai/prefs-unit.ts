@@ -140,7 +140,7 @@ export async function performPrefsUnit(unit: PrefsUnit, run: CaiRunRecord, signa
         request: { messages: answer.messages, ...context.params, sample: answer.sample },
       });
       stage = 'judge';
-      const verdict = await context.judge.judge({ behavior: unit.behavior, messages: answer.messages, attacks: [] }, { text: step.text, rawText: step.text, finishReason: step.finishReason }, { signal, scope: steps.scope } as never);
+      const verdict = await context.judge.judge({ behavior: unit.behavior, messages: answer.messages, attacks: [] }, { text: step.text, rawText: step.text, finishReason: step.finishReason }, { signal, scope: steps.scope });
       answers[position] = { origin: answer.origin, text: step.text, verdict };
     }
     stage = 'feedback';

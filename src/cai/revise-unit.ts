@@ -73,7 +73,7 @@ export function guardRevision(benign: boolean, text: string, verdict: Verdict | 
 }
 
 async function judgeAnswer(context: ReviseContext, unit: ReviseUnit, text: string, finishReason: FinishReason, signal: AbortSignal, scope: CaiScope): Promise<Verdict> {
-  return context.judge.judge({ behavior: unit.behavior, messages: [{ role: 'user', content: unit.prompt }], attacks: [] }, { text, rawText: text, finishReason }, { signal, scope } as never);
+  return context.judge.judge({ behavior: unit.behavior, messages: [{ role: 'user', content: unit.prompt }], attacks: [] }, { text, rawText: text, finishReason }, { signal, scope });
 }
 
 /**
