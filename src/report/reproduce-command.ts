@@ -34,6 +34,30 @@ function targetSpec(run: RunRecord): { spec: string; systemPrompt?: string; head
   };
 }
 
+/** `--helper`, `--attacker`, `--evaluator` and `--rater` as the run's settings name them (v2 runs; absent in v1). */
+function modelFlags(run: RunRecord): string[] {
+  const parts: string[] = [];
+  for (const role of ['helper', 'attacker', 'evaluator', 'rater'] as const) {
+    const spec = run.settings?.[role];
+    if (typeof spec === 'string' && spec.length > 0) parts.push(`--${role}`, quote(spec));
+  }
+  return parts;
+}
+
+/** The budget flags of a v2 run (per attempt and per run), when any was set. */
+function budgetFlags(run: RunRecord): string[] {
+  const parts: string[] = [];
+  const { attempt, run: whole } = run.budgets ?? { attempt: {}, run: {} };
+  const flags: [string, number | undefined][] = [
+    ['--max-queries', attempt?.maxQueries],
+    ['--max-attempt-tokens', attempt?.maxTokens],
+    ['--max-run-queries', whole?.maxQueries],
+    ['--max-run-tokens', whole?.maxTokens],
+  ];
+  for (const [flag, value] of flags) if (value !== undefined) parts.push(flag, String(value));
+  return parts;
+}
+
 /**
  * The `redcard scan` command line that re-creates a run's plan, from its record (and its stored settings).
  *
@@ -49,6 +73,7 @@ export function reproduceCommand(run: RunRecord): string {
   if (run.attacks.length > 0) parts.push('--attacks', quote(run.attacks.join(',')));
   parts.push('--samples', String(run.samples), '--judge', quote(run.judge));
   if (run.limit !== null) parts.push('--limit', String(run.limit));
+  parts.push(...modelFlags(run), ...budgetFlags(run));
   const { temperature, topP, maxTokens, seed } = run.params;
   if (temperature !== undefined) parts.push('--temperature', String(temperature));
   if (topP !== undefined) parts.push('--top-p', String(topP));
