@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openStore } from '../../store/sqlite-store.js';
 import { caiItemFixture, caiRunFixture, caiStepFixture, VERDICTS } from '../testing/cai-fixtures.js';
 import { caiReportInput } from './cai-report-input.js';
-import { renderCaiHtml, renderCaiMarkdown } from './render-cai-report.js';
+import { renderCaiHtml, renderCaiJson, renderCaiMarkdown } from './render-cai-report.js';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> [REDACTED]';
 
@@ -47,6 +47,13 @@ test('the CAI report: rates before and after, cost summed over recorded steps, e
     assert.match(markdown, /\*\*SIMULATED\*\*/);
     assert.match(markdown, /Harm rate of harmful requests before revision: 100\.0% .*\(1\/1\); after: 0\.0%/);
     assert.match(markdown, /\| critique \| 2 \| 0 \| 0 \| 200 \| 40 \| 80 ms \| 500\.0 \|/);
+
+    const json = JSON.parse(renderCaiJson(input)) as { reportVersion: number; summary: { harmBefore: { successes: number } }; cost: { total: { requests: number; completionTokens: number } }; projection: { gpuHours: number } };
+    assert.equal(json.reportVersion, 1);
+    assert.deepEqual([json.cost.total.requests, json.cost.total.completionTokens], [6, 150], 'the same sums as the steps');
+    assert.equal(json.summary.harmBefore.successes, 1);
+    assert.ok(Math.abs(json.projection.gpuHours - 0.375) < 1e-9);
+    assert.ok(!renderCaiJson(input).includes('alert'), 'the JSON report holds no model text');
   } finally {
     store.close();
   }

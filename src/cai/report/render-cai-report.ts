@@ -26,6 +26,21 @@ const clip = (text: string): string => (text.length > MAX_BODY ? `${text.slice(0
 const number = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 
+/** Version of the JSON CAI report (`redcard cai report --format json`); bumped when a field changes meaning. */
+export const CAI_REPORT_JSON_VERSION = 1;
+
+/**
+ * A CAI run as JSON for scripts and CI: the run record, its summary (counts, rates with intervals), its cost and the
+ * projection with the published runs beside it. Like the Markdown report it holds no model text.
+ *
+ * @example
+ * JSON.parse(renderCaiJson(input)).cost.total.completionTokens
+ */
+export function renderCaiJson(input: CaiReportInput): string {
+  const { examples: _examples, ...rest } = input;
+  return `${JSON.stringify({ reportVersion: CAI_REPORT_JSON_VERSION, ...rest }, null, 2)}\n`;
+}
+
 /**
  * A CAI run as Markdown: what it was (kind, source, constitution, models, SIMULATED), its counts and rates before and
  * after, and its cost with the projection. Model text is not included (see the HTML report or trace.jsonl).

@@ -4,7 +4,7 @@ import { caiPrefs, caiRevise, type CaiOptions } from '../../cai/cai-library.js';
 import type { CaiRunRecord } from '../../cai/cai-records.js';
 import { caiRunCost, exportCaiRun } from '../../cai/export/export-cai-run.js';
 import { caiReportInput } from '../../cai/report/cai-report-input.js';
-import { renderCaiHtml, renderCaiMarkdown } from '../../cai/report/render-cai-report.js';
+import { renderCaiHtml, renderCaiJson, renderCaiMarkdown } from '../../cai/report/render-cai-report.js';
 import { ConfigError, NotFoundError } from '../../spec/errors.js';
 import { DEFAULT_DB_PATH, openStore } from '../../store/sqlite-store.js';
 import type { Store } from '../../store/store-api.js';
@@ -22,7 +22,7 @@ const USAGE = `Usage:
   redcard cai revise (--from RUN [--include benign] | --suite SPEC...) --target SPEC [--critic SPEC] [--revisions N] [options]
   redcard cai prefs --from RUN|CAI-RUN|DIR --target SPEC [--feedback SPEC] [--principles-per-pair K] [--position both|random] [options]
   redcard cai export CAI-RUN --out DIR [--parquet] [--project-samples N --tokens-per-second-per-gpu T]
-  redcard cai report CAI-RUN [--format html|md] [--out FILE] [--examples N] [--project-samples N --tokens-per-second-per-gpu T]
+  redcard cai report CAI-RUN [--format html|md|json] [--out FILE] [--examples N] [--project-samples N --tokens-per-second-per-gpu T]
   redcard cai runs [--json]
 
 Constitutional AI from red-team failures (docs/cai.md): 'revise' answers each request (or reuses the red-team run's
@@ -161,7 +161,7 @@ function exportAction(positionals: string[], values: ParsedArgs['values'], io: C
 function reportAction(positionals: string[], values: ParsedArgs['values'], io: CliIO): number {
   if (positionals.length !== 1) throw new ConfigError('cai report takes exactly one CAI-RUN (a CAI run id or latest)');
   const format = (values.format as string | undefined) ?? 'html';
-  if (format !== 'html' && format !== 'md') throw new ConfigError(`unknown format '${format}' (use html or md)`, { field: '--format' });
+  if (format !== 'html' && format !== 'md' && format !== 'json') throw new ConfigError(`unknown format '${format}' (use html, md or json)`, { field: '--format' });
   const examples = numberFlag(values, 'examples', { integer: true });
   if (examples !== undefined && examples < 0) throw new ConfigError('must be 0 or more', { field: '--examples' });
   const projection = projectionFlags(values);
@@ -171,7 +171,7 @@ function reportAction(positionals: string[], values: ParsedArgs['values'], io: C
   try {
     const run = findCaiRun(store, positionals[0]!);
     const input = caiReportInput(store, run.id, { ...projection, ...(examples === undefined ? {} : { examples }) });
-    const text = format === 'html' ? renderCaiHtml(input) : renderCaiMarkdown(input);
+    const text = format === 'html' ? renderCaiHtml(input) : format === 'md' ? renderCaiMarkdown(input) : renderCaiJson(input);
     // The default name holds the run id, which comes from the store: it is joined safely.
     const target = typeof values.out === 'string' ? resolve(io.cwd, values.out) : format === 'html' ? safeJoin(io.cwd, `redcard-cai-report-${run.id}.html`) : undefined;
     if (target === undefined) io.stdout.write(text);
