@@ -1,11 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { get as httpGet, type IncomingMessage } from 'node:http';
-import { get as httpsGet } from 'node:https';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, DatasetError, NotFoundError, RedcardError, AbortedError } from '../spec/errors.js';
+import { ConfigError, NotFoundError, AbortedError } from '../spec/errors.js';
+import { downloadFile, hashFile } from '../util/download-file.js';
 import { dataPath } from '../util/paths.js';
 import { safeJoin } from '../util/safe-path.js';
 
@@ -123,93 +121,6 @@ export interface PullResult {
   suite: string;
 }
 
-/** sha256 (hex) and size of a file on disk. */
-async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), bytes };
-}
-
-/** GET a URL, following redirects; resolves with the final 200 response. */
-function request(url: string, options: Required<Pick<PullOptions, 'timeoutMs' | 'maxRedirects'>> & { signal?: AbortSignal }): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const follow = (current: string, redirectsLeft: number): void => {
-      const parsed = new URL(current);
-      const getter = parsed.protocol === 'https:' ? httpsGet : parsed.protocol === 'http:' ? httpGet : undefined;
-      if (getter === undefined) {
-        reject(new RedcardError('download', `unsupported protocol in ${current}`));
-        return;
-      }
-      const client = getter(parsed, { signal: options.signal, headers: { 'user-agent': 'redcard-dataset-puller' } }, (response) => {
-        const status = response.statusCode ?? 0;
-        if ([301, 302, 303, 307, 308].includes(status) && response.headers.location) {
-          response.resume();
-          if (redirectsLeft <= 0) {
-            reject(new RedcardError('download', `too many redirects fetching ${url}`));
-            return;
-          }
-          follow(new URL(response.headers.location, current).toString(), redirectsLeft - 1);
-          return;
-        }
-        if (status !== 200) {
-          response.resume();
-          reject(new RedcardError('download', `HTTP ${status} fetching ${current}`));
-          return;
-        }
-        resolve(response);
-      });
-      client.setTimeout(options.timeoutMs, () => {
-        client.destroy(new RedcardError('download', `timed out after ${options.timeoutMs} ms fetching ${current}`));
-      });
-      client.on('error', (error) => {
-        if (options.signal?.aborted) reject(new AbortedError());
-        else reject(error instanceof RedcardError ? error : new RedcardError('download', `cannot fetch ${current}: ${error.message}`, { cause: error }));
-      });
-    };
-    follow(url, options.maxRedirects);
-  });
-}
-
-/** Download one file into a temp file beside `target`, verify its sha256, then rename; no file is left on failure. */
-async function downloadFile(file: DatasetFile, target: string, options: PullOptions): Promise<number> {
-  const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  try {
-    const response = await request(file.url, { timeoutMs, maxRedirects: options.maxRedirects ?? 5, signal: options.signal });
-    const total = Number(response.headers['content-length']) || undefined;
-    const hash = createHash('sha256');
-    let received = 0;
-    await new Promise<void>((resolve, reject) => {
-      const output = createWriteStream(temporary);
-      response.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        received += chunk.length;
-        options.onEvent?.({ type: 'progress', file: file.name, receivedBytes: received, totalBytes: total });
-      });
-      response.on('error', reject);
-      response.on('aborted', () => reject(new RedcardError('download', `connection closed while fetching ${file.url}`)));
-      output.on('error', reject);
-      output.on('finish', resolve);
-      response.pipe(output);
-    });
-    if (total !== undefined && received !== total) {
-      throw new RedcardError('download', `incomplete download of ${file.url}: ${received} of ${total} bytes`);
-    }
-    const actual = hash.digest('hex');
-    if (actual !== file.sha256) {
-      throw new DatasetError(`sha256 mismatch: expected ${file.sha256}, got ${actual}; the file was not saved`, file.url);
-    }
-    renameSync(temporary, target);
-    return received;
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-}
-
 /**
  * Download a catalog dataset into `<cacheDir>/<name>/`, verifying every file's sha256. Files already present with
  * the right hash are kept (unless `force`); a bad copy is replaced. Reports progress through `onEvent`.
@@ -235,7 +146,14 @@ export async function pullDataset(entry: DatasetEntry, options: PullOptions): Pr
       }
     }
     options.onEvent?.({ type: 'download', file: file.name, url: file.url });
-    const bytes = await downloadFile(file, target, options);
+    const { bytes } = await downloadFile(file.url, target, {
+      sha256: file.sha256,
+      timeoutMs: options.timeoutMs,
+      maxRedirects: options.maxRedirects,
+      signal: options.signal,
+      userAgent: 'redcard-dataset-puller',
+      onProgress: (receivedBytes, totalBytes) => options.onEvent?.({ type: 'progress', file: file.name, receivedBytes, totalBytes }),
+    });
     options.onEvent?.({ type: 'saved', file: file.name, path: target, bytes });
     files.push({ name: file.name, path: target, status: 'downloaded', bytes });
   }

@@ -1,6 +1,6 @@
 import { applyChain, decodeChain, type AttackChain } from '../attacks/chain.js';
 import { oneTurnTrajectory, type Attempt, type AttemptError, type AttemptResponse } from '../spec/attempt.js';
-import { AbortedError, BudgetExhaustedError, TargetError } from '../spec/errors.js';
+import { AbortedError, BudgetExhaustedError, CallDeferredError, TargetError } from '../spec/errors.js';
 import type { Conversation } from '../spec/message.js';
 import type { BudgetLimits } from '../spec/strategy.js';
 import type { Target } from '../spec/target.js';
@@ -49,7 +49,12 @@ export function attemptBase(runId: string, planned: PlannedAttempt) {
 
 /** True when a thrown error means "stop, record nothing": Ctrl-C, or the run's budget ran out. */
 export function isStopError(error: unknown, signal: AbortSignal): boolean {
-  return signal.aborted || error instanceof AbortedError || (error instanceof BudgetExhaustedError && error.limit.startsWith('run-'));
+  return (
+    signal.aborted ||
+    error instanceof AbortedError ||
+    error instanceof CallDeferredError ||
+    (error instanceof BudgetExhaustedError && error.limit.startsWith('run-'))
+  );
 }
 
 /** Decode an answer through a chain; a failure is reported (the raw text is then judged). */
@@ -58,6 +63,7 @@ export async function decodeAnswer(chain: AttackChain, text: string, helper: Tar
   try {
     return { decodedText: await decodeChain(chain, text, { helper }) };
   } catch (error) {
+    if (error instanceof CallDeferredError || error instanceof AbortedError) throw error; // the helper's call waits, or Ctrl-C
     return { decodedText: text, decodeError: `decoding through '${chain.vectors.filter((vector) => vector.decodesResponse).map((vector) => vector.id).join('+')}' failed: ${(error as Error).message}` };
   }
 }
@@ -108,7 +114,13 @@ export async function runStaticAttempt(session: AttemptSession, planned: Planned
     });
   }
 
-  const decoded = await decodeAnswer(chain, generated.text, helper);
+  let decoded: Awaited<ReturnType<typeof decodeAnswer>>;
+  try {
+    decoded = await decodeAnswer(chain, generated.text, helper);
+  } catch (error) {
+    if (isStopError(error, signal)) return undefined;
+    throw error;
+  }
   if (signal.aborted) return undefined;
   const response: AttemptResponse = {
     text: generated.text,
@@ -116,19 +128,25 @@ export async function runStaticAttempt(session: AttemptSession, planned: Planned
     finishReason: generated.finishReason,
     usage: generated.usage,
     latencyMs: generated.source === 'model' ? generated.latencyMs : 0,
-    cached: generated.source !== 'model',
+    cached: generated.source === 'cache' || generated.source === 'journal',
     ...(decoded.decodeError === undefined ? {} : { decodeError: decoded.decodeError }),
   };
-  const judged = await session.judge.decide({
-    behavior,
-    messages,
-    attacks: chain.vectors.map((vector) => vector.id),
-    text: decoded.decodedText,
-    rawText: generated.text,
-    finishReason: generated.finishReason,
-    scope,
-    signal,
-  });
+  let judged: Awaited<ReturnType<AttemptSession['judge']['decide']>>;
+  try {
+    judged = await session.judge.decide({
+      behavior,
+      messages,
+      attacks: chain.vectors.map((vector) => vector.id),
+      text: decoded.decodedText,
+      rawText: generated.text,
+      finishReason: generated.finishReason,
+      scope,
+      signal,
+    });
+  } catch (error) {
+    if (isStopError(error, signal)) return undefined; // the judge's call waits for a Batch answer
+    throw error;
+  }
   if (signal.aborted) return undefined;
   if ('failed' in judged) return finish(messages, scope.queries, { stage: 'judge', message: judged.failed }, response);
   if (judged.verdict.label === 'error') {

@@ -1,3 +1,4 @@
+import { CallDeferredError } from '../spec/errors.js';
 import type { Behavior } from '../spec/behavior.js';
 import { behaviorPrompt } from '../spec/behavior.js';
 import type { Judge } from '../spec/judge.js';
@@ -62,6 +63,7 @@ export function createJudgeStep(judge: Judge, options: { cache?: CacheStore; use
           { signal: input.signal, scope: input.scope },
         );
       } catch (error) {
+        if (error instanceof CallDeferredError) throw error; // the judge model's call waits for a Batch file
         return { failed: `judge '${judge.id}' failed: ${(error as Error).message}` };
       } finally {
         release?.();

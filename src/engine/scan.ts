@@ -9,6 +9,8 @@ import type { GenerateRequest, Target } from '../spec/target.js';
 import { RunBudget } from '../models/call-scope.js';
 import { ModelCallLayer, requestKey, type ModelClient } from '../models/model-call-layer.js';
 import { mergeAccounting } from '../models/role-usage.js';
+import type { CallDeferral } from '../models/call-deferral.js';
+import { mergeEndpointCounts } from './endpoint-counts.js';
 import { runStaticAttempt, type AttemptSession } from './attempt-runner.js';
 import { createJudgeStep } from './judge-step.js';
 import { openScanRun, type OpenRunInput } from './open-run.js';
@@ -62,6 +64,11 @@ export interface ScanInput extends Omit<OpenRunInput, 'onWaiting' | 'roles' | 'b
    * re-judged response costs no judge call. The key is the one `redcard judge` uses, so both share verdicts.
    */
   verdictCacheIdentity?: string;
+  /**
+   * Calls that wait for Batch files (`scan --defer`, `batch import`): made for the run once it is opened, set on the
+   * layer; its writes are committed with the attempts. Attempts whose calls are deferred are not recorded.
+   */
+  deferral?: (runId: string) => CallDeferral;
 }
 
 /** The outcome of a scan session. */
@@ -173,19 +180,25 @@ async function workRun(
   };
   const judgeStep = createJudgeStep(input.judge, { cache: store, useCache: layer.usesCache, verdictCacheIdentity: input.verdictCacheIdentity });
   const accountingBefore: RoleAccounting = structuredClone(run.accounting);
+  const endpointsBefore = run.endpoints ?? [];
+  if (input.deferral !== undefined) layer.deferral = input.deferral(run.id);
   const pendingAttempts: Attempt[] = [];
   const flush = (): void => {
     const cacheEntries = layer.takeCacheWrites();
     const verdictEntries = judgeStep.takeVerdictWrites();
-    if (pendingAttempts.length === 0 && cacheEntries.length === 0 && verdictEntries.length === 0) return;
+    if (pendingAttempts.length === 0 && cacheEntries.length === 0 && verdictEntries.length === 0 && layer.deferral === undefined) return;
     const attempts = pendingAttempts.splice(0);
+    const endpointStats = baseOf(input.target).endpointStats?.();
+    const severalEndpoints = endpointStats !== undefined && endpointStats.length > 1;
     store.transaction(() => {
       for (const entry of cacheEntries) store.putCachedResponse(entry.key, entry.response);
       for (const entry of verdictEntries) store.putCachedVerdict(entry.key, entry.verdict);
+      layer.deferral?.flush();
       store.commitAttempts(attempts);
       store.updateRun(run.id, {
         accounting: mergeAccounting(structuredClone(accountingBefore), layer.sessionAccounting),
         spent: { queries: layer.runBudget.sentQueries, tokens: layer.runBudget.sentTokens },
+        ...(severalEndpoints ? { endpoints: mergeEndpointCounts(endpointsBefore, endpointStats) } : {}),
       });
     });
     for (const attempt of attempts) {

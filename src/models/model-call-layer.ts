@@ -1,17 +1,18 @@
 import { performance } from 'node:perf_hooks';
 import type { RoleAccounting } from '../spec/attempt.js';
-import { AbortedError, BudgetExhaustedError } from '../spec/errors.js';
+import { AbortedError, BudgetExhaustedError, CallDeferredError, TargetError } from '../spec/errors.js';
 import type { ModelRole } from '../spec/strategy.js';
 import type { GenerateOptions, GenerateRequest, GenerateResponse, Target } from '../spec/target.js';
 import { RequestLimiter } from '../targets/request-limiter.js';
 import { sha256 } from '../util/hash.js';
 import { AttemptScope, RunBudget, type JournalEntry, type JournalSink } from './call-scope.js';
 import { addCall } from './role-usage.js';
+import type { CallDeferral } from './call-deferral.js';
 
 const NO_USAGE = { promptTokens: null, completionTokens: null };
 
-/** Where an answer came from. */
-export type CallSource = 'model' | 'cache' | 'journal';
+/** Where an answer came from: sent now, the response cache, the call journal, or an imported Batch answer. */
+export type CallSource = 'model' | 'cache' | 'journal' | 'batch';
 
 /** A model's answer through the layer: the response, where it came from, and the call's correlation id. */
 export interface ModelCallResponse extends GenerateResponse {
@@ -85,6 +86,8 @@ export class ModelCallLayer {
   readonly runBudget: RunBudget;
   /** Told of every retried call (the scan counts and reports them); set from the options, replaceable. */
   onRetry?: (retry: CallRetry) => void;
+  /** Calls that wait for a Batch file instead of being sent (set for `scan --defer` and `batch import`). */
+  deferral?: CallDeferral;
   #options: ModelCallLayerOptions;
   #useCache: boolean;
   #cacheWrites: Array<{ key: string; response: GenerateResponse }> = [];
@@ -153,6 +156,31 @@ export class ModelCallLayer {
         scope?.journalSink?.write(callKey, { response: cached, role, correlationId });
         return this.#answered(scope, role, cached, 'cache', correlationId);
       }
+    }
+    if (this.deferral?.defers(role, target)) {
+      const deferredKey = callKey === '' ? requestKey(target.identity, request) : callKey;
+      const outcome = this.deferral.take(deferredKey);
+      if (outcome === undefined) {
+        this.deferral.defer(deferredKey, role, target, request);
+        if (role === 'target' && scope) scope.queries -= 1; // not sent yet: not a query of this session
+        throw new CallDeferredError(deferredKey);
+      }
+      if (outcome.kind === 'failed') {
+        const failed = { cached: false, wallTimeMs: 0 };
+        if (scope) addCall(scope.accounting, role, NO_USAGE, failed);
+        addCall(this.sessionAccounting, role, NO_USAGE, failed);
+        throw new TargetError(`Batch answer for ${deferredKey}: ${outcome.message}`, { status: outcome.status, retryable: false, tries: 1 });
+      }
+      if (this.#useCache) this.#cacheWrites.push({ key: deferredKey, response: outcome.response });
+      scope?.journalSink?.write(callKey, { response: outcome.response, role, correlationId });
+      if (!outcome.first) return this.#answered(scope, role, outcome.response, 'batch', correlationId);
+      // The first use of a Batch answer accounts it as the call it was (bought, not cached).
+      const tokens = (outcome.response.usage.promptTokens ?? 0) + (outcome.response.usage.completionTokens ?? 0);
+      if (role === 'target') this.runBudget.sentQueries += 1;
+      this.runBudget.sentTokens += tokens;
+      if (scope) addCall(scope.accounting, role, outcome.response.usage, { cached: false, wallTimeMs: 0 });
+      addCall(this.sessionAccounting, role, outcome.response.usage, { cached: false, wallTimeMs: 0 });
+      return { ...outcome.response, latencyMs: 0, source: 'batch', correlationId };
     }
     const runLimit = scope?.runBlockedBy(role);
     if (scope && runLimit !== undefined) {

@@ -84,3 +84,17 @@ export class BudgetExhaustedError extends RedcardError {
     this.limit = limit;
   }
 }
+
+/**
+ * A model call was not sent: it waits for a Batch file (`scan --defer`, `batch export`). The attempt that made it is
+ * not recorded; it runs again once the call's answer is imported (`batch import`).
+ */
+export class CallDeferredError extends RedcardError {
+  constructor(
+    /** The call's key, its `custom_id` in the Batch file. */
+    readonly callKey: string,
+  ) {
+    super('deferred', `call ${callKey} waits for a Batch answer`);
+    this.name = 'CallDeferredError';
+  }
+}

@@ -30,6 +30,21 @@ export type ModelDescription = z.infer<typeof ModelDescriptionSchema>;
 export const RunStatusSchema = z.enum(['running', 'interrupted', 'completed']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
+/** What one endpoint of the target did over a run's sessions. */
+export const EndpointCountsSchema = z.object({
+  /** Base URL of the endpoint. */
+  url: z.string(),
+  /** Tries sent to it. */
+  requests: z.number().int().min(0),
+  /** Tries it answered. */
+  answered: z.number().int().min(0),
+  /** Tries that failed there. */
+  failed: z.number().int().min(0),
+  /** Tries moved to another endpoint after a network failure there. */
+  failovers: z.number().int().min(0),
+});
+export type EndpointCounts = z.infer<typeof EndpointCountsSchema>;
+
 /** Everything needed to reproduce and describe a run. */
 export const RunRecordSchema = z.object({
   /** Schema version of this record (RUN_RECORD_VERSION when written; older records are upgraded on read). */
@@ -69,6 +84,12 @@ export const RunRecordSchema = z.object({
   spent: z.object({ queries: z.number().int().min(0), tokens: z.number().int().min(0) }),
   /** Budgets in force: per attempt and for the whole run (unset: unlimited). (v2) */
   budgets: z.object({ attempt: BudgetLimitsSchema, run: BudgetLimitsSchema }),
+  /**
+   * Per-endpoint counts, summed over sessions, when the target is one model served by several servers
+   * (`--base-url a,b,c`): tries sent to each, answered there, failed there, and moved elsewhere after a network
+   * failure there. (v2)
+   */
+  endpoints: z.array(EndpointCountsSchema).optional(),
   /** Set when the run stopped because its budget ran out (`run-queries`, `run-tokens`); raise it and resume. (v2) */
   stoppedBy: z.string().optional(),
   /** The judge spec, e.g. `refusal` or `cascade:refusal>llm:sim`. */

@@ -84,6 +84,24 @@ export interface CallScope {
   readonly key: string;
 }
 
+/** What one endpoint of a model served by several servers did during a session. */
+export interface EndpointStats {
+  /** Base URL of the endpoint. */
+  url: string;
+  /** Tries sent to it. */
+  requests: number;
+  /** Tries it answered with a usable answer. */
+  answered: number;
+  /** Tries that failed there (HTTP errors, network failures). */
+  failed: number;
+  /** Tries moved to another endpoint after a network failure here. */
+  failovers: number;
+  /** Most tries in flight at once. */
+  maxInFlight: number;
+  /** Whether it was out of rotation when counted (after network failures, until its cool-down ends). */
+  down: boolean;
+}
+
 /** Options for one call to `generate`. */
 export interface GenerateOptions {
   /** Aborts the request (Ctrl-C). */
@@ -117,6 +135,14 @@ export interface Target {
    * Targets without a server leave it out.
    */
   probe?(options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * The request as an OpenAI Batch input line would carry it (`url` such as `/v1/chat/completions`, and the JSON
+   * body this target would send), for `scan --defer` and `batch export`. Targets that cannot be answered from a Batch
+   * file (the sim, replay, in-process models) leave it out: their calls are always made directly.
+   */
+  batchRequest?(request: GenerateRequest): { url: string; body: Record<string, unknown> };
+  /** Per-endpoint counts of a model served by several servers (`--base-url a,b,c`), for the run record. */
+  endpointStats?(): EndpointStats[];
   /** Release connections and timers. */
   close?(): Promise<void>;
 }

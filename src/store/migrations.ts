@@ -185,7 +185,27 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (run_id, attempt_key, call_key)
   ) WITHOUT ROWID;
   `,
-  // 6: constitutional-AI runs (issue 10): the run records, every model call of the loop as a step (committed as it
+  // 6: calls that wait for a Batch file (`scan --defer`, `batch export`, `batch import`; src/batch). One row per call of a
+  // run: its Batch request line, where it stands (pending, exported, answered, used, failed, failed-seen), its outcome,
+  // and its try (1, then one more each time it is asked again after a failure: its line's custom_id says which).
+  // Only the exported calls are indexed by state (an import counts those still missing; a full state index would
+  // slow every update).
+  `
+  CREATE TABLE batch_calls (
+    run_id TEXT NOT NULL,
+    custom_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    state TEXT NOT NULL,
+    request TEXT NOT NULL,
+    outcome TEXT,
+    exported_to TEXT,
+    tries INTEGER NOT NULL DEFAULT 1,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, custom_id)
+  );
+  CREATE INDEX batch_calls_exported ON batch_calls (run_id) WHERE state = 'exported';
+  `,
+  // 7: constitutional-AI runs (issue 10): the run records, every model call of the loop as a step (committed as it
   // returns, so a killed run resumes without asking again), and the finished units (revise items, prefs pairs).
   `
   CREATE TABLE cai_runs (

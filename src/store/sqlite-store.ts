@@ -16,6 +16,7 @@ import { checkDatabaseFile, describeDatabaseError, isDatabaseError, nameDatabase
 import { ATTEMPT_ROW_VERSION, decodeAttempt, decodeCalibration, decodeRunRecord, encodeAttempt, encodeRunRecord } from './record-codec.js';
 import type { CalibrationEntry, RecordedError, RunLease, Store } from './store-api.js';
 import { CaiTables, type CaiStore } from './cai-tables.js';
+import { createBatchCallStore, type BatchCallStore } from './batch-call-store.js';
 
 /** A calibration row, checked, with its name column (rows saved before names existed carry it only there). */
 function calibrationRow(row: { record: string; name: string | null } | undefined, where: string): JudgeCalibration | undefined {
@@ -93,6 +94,7 @@ class SqliteStore implements Store {
   readonly #database: Database.Database;
   readonly #statements;
   readonly cai: CaiStore;
+  readonly #batchCalls: BatchCallStore;
 
   constructor(
     database: Database.Database,
@@ -100,6 +102,7 @@ class SqliteStore implements Store {
   ) {
     this.#database = database;
     this.cai = nameDatabaseErrors(new CaiTables(database, path), path);
+    this.#batchCalls = createBatchCallStore(database);
     this.#statements = {
       insertRun: database.prepare('INSERT INTO runs (id, config_hash, status, created_at, record) VALUES (?, ?, ?, ?, ?)'),
       updateRun: database.prepare('UPDATE runs SET status = ?, record = ? WHERE id = ?'),
@@ -324,6 +327,38 @@ class SqliteStore implements Store {
 
   writeTransaction<T>(work: () => T): T {
     return this.#database.transaction(work).immediate();
+  }
+
+  putPendingBatchCall(...args: Parameters<BatchCallStore['putPendingBatchCall']>): void {
+    this.#batchCalls.putPendingBatchCall(...args);
+  }
+
+  getBatchCall(...args: Parameters<BatchCallStore['getBatchCall']>): ReturnType<BatchCallStore['getBatchCall']> {
+    return this.#batchCalls.getBatchCall(...args);
+  }
+
+  setBatchCallState(...args: Parameters<BatchCallStore['setBatchCallState']>): void {
+    this.#batchCalls.setBatchCallState(...args);
+  }
+
+  iterateWaitingBatchCalls(runId: string): ReturnType<BatchCallStore['iterateWaitingBatchCalls']> {
+    return this.#batchCalls.iterateWaitingBatchCalls(runId);
+  }
+
+  markBatchCallsExported(...args: Parameters<BatchCallStore['markBatchCallsExported']>): void {
+    this.#batchCalls.markBatchCallsExported(...args);
+  }
+
+  recordBatchOutcome(...args: Parameters<BatchCallStore['recordBatchOutcome']>): ReturnType<BatchCallStore['recordBatchOutcome']> {
+    return this.#batchCalls.recordBatchOutcome(...args);
+  }
+
+  countBatchCalls(runId: string): ReturnType<BatchCallStore['countBatchCalls']> {
+    return this.#batchCalls.countBatchCalls(runId);
+  }
+
+  countExportedBatchCalls(runId: string): number {
+    return this.#batchCalls.countExportedBatchCalls(runId);
   }
 
   close(): void {

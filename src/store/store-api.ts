@@ -1,3 +1,4 @@
+import type { BatchCallStore } from './batch-call-store.js';
 import type { Attempt } from '../spec/attempt.js';
 import type { Turn } from '../spec/strategy.js';
 import type { JournalEntry } from '../models/call-scope.js';
@@ -104,7 +105,7 @@ export interface RecordedError {
 }
 
 /** The whole store. */
-export interface Store extends RunStore, CacheStore, CalibrationStore, LeaseStore, TrajectoryStore {
+export interface Store extends RunStore, CacheStore, CalibrationStore, LeaseStore, TrajectoryStore, BatchCallStore {
   /** Path of the database file. */
   readonly path: string;
   /** Constitutional-AI runs, steps and units (`redcard cai`). */

@@ -69,10 +69,21 @@ export function parseChatCompletion(bodyText: string): ChatCompletionResult {
   } catch {
     throw new MalformedBody(`invalid JSON body (${bodyText.length} bytes${bodyText.length === 0 ? '' : `: ${clip(bodyText, 80)}`})`);
   }
+  return readChatCompletion(body, () => clip(bodyText, 120));
+}
+
+/**
+ * Read an OpenAI chat-completions body already parsed (a Batch output line carries one). Throws MalformedBody for a
+ * body without choices; `shown` gives the text quoted in that message.
+ *
+ * @example
+ * readChatCompletion({ choices: [{ message: { content: 'hi' }, finish_reason: 'stop' }] }).text // 'hi'
+ */
+export function readChatCompletion(body: unknown, shown: () => string = () => clip(JSON.stringify(body) ?? String(body), 120)): ChatCompletionResult {
   const record = (body ?? {}) as Record<string, unknown>;
   const choices = record.choices;
   if (!Array.isArray(choices) || choices.length === 0 || typeof choices[0] !== 'object' || choices[0] === null) {
-    throw new MalformedBody(`answer without choices: ${clip(bodyText, 120)}`);
+    throw new MalformedBody(`answer without choices: ${shown()}`);
   }
   const choice = choices[0] as { message?: { content?: unknown }; text?: unknown; finish_reason?: unknown; logprobs?: unknown };
   const content = choice.message?.content ?? choice.text;

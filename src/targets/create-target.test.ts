@@ -39,7 +39,7 @@ test('createTarget validates and names the bad field', () => {
 
 test('every registered target kind has an id and a one-sentence description', async () => {
   const { targetRegistry } = await import('./registry.js');
-  assert.deepEqual(targetRegistry.keys(), ['openai', 'sim', 'replay']);
+  assert.deepEqual(targetRegistry.keys(), ['openai', 'sim', 'replay', 'http', 'llama']);
   for (const kind of targetRegistry.list()) {
     assert.match(kind.kind, /^[a-z][a-z0-9-]*$/);
     assert.ok(kind.description.length > 20 && kind.description.endsWith('.'), kind.kind);

@@ -5,9 +5,11 @@ import { z } from 'zod';
 import { MAX_TIMER_MS, TIMER_LIMIT_MESSAGE } from '../util/timer-limit.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, defineTargetKind, type TargetConfig } from '../spec/target-config.js';
 import { AbortedError, ConfigError, TargetError } from '../spec/errors.js';
-import { createAgent, httpPost, NetworkFailure, type HttpAnswer } from './http-post.js';
-import { MalformedBody, parseChatCompletion, parseTruncatedChatCompletion, serverErrorMessage } from './chat-completion-body.js';
-import { backoffDelayMs, retryAfterMs } from './retry-delay.js';
+import { httpPost } from './http-post.js';
+import { parseChatCompletion, parseTruncatedChatCompletion } from './chat-completion-body.js';
+import { backoffDelayMs } from './retry-delay.js';
+import { DEFAULT_RETRY_TUNING, httpAnswerFailure, thrownFailure, type RetryTuning, type TryFailure } from './retrying-request.js';
+import { EndpointPool, type Endpoint, type TryOutcome } from './endpoint-pool.js';
 import { RequestLimiter } from './request-limiter.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { stableIdentity } from './stable-identity.js';
@@ -18,8 +20,21 @@ const MIN_RPM = Math.ceil((60_000 / MAX_TIMER_MS) * 1e6) / 1e6;
 
 /** Settings of the `openai` kind, beside the common ones (model, system prompt, concurrency, params). */
 export const OpenAITargetSettingsSchema = z.object({
-  /** Base URL of an OpenAI-compatible API, e.g. `http://127.0.0.1:11434/v1`. Not part of the model's identity: a server that moves keeps its cache and runs. */
-  baseUrl: z.string().url().optional(),
+  /**
+   * Base URL of an OpenAI-compatible API, e.g. `http://127.0.0.1:11434/v1`; or several servers of one model (a list,
+   * or URLs separated by `,` or `|`): each gets `concurrency` requests in flight, a request goes to the one with the
+   * fewest, and one that fails at the network level is left out for a while (its requests go to the others). Not part
+   * of the model's identity: a server that moves keeps its cache and runs.
+   */
+  baseUrl: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).superRefine((value, context) => {
+    // Checked as the settings are read, so that a config file's error names the field and its line.
+    try {
+      baseUrlsOf(value);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      context.addIssue({ code: 'custom', message: error.message.replace(/^field '[^']*': /, '') });
+    }
+  }).optional(),
   /** Name of the environment variable holding the API key; the key itself is never stored. */
   apiKeyEnv: z.string().optional(),
   /** Extra HTTP headers, sent with every request. Values are stored only for names in `publicHeaders`. */
@@ -47,29 +62,25 @@ export const OpenAITargetSettingsSchema = z.object({
 });
 export type OpenAITargetConfig = TargetConfig<z.infer<typeof OpenAITargetSettingsSchema>>;
 
-/** Backoff settings; tests shorten them. */
-export interface RetryTuning {
-  /** First backoff ceiling in ms (doubles per retry, full jitter). */
-  baseDelayMs: number;
-  /** Largest backoff ceiling in ms. */
-  maxDelayMs: number;
-  /** Largest `Retry-After` we wait for in ms. */
-  maxRetryAfterMs: number;
-}
+export type { RetryTuning } from './retrying-request.js';
 
-const DEFAULT_TUNING: RetryTuning = { baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
-
-/** One failed try: what to say, whether to try again, and how long the server asked us to wait. */
-interface TryFailure {
-  reason: string;
-  retryable: boolean;
-  status?: number;
-  retryAfterMs?: number;
-  network?: boolean;
-}
-
-function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+/** The base URLs of a config: one, or several (a list, or separated by `,` or `|`), each a valid http(s) URL. */
+export function baseUrlsOf(baseUrl: string | string[]): string[] {
+  const urls = (Array.isArray(baseUrl) ? baseUrl : [baseUrl]).flatMap((entry) => entry.split(/[,|]/)).map((entry) => entry.trim().replace(/\/+$/, '')).filter((entry) => entry !== '');
+  for (const url of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new ConfigError(`'${url}' is not an http or https URL (expected e.g. http://127.0.0.1:8000/v1)`, { field: 'target.baseUrl' });
+    }
+  }
+  if (new Set(urls).size !== urls.length) throw new ConfigError('the same base URL is listed twice', { field: 'target.baseUrl' });
+  if (urls.length === 0) throw new ConfigError("the openai target needs a base URL (e.g. 'http://127.0.0.1:8000/v1')", { field: 'target.baseUrl' });
+  return urls;
 }
 
 /**
@@ -78,8 +89,8 @@ function isRetryableStatus(status: number): boolean {
  * @example
  * const target = createOpenAITarget(parseTargetConfig({ kind: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1:8b' }) as OpenAITargetConfig);
  */
-export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<RetryTuning> = {}, env: NodeJS.ProcessEnv = process.env): Target {
-  const retry = { ...DEFAULT_TUNING, ...tuning };
+export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<RetryTuning> & { endpointCooldownMs?: number } = {}, env: NodeJS.ProcessEnv = process.env): Target {
+  const retry = { ...DEFAULT_RETRY_TUNING, ...tuning };
   if (config.baseUrl === undefined) {
     throw new ConfigError("the openai target needs a base URL (e.g. 'http://127.0.0.1:8000/v1')", { field: 'target.baseUrl' });
   }
@@ -87,8 +98,8 @@ export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<R
     throw new ConfigError('the openai target needs a model name (the name the server knows it by)', { field: 'target.model' });
   }
   const model = config.model;
-  const baseUrl = config.baseUrl.replace(/\/+$/, '');
-  const url = new URL(`${baseUrl}/chat/completions`);
+  const baseUrls = baseUrlsOf(config.baseUrl);
+  const baseUrl = baseUrls[0];
   const headers: Record<string, string> = { ...config.headers };
   for (const [name, value] of Object.entries(headers)) {
     // Checked once here, so a bad header (a space in the name, a CR/LF in the value) is a config error, not 1 error per request.
@@ -106,17 +117,17 @@ export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<R
     }
     headers.authorization = `Bearer ${key}`;
   }
-  const agent = createAgent(url, config.concurrency);
-  const limiter = new RequestLimiter(config.concurrency, config.rpm);
-  const where = `POST ${url.href} (model '${model}')`;
+  const pool = new EndpointPool(baseUrls, config.concurrency, tuning.endpointCooldownMs === undefined ? {} : { cooldownMs: tuning.endpointCooldownMs });
+  // The rate limit is the model's, over every endpoint; concurrency is per endpoint (the pool's).
+  const limiter = new RequestLimiter(pool.capacity, config.rpm);
 
-  const buildBody = (request: GenerateRequest): string => {
+  const buildBody = (request: GenerateRequest): Record<string, unknown> => {
     const params = config.params;
     const messages = config.systemPrompt === undefined
       ? request.messages
       : [{ role: 'system', content: config.systemPrompt }, ...request.messages];
     const seed = request.seed ?? (params.seed === undefined ? undefined : params.seed + (request.sample ?? 0));
-    return JSON.stringify({
+    const body: Record<string, unknown> = {
       model,
       messages,
       temperature: request.temperature ?? params.temperature,
@@ -125,71 +136,99 @@ export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<R
       seed,
       stop: request.stop ?? params.stop,
       ...(request.topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: request.topLogprobs }),
-    });
-  };
-
-  const judgeAnswer = (answer: HttpAnswer): TryFailure | undefined => {
-    if (answer.status >= 200 && answer.status < 300) return undefined;
-    return {
-      reason: `HTTP ${answer.status}: ${serverErrorMessage(answer.text)}`,
-      retryable: isRetryableStatus(answer.status),
-      status: answer.status,
-      retryAfterMs: retryAfterMs(answer.headers['retry-after']),
     };
+    for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
+    return body;
   };
 
-  const describeFailure = (failure: TryFailure, tries: number): string => {
-    const gaveUp = failure.retryable && tries > 1 ? ` (gave up after ${tries} tries)` : '';
+  const describeFailure = (failure: TryFailure, tries: number, endpoint: Endpoint): string => {
+    const gaveUp = failure.retryable && tries > 1 ? ` (gave up after ${tries} tries${pool.size > 1 ? ` over ${pool.size} endpoints` : ''})` : '';
     if (failure.network && failure.reason.startsWith('connection refused')) {
-      return `cannot reach ${url.href}: ${failure.reason} [POST, model '${model}']${gaveUp}`;
+      return `cannot reach ${endpoint.chatUrl.href}: ${failure.reason} [POST, model '${model}']${gaveUp}`;
     }
-    return `${where}: ${failure.reason}${gaveUp}`;
+    return `POST ${endpoint.chatUrl.href} (model '${model}'): ${failure.reason}${gaveUp}`;
   };
 
   let simulated = false;
   return {
     kind: 'openai',
-    label: `openai:${model}@${baseUrl}`,
+    label: `openai:${model}@${baseUrl}${baseUrls.length > 1 ? ` +${baseUrls.length - 1}` : ''}`,
     // Not the base URL: a server that moves (new port, new host) keeps its cache and its resumable runs.
     identity: stableIdentity({ kind: 'openai', name: config.name, model, systemPrompt: config.systemPrompt ?? null, params: config.params }),
     get simulated() {
       return simulated;
     },
-    concurrency: config.concurrency,
+    concurrency: pool.capacity,
 
     async probe(options = {}): Promise<void> {
-      const probe = await checkReachable(baseUrl, { headers, timeoutMs: Math.min(config.timeoutMs, 5000), signal: options.signal });
-      simulated = probe.simulated;
+      // Every endpoint is probed; the scan starts when at least one answers (the others are tried again as it runs).
+      let reached = 0;
+      let firstFailure: unknown;
+      for (const endpointUrl of baseUrls) {
+        try {
+          const probe = await checkReachable(endpointUrl, { headers, timeoutMs: Math.min(config.timeoutMs, 5000), signal: options.signal });
+          simulated ||= probe.simulated;
+          reached += 1;
+        } catch (error) {
+          if (error instanceof AbortedError || baseUrls.length === 1) throw error;
+          firstFailure ??= error;
+        }
+      }
+      if (reached === 0) throw new TargetError(`none of the ${baseUrls.length} endpoints can be reached; first: ${(firstFailure as Error).message}`, { retryable: false });
     },
+
+    batchRequest: (request) => ({ url: '/v1/chat/completions', body: buildBody(request) }),
+
+    endpointStats: () => pool.stats(),
 
     async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResponse> {
       const { signal, onRetry } = options;
-      const body = buildBody(request);
+      const body = JSON.stringify(buildBody(request));
       const maxTries = config.maxRetries + 1;
-      for (let tries = 1; ; tries += 1) {
+      let avoid: Endpoint | undefined;
+      // A try that fails at the network level while another endpoint is up moves there at once, without counting as
+      // a retry; at most once per endpoint and try, so a fleet that is going down still ends in an error.
+      let failovers = 0;
+      for (let tries = 1; ; ) {
         let failure: TryFailure;
         const release = await limiter.acquire(signal);
+        let endpoint: Endpoint;
+        try {
+          endpoint = await pool.acquire(signal, avoid);
+        } catch (error) {
+          release();
+          throw error;
+        }
+        let outcome: TryOutcome = 'failed';
+        let failingOver = false;
         const started = performance.now();
         try {
-          const answer = await httpPost(url, body, { headers, agent, timeoutMs: config.timeoutMs, signal, maxBytes: config.maxResponseBytes });
+          const answer = await httpPost(endpoint.chatUrl, body, { headers, agent: endpoint.agent, timeoutMs: config.timeoutMs, signal, maxBytes: config.maxResponseBytes });
           const latencyMs = performance.now() - started;
-          const httpFailure = judgeAnswer(answer);
+          const httpFailure = httpAnswerFailure(answer);
           if (httpFailure === undefined) {
             // An answer over the cap is kept as far as it goes and never retried: asking again would cost as much.
             const result = answer.truncated ? parseTruncatedChatCompletion(answer.text) : parseChatCompletion(answer.text);
+            outcome = 'answered';
             return { ...result, latencyMs };
           }
           failure = httpFailure;
         } catch (error) {
-          if (error instanceof AbortedError) throw error;
-          if (error instanceof NetworkFailure) failure = { reason: error.message, retryable: true, network: true };
-          else if (error instanceof MalformedBody) failure = { reason: error.message, retryable: error.retryable };
-          else throw error;
+          failure = thrownFailure(error);
+          if (failure.network) outcome = 'network-failure';
         } finally {
+          failingOver = outcome === 'network-failure' && pool.hasOtherUp(endpoint) && failovers < pool.size * maxTries;
+          pool.release(endpoint, outcome, failingOver);
           release();
         }
+        avoid = endpoint;
+        if (failingOver) {
+          failovers += 1;
+          onRetry?.({ attempt: tries, delayMs: 0, reason: `${failure.reason} at ${endpoint.url}; trying another endpoint` });
+          continue;
+        }
         if (!failure.retryable || tries >= maxTries) {
-          throw new TargetError(describeFailure(failure, tries), {
+          throw new TargetError(describeFailure(failure, tries, endpoint), {
             status: failure.status,
             retryable: failure.retryable,
             retryAfterMs: failure.retryAfterMs,
@@ -201,11 +240,12 @@ export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<R
           : backoffDelayMs(tries - 1, retry.baseDelayMs, retry.maxDelayMs);
         onRetry?.({ attempt: tries, delayMs, reason: failure.reason });
         await abortableSleep(delayMs, signal);
+        tries += 1;
       }
     },
 
     async close(): Promise<void> {
-      agent.destroy();
+      pool.destroy();
     },
   };
 }

@@ -97,6 +97,11 @@ export function targetSpecString(config: TargetConfigInput): string {
   const pairs: string[] = [];
   for (const [key, { field, inParams }] of entries) {
     const value = config[field];
+    // A list (several base URLs) is written as spec lists are: values joined by `|`.
+    if (!inParams && Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string' && !/[,|]/.test(entry))) {
+      pairs.push(`${key}=${value.join('|')}`);
+      continue;
+    }
     if (inParams || field === 'systemPrompt' || field === 'concurrency' || value === undefined || value === null || typeof value === 'object') continue;
     if (String(value).includes(',')) continue;
     pairs.push(`${key}=${String(value)}`);

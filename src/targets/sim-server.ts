@@ -90,6 +90,20 @@ export function simAnswerBody(model: SimModel, body: Record<string, unknown>, me
 }
 
 /**
+ * The sim's answer to one chat-completions request body: 200 with a completion, or 400 with an OpenAI-style error.
+ * `counters` hold the per-text sample counters of one server (or one batch file).
+ *
+ * @example
+ * answerChatRequest(createSimModel({ seed: 1 }), { model: 'sim', messages: [{ role: 'user', content: 'hi' }] }, new Map())
+ */
+export function answerChatRequest(model: SimModel, body: unknown, counters: Map<number, number>): { status: number; payload: Record<string, unknown> } {
+  const messages = readChatMessages(body);
+  if (typeof messages === 'string') return { status: 400, payload: { error: { message: messages, type: 'invalid_request_error', param: null, code: null } } };
+  const record = body as Record<string, unknown>;
+  return { status: 200, payload: simAnswerBody(model, record, messages, sampleOf(record, messages, counters)) };
+}
+
+/**
  * Start an OpenAI-compatible server backed by the simulated model: POST /v1/chat/completions and GET /v1/models (each
  * model listed carries `redcard: { simulated: true }`, so that clients can say SIMULATED).
  * It is the benchmark's server, so the handler does no more than parse, decide and answer.
@@ -116,22 +130,17 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     }
     readBody(request).then(
       (text) => {
-        let body: Record<string, unknown>;
+        let body: unknown;
         try {
-          body = JSON.parse(text) as Record<string, unknown>;
+          body = JSON.parse(text);
         } catch {
           sendError(response, 400, 'the body is not valid JSON');
           return;
         }
-        const messages = readChatMessages(body);
-        if (typeof messages === 'string') {
-          sendError(response, 400, messages);
-          return;
-        }
-        const sample = sampleOf(body, messages, counters);
-        const payload = simAnswerBody(model, body, messages, sample);
-        if (latencyMs > 0) setTimeout(() => sendJson(response, 200, payload), latencyMs);
-        else sendJson(response, 200, payload);
+        const answer = answerChatRequest(model, body, counters);
+        if (answer.status !== 200) sendJson(response, answer.status, answer.payload);
+        else if (latencyMs > 0) setTimeout(() => sendJson(response, 200, answer.payload), latencyMs);
+        else sendJson(response, 200, answer.payload);
       },
       () => response.destroy(),
     );

@@ -32,5 +32,8 @@ test('a new target kind brings its own settings and spec keys: registering it is
   const target = createTarget(parseTargetSpec('echo:prefix=>>'));
   assert.equal((await target.generate({ messages: [{ role: 'user', content: 'x' }] })).text, '>>x');
   assert.equal(targetSpecString({ kind: 'echo', prefix: 'p', model: 'm' }), 'echo:prefix=p,model=m');
+  const several = targetSpecString({ kind: 'openai', baseUrl: ['http://a:1/v1', 'http://b:1/v1'], model: 'm' });
+  assert.equal(several, 'openai:base-url=http://a:1/v1|http://b:1/v1,model=m', 'several base URLs are kept, as a spec list');
+  assert.deepEqual(parseTargetSpec(several).baseUrl, 'http://a:1/v1|http://b:1/v1');
   assert.throws(() => createTarget({ kind: 'echo', prefix: 3 }), /bad target setting/);
 });

@@ -1,7 +1,7 @@
 import type { Behavior } from '../../spec/behavior.js';
 import { SUCCESS_RATING, ratingFromVerdict } from '../../spec/attempt.js';
 import { behaviorPrompt } from '../../spec/behavior.js';
-import { AbortedError, BudgetExhaustedError } from '../../spec/errors.js';
+import { AbortedError, BudgetExhaustedError, CallDeferredError } from '../../spec/errors.js';
 import type { Judge } from '../../spec/judge.js';
 import type { ChatModel, StrategyJudge, TargetReply, TurnJudgement } from '../../spec/strategy.js';
 import { isUndeterminedVerdict, type Verdict } from '../../spec/verdict.js';
@@ -96,7 +96,7 @@ export function createStrategyJudge(judge: Judge, rater?: ChatModel, options: { 
               { signal: judgeOptions?.signal },
             );
           } catch (error) {
-            if (error instanceof AbortedError || error instanceof BudgetExhaustedError || judgeOptions?.signal?.aborted) throw error;
+            if (error instanceof AbortedError || error instanceof BudgetExhaustedError || error instanceof CallDeferredError || judgeOptions?.signal?.aborted) throw error;
             stats.judgeErrors += 1;
             verdict = errorVerdict(judge.id, `judge '${judge.id}' failed: ${(error as Error).message}`);
           }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineCommand, writeLine, type CliIO } from '../command.js';
 import { ConfigError } from '../../spec/errors.js';
-import { writeTerminalControl } from '../../util/strip-terminal.js';
+import { formatBytes, percentLine } from '../download-progress.js';
 import {
   defaultDatasetCache,
   findDataset,
@@ -27,27 +27,18 @@ function quoteForShell(text: string): string {
   return /^[\w./:@,{}=+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 /** Renders puller events on stderr: one line per file, progress overwritten in place on a terminal. */
 function progressPrinter(io: CliIO): (event: PullEvent) => void {
-  let lastPercent = -1;
+  let progress = percentLine(io.stderr, '');
   return (event) => {
     if (event.type === 'cached') writeLine(io.stderr, `  ${event.file}: cached, sha256 ok`);
     else if (event.type === 'download') {
-      lastPercent = -1;
+      progress = percentLine(io.stderr, event.file);
       writeLine(io.stderr, `  ${event.file}: downloading ${event.url}`);
-    } else if (event.type === 'progress' && io.stderr.isTTY && event.totalBytes) {
-      const percent = Math.floor((event.receivedBytes / event.totalBytes) * 100);
-      if (percent !== lastPercent) {
-        writeTerminalControl(io.stderr, '\r');
-        io.stderr.write(`  ${event.file}: ${percent}%`);
-      }
-      lastPercent = percent;
+    } else if (event.type === 'progress') {
+      progress.update(event.receivedBytes, event.totalBytes);
     } else if (event.type === 'saved') {
-      if (io.stderr.isTTY && lastPercent >= 0) writeTerminalControl(io.stderr, '\r');
+      progress.end();
       writeLine(io.stderr, `  ${event.file}: saved ${formatBytes(event.bytes)}, sha256 ok`);
     }
   };

@@ -26,6 +26,8 @@ export const commands: CommandEntry[] = [
   { name: 'list', summary: 'List categories, attacks, suites, judges, targets, behaviors or strategies', load: async () => (await import('./list-command.js')).listCommand },
   { name: 'show', summary: "Show one plugin in detail, e.g. 'show attack roleplay.grandma'", load: async () => (await import('./show-command.js')).showCommand },
   { name: 'dataset', summary: "Download public datasets into the local cache ('dataset pull NAME', 'dataset list')", load: async () => (await import('./dataset-command.js')).datasetCommand },
+  { name: 'batch', summary: "Run a scan's model calls as OpenAI Batch files ('batch export RUN', 'batch import RUN RESULTS.jsonl')", load: async () => (await import('./batch-command.js')).batchCommand },
+  { name: 'model', summary: "GGUF models for the in-process target ('model pull hf:OWNER/REPO/FILE.gguf', 'model list')", load: async () => (await import('./model-command.js')).modelCommand },
   { name: 'sim', summary: "Simulated model: 'sim serve' runs an OpenAI-compatible server", load: async () => (await import('./sim-command.js')).simCommand },
   { name: 'serve', summary: 'Community red-teaming web app: chat, flag, label with measured agreement', load: async () => (await import('./serve-command.js')).serveCommand },
 ];

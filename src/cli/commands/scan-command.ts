@@ -23,7 +23,9 @@ import { checkOutputDirectory } from '../../util/output-path.js';
 import { FileSystemError } from '../../util/file-system-error.js';
 import type { TargetConfigInput } from '../../spec/target-config.js';
 import { buildScanParts, closeScanParts, probeScanModels, type ScanParts } from './scan-parts.js';
-import { describeResumeChanges, resumeCommand } from './scan-resume-notes.js';
+import { createBatchDeferral, type BatchDeferral } from '../../batch/batch-deferral.js';
+import { describeWaitingCalls } from '../batch-notes.js';
+import { describeResumeChanges, redcardCommand, resumeCommand } from './scan-resume-notes.js';
 import {
   recordableSettings,
   recordedSettingsBase,
@@ -82,6 +84,8 @@ Running:
   --calibration NAME     show judge-corrected rates with this saved calibration (judge-eval --save NAME)
   --name NAME            display name of the model in reports (default: the target label)
   --config FILE          YAML config with the same settings (flags win)
+  --defer                plan and record the run without sending the calls of OpenAI-compatible models: they wait
+                         for Batch files (redcard batch export RUN, then batch import RUN RESULTS.jsonl; docs/scale.md)
   --quiet                no progress output
 
 Exit codes: 0 done; 1 failure; 2 bad flag, config or dataset input; 3 policy failed (a hazard over its threshold);
@@ -187,6 +191,7 @@ export const scanCommand = defineCommand({
     'fail-on': { type: 'string' },
     calibration: { type: 'string' },
     quiet: { type: 'boolean' },
+    defer: { type: 'boolean' },
   },
 
   async run({ values, positionals }, io) {
@@ -200,6 +205,12 @@ export const scanCommand = defineCommand({
     if (session.settings.out !== undefined) checkOutputDirectory(session.settings.out, { flag: '--out' });
     if (session.settings.failOn) loadPolicy(session.settings.failOn);
     const parts = await buildScanParts(session, io, databasePath);
+    const defer = values.defer === true;
+    if (defer && typeof parts.target.batchRequest !== 'function') {
+      await closeScanParts(parts);
+      throw new ConfigError(`--defer needs a target that speaks the OpenAI API (kind openai); a ${parts.target.kind} target answers directly`, { field: 'defer' });
+    }
+    let batchDeferral: BatchDeferral | undefined;
     const store = openStore(databasePath);
     parts.layer.useCache(store, session.settings.cache); // every model call goes through the layer, over this store
     const renderer = new ProgressRenderer(io.stderr);
@@ -222,8 +233,12 @@ export const scanCommand = defineCommand({
       // A calibration asked for (flag, or the --fail-on policy's calibration:) must exist now, not after the scan.
       const calibration = (values.calibration as string | undefined) ?? (settings.failOn ? loadPolicy(settings.failOn).calibration : undefined);
       if (calibration !== undefined) resolveCalibration(store, calibration, settings.judge);
-      const simulatedRoles = await probeScanModels(parts, io.signal);
-      const resumeLine = (runId: string): string => resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig));
+      // Deferred models are not asked anything now: their Batch answers come later, from wherever they are run.
+      const simulatedRoles = await probeScanModels(parts, io.signal, defer ? (model) => typeof model.batchRequest === 'function' : undefined);
+      // A deferred run's failed calls are asked again by its next Batch export, not by sending them online.
+      const resumeLine = (runId: string): string => (defer
+        ? redcardCommand(['batch', 'export', runId, '--out', 'requests.jsonl'], databasePath, io.cwd)
+        : resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig)));
       let result: ScanResult;
       try {
         result = await runScan({
@@ -260,6 +275,7 @@ export const scanCommand = defineCommand({
           resumeRunId: recorded?.id,
           fresh: values.fresh === true,
           waitForLease: values.wait === true,
+          ...(defer ? { deferral: (runId: string) => (batchDeferral = createBatchDeferral(store, runId)) } : {}),
           signal: io.signal,
           onEvent: (event) => {
             if (event.type === 'waiting') {
@@ -299,7 +315,7 @@ export const scanCommand = defineCommand({
         writeLine(io.stdout, `judge calls: ${Object.entries(judgeStats).map(([name, count]) => `${name} ${count}`).join(', ')}`);
       }
       const errors = summary.overall.errors;
-      writeLine(io.stdout, `run ${run.id} on ${modelLabel(run)}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${simulatedTag(run)}`);
+      writeLine(io.stdout, `run ${run.id} on ${modelLabel(run)}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${batchDeferral !== undefined && run.status !== 'completed' ? ' (waiting for Batch answers)' : ''}${simulatedTag(run)}`);
       if (settings.out !== undefined) writeLine(io.stdout, `wrote ${join(settings.out, 'attempts.jsonl')}, summary.json, run.json`);
       const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
       for (const line of formatErrorReport(result.errors, { recorded: summary.run.recorded, resumeCommand: resumeLine(run.id), attemptsFile })) writeLine(io.stderr, line);
@@ -309,6 +325,10 @@ export const scanCommand = defineCommand({
       if (result.interrupted) {
         writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: ${resumeLine(run.id)}`);
         return 130;
+      }
+      if (batchDeferral !== undefined && run.status !== 'completed') {
+        for (const line of describeWaitingCalls(store, run, databasePath, io.cwd)) writeLine(io.stderr, line);
+        return 0;
       }
       if (result.stoppedBy !== undefined) {
         const flag = result.stoppedBy === 'run-queries' ? '--max-run-queries' : '--max-run-tokens';

@@ -89,7 +89,12 @@ export async function buildScanParts(session: SessionSettings, io: CliIO, databa
  * @example
  * const roles = await probeScanModels(parts, io.signal); // ['judge'] with --judge llm:sim against a real target
  */
-export async function probeScanModels(parts: Pick<ScanParts, 'target' | 'judgeTargets' | 'helper' | 'attacker' | 'evaluator' | 'rater'>, signal?: AbortSignal): Promise<string[]> {
+export async function probeScanModels(
+  parts: Pick<ScanParts, 'target' | 'judgeTargets' | 'helper' | 'attacker' | 'evaluator' | 'rater'>,
+  signal?: AbortSignal,
+  /** Models not to probe (those whose calls wait for Batch files). */
+  skip?: (target: Target) => boolean,
+): Promise<string[]> {
   const roles: Array<[string, Target[]]> = [
     ['target', [parts.target]],
     ['judge', [...parts.judgeTargets, ...(parts.rater ? [parts.rater] : [])]],
@@ -99,6 +104,7 @@ export async function probeScanModels(parts: Pick<ScanParts, 'target' | 'judgeTa
   ];
   for (const [role, targets] of roles) {
     for (const target of targets) {
+      if (skip?.(target)) continue;
       try {
         await target.probe?.({ signal });
       } catch (error) {

@@ -75,11 +75,21 @@ function shellWord(word: string): string {
  * resumeCommand('run-1', '/work/r.db', '/work', ['Authorization']) // "redcard scan --resume run-1 --db r.db --header 'Authorization: …'"
  */
 export function resumeCommand(runId: string, databasePath: string, cwd: string, secretHeaders: string[] = []): string {
-  const words = ['redcard', 'scan', '--resume', runId];
+  return redcardCommand(['scan', '--resume', runId], databasePath, cwd, secretHeaders.flatMap((header) => ['--header', `${header}: …`]));
+}
+
+/**
+ * A redcard command line to show: `redcard WORDS…`, with `--db PATH` when the store is not the default one (relative
+ * to `cwd` when inside it), each word quoted for the shell where needed.
+ *
+ * @example
+ * redcardCommand(['batch', 'export', 'run-1', '--out', 'requests.jsonl'], '/work/other.db', '/work') // 'redcard batch export run-1 --out requests.jsonl --db other.db'
+ */
+export function redcardCommand(words: string[], databasePath: string, cwd: string, after: string[] = []): string {
+  const all = ['redcard', ...words];
   if (resolve(databasePath) !== resolve(cwd, DEFAULT_DB_PATH)) {
     const shown = relative(cwd, databasePath);
-    words.push('--db', shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : databasePath);
+    all.push('--db', shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : databasePath);
   }
-  for (const header of secretHeaders) words.push('--header', `${header}: …`);
-  return words.map(shellWord).join(' ');
+  return [...all, ...after].map(shellWord).join(' ');
 }

@@ -59,7 +59,7 @@ export async function askJudgeModel<T>(question: AskJudgeModel<T>): Promise<Judg
       );
       reply = response.text;
     } catch (error) {
-      if (question.signal?.aborted || (error instanceof RedcardError && error.code === 'aborted')) throw error;
+      if (question.signal?.aborted || (error instanceof RedcardError && (error.code === 'aborted' || error.code === 'deferred'))) throw error;
       question.counters.targetFailures += 1;
       return { ok: false, reason: `judge model request failed: ${(error as Error).message}` };
     }

@@ -3,7 +3,7 @@ import type { Conversation } from '../../spec/message.js';
 import { AbortedError, TargetError } from '../../spec/errors.js';
 import { createTarget } from '../../targets/create-target.js';
 import { MalformedBody, parseChatCompletion, serverErrorMessage } from '../../targets/chat-completion-body.js';
-import type { OpenAITargetConfig } from '../../targets/openai-target.js';
+import { baseUrlsOf, type OpenAITargetConfig } from '../../targets/openai-target.js';
 import type { ChatTarget } from './chat-targets.js';
 
 /** Something to show while an answer arrives. */
@@ -56,7 +56,8 @@ function clipReply(text: string, onEvent: (event: ReplyEvent) => void): string {
 
 async function streamOpenAI(target: ChatTarget, messages: Conversation, onEvent: (event: ReplyEvent) => void, started: number, signal?: AbortSignal): Promise<FinishedReply> {
   const config = target.config as OpenAITargetConfig;
-  const url = `${config.baseUrl!.replace(/\/+$/, '')}/chat/completions`;
+  // A target served by several endpoints streams from the first (serve's chats are one at a time per user).
+  const url = `${baseUrlsOf(config.baseUrl!)[0]}/chat/completions`;
   const where = `POST ${url} (target '${target.name}')`;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream, application/json', ...config.headers };
   if (config.apiKeyEnv) headers.authorization = `Bearer ${process.env[config.apiKeyEnv] ?? ''}`;
