@@ -11,6 +11,7 @@ import { parseTargetSpec } from '../targets/parse-target-spec.js';
 import { readTextLines } from '../util/read-text-file.js';
 import { CaiItemSchema, checkCaiRecord, type CaiItem, type CaiModel, type CaiRunRecord, type CaiSource } from './cai-records.js';
 import type { CaiClient, CaiModelLayer } from './cai-models.js';
+import type { CallDeferral } from '../models/call-deferral.js';
 import { prefsUnitsFromRevise, prefsUnitsFromRun, reviseUnitsFromRun, reviseUnitsFromSuites, runFailures, sourceLicence } from './cai-plans.js';
 import { workCaiRun, type CaiEvent, type CaiRunResult } from './cai-run.js';
 import type { CaiPrefsSettings, CaiReviseSettings } from './cai-settings.js';
@@ -32,6 +33,24 @@ export interface CaiOptions {
   waitForLease?: boolean;
   /** Check once that each model's server answers (and learn whether it says it is simulated); default true. */
   probe?: boolean;
+  /**
+   * Batch files (src/batch): the deferral of the run's calls, made for the run's id once it is found or made. A call
+   * without an imported answer is recorded for the next export and stops its unit.
+   */
+  deferral?: (runId: string) => CallDeferral;
+}
+
+/** The run's hooks for the layer's deferral: attach it to the run's id, and write what it recorded after each unit. */
+function batchHooks(options: CaiOptions) {
+  return {
+    onOpened: (run: CaiRunRecord): void => {
+      if (options.deferral) options.layer.deferral = options.deferral(run.id);
+    },
+    flush: (): void => {
+      const deferral = options.layer.deferral;
+      if (deferral) options.store.transaction(() => deferral.flush());
+    },
+  };
 }
 
 /** Something to tell the user before the run starts (skipped rows, twins not found). */
@@ -132,6 +151,7 @@ export async function caiRevise(settings: CaiReviseSettings, options: CaiOptions
   const built = await buildModels([{ role: 'target', spec: settings.target }, { role: 'critic', spec: settings.critic ?? settings.target }], options.layer, options.probe ?? true, options.signal);
   try {
     const judge = buildJudge(settings.judge, options.layer, built);
+    const hooks = batchHooks(options);
     const context = {
       store: options.store, layer: options.layer, target: built.clients.target!, critic: built.clients.critic!, judge, constitution, framing,
       rounds: settings.revisions, seed: settings.seed, params: settings.params,
@@ -158,7 +178,8 @@ export async function caiRevise(settings: CaiReviseSettings, options: CaiOptions
       concurrency: settings.concurrency,
       signal: options.signal,
       onEvent: emit,
-      perform: (unit, run, signal) => performReviseUnit(unit, run, signal, context),
+      onOpened: hooks.onOpened,
+      perform: (unit, run, signal) => performReviseUnit(unit, run, signal, context).finally(hooks.flush),
     }).finally(() => judge.close?.());
   } finally {
     await closeAll(built.opened);
@@ -235,6 +256,7 @@ export async function caiPrefs(settings: CaiPrefsSettings, options: CaiOptions):
   const built = await buildModels([{ role: 'target', spec: settings.target }, { role: 'feedback', spec: settings.feedback ?? settings.target }], options.layer, options.probe ?? true, options.signal);
   try {
     const judge = buildJudge(settings.judge, options.layer, built);
+    const hooks = batchHooks(options);
     const context = {
       store: options.store, layer: options.layer, target: built.clients.target!, feedback: built.clients.feedback!, judge, constitution, framing,
       principlesPerPair: settings.principlesPerPair, position: settings.position, seed: settings.seed, topLogprobs: settings.topLogprobs, params: settings.params,
@@ -261,7 +283,8 @@ export async function caiPrefs(settings: CaiPrefsSettings, options: CaiOptions):
       concurrency: settings.concurrency,
       signal: options.signal,
       onEvent: emit,
-      perform: (unit, run, signal) => performPrefsUnit(unit, run, signal, context),
+      onOpened: hooks.onOpened,
+      perform: (unit, run, signal) => performPrefsUnit(unit, run, signal, context).finally(hooks.flush),
     }).finally(() => judge.close?.());
   } finally {
     await closeAll(built.opened);

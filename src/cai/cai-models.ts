@@ -12,6 +12,7 @@ export type CaiScope = AttemptScope;
  * limit and the response cache, a scope per unit for accounting, and the cache entries to commit with the unit's
  * steps. The layer's call journal is not used: the loop's own journal is its steps table (`cai_steps`), which also
  * records each call's stage, principle and parsed content; a step recorded by a killed session is replayed from the
- * store and never asked again.
+ * store and never asked again. With a `deferral` (Batch files), a call that waits for its answer stops its unit, which
+ * is redone, its recorded steps replayed, once the answer is imported.
  */
-export type CaiModelLayer = Pick<ModelCallLayer, 'client' | 'scope' | 'takeCacheWrites'>;
+export type CaiModelLayer = Pick<ModelCallLayer, 'client' | 'scope' | 'takeCacheWrites' | 'deferral'>;

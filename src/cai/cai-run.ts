@@ -42,14 +42,22 @@ export interface CaiRunSpec<Unit extends PlannedUnit> {
   onEvent?: (event: CaiEvent) => void;
   /** Progress event period (default 250 ms). */
   progressIntervalMs?: number;
-  /** Make one unit; undefined when interrupted (the unit is redone on resume). */
-  perform(unit: Unit, run: CaiRunRecord, signal: AbortSignal): Promise<{ unit: CaiItem | CaiPair; replayedSteps: number } | undefined>;
+  /** Told of the run once it is found or made, before any unit is worked (e.g. to attach a Batch deferral to its id). */
+  onOpened?(run: CaiRunRecord): void;
+  /**
+   * Make one unit; undefined when interrupted (the unit is redone on resume), `deferred` when a call waits for a Batch
+   * answer (the unit is redone once it is imported; the other units go on).
+   */
+  perform(unit: Unit, run: CaiRunRecord, signal: AbortSignal): Promise<{ unit: CaiItem | CaiPair; replayedSteps: number } | 'deferred' | undefined>;
 }
 
 /** The outcome of a CAI session. */
 export interface CaiRunResult {
   run: CaiRunRecord;
+  /** Stopped before every unit was made: Ctrl-C, a lost lease, or units waiting for Batch answers (`deferred`). */
   interrupted: boolean;
+  /** Units of this session that wait for a Batch answer. */
+  deferred: number;
   done: number;
   errors: number;
 }
@@ -137,7 +145,9 @@ export async function workCaiRun<Unit extends PlannedUnit>(spec: CaiRunSpec<Unit
   spec.signal?.addEventListener('abort', onCallerAbort, { once: true });
   if (spec.signal?.aborted) controller.abort();
   const run = opened.run;
+  spec.onOpened?.(run);
   const started = Date.now();
+  let deferred = 0;
   try {
     const completed = store.cai.completedKeys(run.id);
     const pending = spec.units.filter((unit) => !completed.has(unit.key));
@@ -150,6 +160,10 @@ export async function workCaiRun<Unit extends PlannedUnit>(spec: CaiRunSpec<Unit
         const unit = pending[next++]!;
         const made = await spec.perform(unit, run, controller.signal);
         if (made === undefined || controller.signal.aborted) return;
+        if (made === 'deferred') {
+          deferred += 1;
+          continue;
+        }
         store.cai.commitUnits([made.unit]);
         progress.done += 1;
         if (made.unit.error !== null) progress.errors += 1;
@@ -167,7 +181,7 @@ export async function workCaiRun<Unit extends PlannedUnit>(spec: CaiRunSpec<Unit
     const finalRun = store.cai.getRun(run.id);
     spec.onEvent?.({ type: 'finish', run: finalRun, interrupted, done: counts.total, errors: counts.errors });
     if (leaseLost) throw new RunLockedError(run.id, store.getRunLease(run.id) ?? opened.lease, claimant.now());
-    return { run: finalRun, interrupted, done: counts.total, errors: counts.errors };
+    return { run: finalRun, interrupted, deferred, done: counts.total, errors: counts.errors };
   } finally {
     spec.signal?.removeEventListener('abort', onCallerAbort);
     held.release();

@@ -1,5 +1,5 @@
 import type { Behavior } from '../spec/behavior.js';
-import { AbortedError } from '../spec/errors.js';
+import { AbortedError, CallDeferredError } from '../spec/errors.js';
 import type { Judge } from '../spec/judge.js';
 import type { Conversation } from '../spec/message.js';
 import type { GenerateResponse, SamplingParams } from '../spec/target.js';
@@ -111,7 +111,7 @@ function guardPair(benign: boolean, labels: Pick<CaiPair, 'preference' | 'chosen
  * @example
  * const made = await performPrefsUnit(unit, run, signal, context);
  */
-export async function performPrefsUnit(unit: PrefsUnit, run: CaiRunRecord, signal: AbortSignal, context: PrefsContext): Promise<{ unit: CaiPair; replayedSteps: number } | undefined> {
+export async function performPrefsUnit(unit: PrefsUnit, run: CaiRunRecord, signal: AbortSignal, context: PrefsContext): Promise<{ unit: CaiPair; replayedSteps: number } | 'deferred' | undefined> {
   const steps = new UnitSteps({ store: context.store, layer: context.layer, runId: run.id, unitKey: unit.key, position: unit.index, signal });
   const letters = context.framing.choiceLetters;
   const base = {
@@ -164,6 +164,7 @@ export async function performPrefsUnit(unit: PrefsUnit, run: CaiRunRecord, signa
     }
   } catch (error) {
     if (signal.aborted || error instanceof AbortedError) return undefined;
+    if (error instanceof CallDeferredError) return 'deferred';
     return {
       unit: { ...base, answers, judgments, preference: null, labelSource: 'none', chosen: null, guard: { usable: false, reason: 'error' }, error: { stage, message: (error as Error).message }, accounting: unitAccounting(steps.steps, steps.scope), finishedAt: new Date().toISOString() },
       replayedSteps: steps.replayed,

@@ -1,5 +1,5 @@
 import type { Behavior } from '../spec/behavior.js';
-import { AbortedError } from '../spec/errors.js';
+import { AbortedError, CallDeferredError } from '../spec/errors.js';
 import type { Judge } from '../spec/judge.js';
 import type { Conversation } from '../spec/message.js';
 import type { FinishReason, SamplingParams, Usage } from '../spec/target.js';
@@ -85,7 +85,7 @@ async function judgeAnswer(context: ReviseContext, unit: ReviseUnit, text: strin
  * @example
  * const made = await performReviseUnit(unit, run, signal, context);
  */
-export async function performReviseUnit(unit: ReviseUnit, run: CaiRunRecord, signal: AbortSignal, context: ReviseContext): Promise<{ unit: CaiItem; replayedSteps: number } | undefined> {
+export async function performReviseUnit(unit: ReviseUnit, run: CaiRunRecord, signal: AbortSignal, context: ReviseContext): Promise<{ unit: CaiItem; replayedSteps: number } | 'deferred' | undefined> {
   const steps = new UnitSteps({ store: context.store, layer: context.layer, runId: run.id, unitKey: unit.key, position: unit.index, signal });
   const { framing, constitution } = context;
   const base = {
@@ -142,6 +142,7 @@ export async function performReviseUnit(unit: ReviseUnit, run: CaiRunRecord, sig
     }
   } catch (error) {
     if (signal.aborted || error instanceof AbortedError) return undefined;
+    if (error instanceof CallDeferredError) return 'deferred';
     return {
       unit: { ...base, initial, rounds, guard: { usable: false, reason: 'error' }, error: { stage, message: (error as Error).message }, accounting: unitAccounting(steps.steps, steps.scope), finishedAt: new Date().toISOString() },
       replayedSteps: steps.replayed,

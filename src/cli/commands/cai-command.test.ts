@@ -7,6 +7,7 @@ import { captureIO } from '../../testing/capture-io.js';
 import { openStore } from '../../store/sqlite-store.js';
 import { main } from '../main.js';
 import { startScriptedServer } from '../../targets/testing/scripted-server.js';
+import { startSimServer } from '../../targets/sim-server.js';
 
 const readJsonl = (path: string): unknown[] => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
 
@@ -117,4 +118,65 @@ test('a server that refuses every call: a few error lines, a count, exit 5, and 
   } finally {
     await server.close();
   }
+});
+
+test('cai revise and prefs through OpenAI Batch files (sim run-batch as the cluster): the same data as online, soft labels kept', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-batch-'));
+  const server = await startSimServer({});
+  const itemsOf = (database: string, runId: string) => {
+    const store = openStore(join(cwd, database));
+    try {
+      return [...store.cai.iterateItems(runId)].map((item) => [item.key, item.initial.text, item.rounds.map((round) => [round.principle, round.critique, round.revision.text]), item.guard]);
+    } finally {
+      store.close();
+    }
+  };
+  try {
+    const online = captureIO({ cwd });
+    assert.equal(await main(['cai', 'revise', '--suite', 'core:vcr', '--limit', '4', '--target', `openai:base-url=${server.url},model=sim`, '--db', 'online.db', '--quiet'], online), 0, online.err());
+    const onlineId = /CAI revise run (cai-\S+): completed/.exec(online.out())![1]!;
+
+    // No server at all: every call goes into a Batch file, answered by `redcard sim run-batch`, one stage per round.
+    const offline = 'openai:base-url=http://127.0.0.1:9/v1,model=sim';
+    const first = captureIO({ cwd });
+    assert.equal(await main(['cai', 'revise', '--suite', 'core:vcr', '--limit', '4', '--target', offline, '--db', 'batch.db', '--batch-export', 'requests-1.jsonl', '--quiet'], first), 0, first.err());
+    const runId = /--resume (cai-\S+) --batch-import/.exec(first.err())![1]!;
+    assert.match(first.err(), /4 units wait for Batch answers: wrote 4 requests/);
+    let round = 1;
+    for (; round <= 5; round += 1) {
+      const runBatch = captureIO({ cwd });
+      assert.equal(await main(['sim', 'run-batch', '-i', `requests-${round}.jsonl`, '-o', `results-${round}.jsonl`], runBatch), 0, runBatch.err());
+      const next = captureIO({ cwd });
+      assert.equal(await main(['cai', 'revise', '--resume', runId, '--db', 'batch.db', '--batch-import', `results-${round}.jsonl`, '--batch-export', `requests-${round + 1}.jsonl`, '--quiet'], next), 0, next.err());
+      assert.match(next.err(), /read 4 lines: 4 answers and 0 error lines recorded/);
+      if (/CAI revise run \S+: completed/.test(next.out())) break;
+    }
+    assert.equal(round, 3, 'initial answers, critiques, revisions: three rounds');
+    assert.ok(!existsSync(join(cwd, 'requests-4.jsonl')), 'nothing left to export');
+    assert.deepEqual(itemsOf('batch.db', runId), itemsOf('online.db', onlineId), 'the same items as the online run');
+
+    const prefs = captureIO({ cwd });
+    assert.equal(await main(['cai', 'prefs', '--from', runId, '--target', offline, '--db', 'batch.db', '--batch-export', 'feedback-1.jsonl', '--quiet'], prefs), 0, prefs.err());
+    const prefsId = /--resume (cai-\S+) --batch-import/.exec(prefs.err())![1]!;
+    assert.match(readFileSync(join(cwd, 'feedback-1.jsonl'), 'utf8'), /"logprobs":true,"top_logprobs":5/);
+    let labelled = captureIO({ cwd });
+    let feedbackRound = 1;
+    for (; feedbackRound <= 4; feedbackRound += 1) {
+      assert.equal(await main(['sim', 'run-batch', '-i', `feedback-${feedbackRound}.jsonl`, '-o', `feedback-results-${feedbackRound}.jsonl`], captureIO({ cwd })), 0);
+      labelled = captureIO({ cwd });
+      const args = ['cai', 'prefs', '--resume', prefsId, '--db', 'batch.db', '--batch-import', `feedback-results-${feedbackRound}.jsonl`, '--batch-export', `feedback-${feedbackRound + 1}.jsonl`, '--quiet'];
+      assert.equal(await main(args, labelled), 0, labelled.err());
+      if (/CAI prefs run \S+: completed/.test(labelled.out())) break;
+    }
+    assert.equal(feedbackRound, 2, 'each pair is asked in both orders, one after the other: two rounds');
+    assert.match(labelled.out(), /Labels: logprobs 4 \(8 judgments\)/, 'the log-probabilities survive the Batch file');
+  } finally {
+    await server.close();
+  }
+});
+
+test('--batch-import needs --resume ID', async () => {
+  const io = captureIO({ cwd: mkdtempSync(join(tmpdir(), 'redcard-cai-batch-')) });
+  assert.equal(await main(['cai', 'revise', '--suite', 'core', '--target', 'sim', '--batch-import', 'results.jsonl'], io), 2);
+  assert.match(io.err(), /--batch-import needs --resume ID/);
 });

@@ -13,10 +13,14 @@ import { checkOutputDirectory, checkOutputFile } from '../../util/output-path.js
 import { safeJoin } from '../../util/safe-path.js';
 import { defineCommand, writeLine, type CliIO, type ParsedArgs } from '../command.js';
 import { EXIT_CODES } from '../fail-on.js';
-import { numberFlag } from '../flags.js';
+import { numberFlag, stringList } from '../flags.js';
 import { prefsSettingsFromFlags, projectionFlags, reviseSettingsFromFlags } from './cai-flags.js';
 import { caiModelLayer } from './cai-layer.js';
 import { caiEventPrinter, printCaiResult, projectionFor } from './cai-output.js';
+import { createBatchDeferral } from '../../batch/batch-deferral.js';
+import { exportBatchCalls } from '../../batch/export-batch.js';
+import { importBatchResults, type BatchRunHooks } from '../../batch/import-batch.js';
+import { reportImport } from './batch-command.js';
 
 const USAGE = `Usage:
   redcard cai revise (--from RUN [--include benign] | --suite SPEC...) --target SPEC [--critic SPEC] [--revisions N] [options]
@@ -59,6 +63,12 @@ Options of revise and prefs:
   --out DIR                export when done: sft.jsonl, prefs.jsonl, h4.jsonl, trace.jsonl, README.md (dataset card)
   --parquet                with --out (or export): Parquet beside each data file
   --project-samples N --tokens-per-second-per-gpu T   project the GPU-hours of N samples at T tokens/s per GPU
+  --batch-export FILE      send nothing to OpenAI-compatible models: write the calls that wait for an answer as an
+                           OpenAI Batch input file (FILE, then FILE-2… at the Batch limits), for vllm run-batch,
+                           Ray Data or a Batch API; each stage of the loop (answer, critique, revision, feedback) is
+                           one round of export and import
+  --batch-import FILE...   with --resume ID: record a Batch output file's answers, then go on (add --batch-export
+                           FILE for the calls of the next stage)
   --db PATH                the SQLite store (default ${DEFAULT_DB_PATH})
   --quiet                  no progress bar
 
@@ -93,8 +103,20 @@ function findCaiRun(store: Store, reference: string): CaiRunRecord {
   return newest;
 }
 
-function exitCode(result: { interrupted: boolean; errors: number }): number {
-  if (result.interrupted) return EXIT_CODES.interrupted;
+/** A CAI run as a Batch import sees it: it must exist; simulated answers mark their roles on the run. */
+function caiBatchHooks(store: Store, runId: string): BatchRunHooks {
+  return {
+    check: () => void store.cai.getRun(runId),
+    addSimulatedRoles(roles) {
+      const run = store.cai.getRun(runId);
+      store.cai.updateRun(runId, { simulatedRoles: [...new Set([...run.simulatedRoles, ...roles])].sort() });
+    },
+  };
+}
+
+function exitCode(result: { interrupted: boolean; deferred: number; errors: number }): number {
+  // Units waiting for Batch answers are where a --batch-export session is meant to stop, not an interruption.
+  if (result.interrupted && result.deferred === 0) return EXIT_CODES.interrupted;
   return result.errors > 0 ? EXIT_CODES.attemptsErrored : EXIT_CODES.ok;
 }
 
@@ -103,6 +125,11 @@ async function runLoop(action: 'revise' | 'prefs', values: ParsedArgs['values'],
   const out = typeof values.out === 'string' ? resolve(io.cwd, values.out) : undefined;
   if (out !== undefined) checkOutputDirectory(out, { flag: '--out' });
   if (values.parquet === true && out === undefined) throw new ConfigError('--parquet needs --out DIR', { field: '--parquet' });
+  const batchImports = stringList(values['batch-import']).map((file) => resolve(io.cwd, file));
+  const batchExport = typeof values['batch-export'] === 'string' ? resolve(io.cwd, values['batch-export']) : undefined;
+  if (batchImports.length > 0 && values.resume === undefined) throw new ConfigError('--batch-import needs --resume ID (the CAI run whose calls the file answers)', { field: '--batch-import' });
+  if (batchExport !== undefined) checkOutputFile(batchExport, { flag: '--batch-export' });
+  const batch = batchImports.length > 0 || batchExport !== undefined;
   const projection = projectionFlags(values);
   const settingsFor = (given: ParsedArgs['values'], recorded?: Record<string, unknown>) =>
     action === 'revise' ? ({ kind: 'revise', settings: reviseSettingsFromFlags(given, io.cwd, recorded) } as const) : ({ kind: 'prefs', settings: prefsSettingsFromFlags(given, io.cwd, recorded) } as const);
@@ -121,6 +148,7 @@ async function runLoop(action: 'revise' | 'prefs', values: ParsedArgs['values'],
     const recorded = resumeRunId === undefined ? undefined : store.cai.getRun(resumeRunId);
     if (recorded !== undefined && recorded.kind !== action) throw new ConfigError(`CAI run ${recorded.id} is a ${recorded.kind} run: resume it with 'redcard cai ${recorded.kind}'`, { field: '--resume' });
     const run = checked ?? settingsFor(values, recorded?.settings);
+    if (recorded !== undefined && batchImports.length > 0) reportImport(await importBatchResults(store, recorded.id, batchImports, caiBatchHooks(store, recorded.id)), io);
     const options: CaiOptions = {
       store,
       layer: caiModelLayer(store, run.settings.cache),
@@ -129,14 +157,29 @@ async function runLoop(action: 'revise' | 'prefs', values: ParsedArgs['values'],
       resumeRunId,
       fresh: values.fresh === true,
       waitForLease: values.wait === true,
+      // Deferred models are not probed: their servers may not exist here (the calls go to a cluster as files).
+      ...(batch ? { probe: false, deferral: (runId: string) => createBatchDeferral(store, runId) } : {}),
     };
     const result = run.kind === 'revise' ? await caiRevise(run.settings, options) : await caiPrefs(run.settings, options);
     const files = out !== undefined && !result.interrupted ? exportCaiRun(store, result.run.id, out, { parquet: values.parquet === true, projection: projectionFor(caiRunCost(store, result.run), projection) }) : undefined;
     printCaiResult(io, store, result.run, projection, files, values.out as string | undefined);
+    if (batch) printBatchExport(io, store, result.run.id, action, batchExport, result.deferred);
     return exitCode(result);
   } finally {
     store.close();
   }
+}
+
+/** Write the calls that wait for Batch answers (with --batch-export) and say what to do next. */
+function printBatchExport(io: CliIO, store: Store, runId: string, action: 'revise' | 'prefs', file: string | undefined, deferred: number): void {
+  if (deferred === 0) return;
+  if (file === undefined) {
+    writeLine(io.stderr, `redcard: ${deferred} units wait for Batch answers; write their calls with 'redcard cai ${action} --resume ${runId} --batch-export FILE'`);
+    return;
+  }
+  const written = exportBatchCalls(store, runId, file, {}, () => void store.cai.getRun(runId));
+  writeLine(io.stderr, `redcard: ${deferred} units wait for Batch answers: wrote ${written.lines} requests to ${written.files.map((entry) => entry.path).join(', ')}`);
+  writeLine(io.stderr, `redcard: answer them (vllm run-batch -i FILE -o RESULTS, docs/scale.md), then: redcard cai ${action} --resume ${runId} --batch-import RESULTS --batch-export NEXT.jsonl`);
 }
 
 function exportAction(positionals: string[], values: ParsedArgs['values'], io: CliIO): number {
@@ -254,6 +297,8 @@ export const caiCommand = defineCommand({
     json: { type: 'boolean' },
     db: { type: 'string' },
     quiet: { type: 'boolean' },
+    'batch-export': { type: 'string' },
+    'batch-import': { type: 'string', multiple: true },
   },
   async run({ values, positionals }, io) {
     const [action, ...rest] = positionals;
