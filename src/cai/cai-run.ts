@@ -13,7 +13,7 @@ export type CaiEvent =
   | { type: 'waiting'; runId: string; holder: RunLockedError['holder'] }
   | { type: 'unit'; unit: CaiItem | CaiPair; replayedSteps: number }
   | { type: 'progress'; done: number; total: number; errors: number; elapsedMs: number }
-  | { type: 'finish'; run: CaiRunRecord; interrupted: boolean; done: number; errors: number };
+  | { type: 'finish'; run: CaiRunRecord; interrupted: boolean; done: number; errors: number; /** Units waiting for Batch answers. */ deferred: number };
 
 /** A unit of work of a CAI run: its key and position in the plan. */
 export interface PlannedUnit {
@@ -176,10 +176,11 @@ export async function workCaiRun<Unit extends PlannedUnit>(spec: CaiRunSpec<Unit
       clearInterval(timer);
     }
     const counts = store.cai.countUnits(run.id);
-    const interrupted = controller.signal.aborted || counts.total < spec.units.length;
+    // A unit waiting for a Batch answer may still hold an earlier session's error: the run is not done.
+    const interrupted = controller.signal.aborted || deferred > 0 || counts.total < spec.units.length;
     store.cai.updateRun(run.id, { status: interrupted ? 'interrupted' : 'completed', wallTimeMs: run.wallTimeMs + (Date.now() - started) });
     const finalRun = store.cai.getRun(run.id);
-    spec.onEvent?.({ type: 'finish', run: finalRun, interrupted, done: counts.total, errors: counts.errors });
+    spec.onEvent?.({ type: 'finish', run: finalRun, interrupted, done: counts.total, errors: counts.errors, deferred });
     if (leaseLost) throw new RunLockedError(run.id, store.getRunLease(run.id) ?? opened.lease, claimant.now());
     return { run: finalRun, interrupted, deferred, done: counts.total, errors: counts.errors };
   } finally {

@@ -180,3 +180,25 @@ test('--batch-import needs --resume ID', async () => {
   assert.equal(await main(['cai', 'revise', '--suite', 'core', '--target', 'sim', '--batch-import', 'results.jsonl'], io), 2);
   assert.match(io.err(), /--batch-import needs --resume ID/);
 });
+
+test('a Batch error line is an error of its unit; --resume --batch-export asks the call again (its next try) and the run completes', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-batch-'));
+  const offline = 'openai:base-url=http://127.0.0.1:9/v1,model=sim';
+  const first = captureIO({ cwd });
+  assert.equal(await main(['cai', 'revise', '--suite', 'core:vcr', '--limit', '2', '--target', offline, '--batch-export', 'r1.jsonl', '--quiet'], first), 0, first.err());
+  const runId = /--resume (cai-\S+) --batch-import/.exec(first.err())![1]!;
+  assert.equal(await main(['sim', 'run-batch', '-i', 'r1.jsonl', '-o', 'o1.jsonl', '--error-rate', '1'], captureIO({ cwd })), 0);
+  const failed = captureIO({ cwd });
+  assert.equal(await main(['cai', 'revise', '--resume', runId, '--batch-import', 'o1.jsonl', '--quiet'], failed), 5, failed.err());
+  assert.match(failed.err(), /2 units have errors: 'redcard cai revise --resume \S+ --batch-export FILE' asks their calls again/);
+  const again = captureIO({ cwd });
+  assert.equal(await main(['cai', 'revise', '--resume', runId, '--batch-export', 'r2.jsonl', '--quiet'], again), 0, again.err());
+  assert.match(again.out(), /: interrupted/, 'units waiting for answers: the run is not done, whatever errors they held');
+  assert.deepEqual(readJsonl(join(cwd, 'r2.jsonl')).map((line) => String((line as { custom_id: string }).custom_id).endsWith('-r2')), [true, true], 'the second try of each call');
+  for (let round = 2; round <= 4; round += 1) {
+    assert.equal(await main(['sim', 'run-batch', '-i', `r${round}.jsonl`, '-o', `o${round}.jsonl`], captureIO({ cwd })), 0);
+    const next = captureIO({ cwd });
+    assert.equal(await main(['cai', 'revise', '--resume', runId, '--batch-import', `o${round}.jsonl`, '--batch-export', `r${round + 1}.jsonl`, '--quiet'], next), 0, next.err());
+    if (round === 4) assert.match(next.out(), /: completed .*\n  Items: 2 .*0 with errors; 2 usable/);
+  }
+});

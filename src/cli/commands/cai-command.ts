@@ -116,7 +116,8 @@ function caiBatchHooks(store: Store, runId: string): BatchRunHooks {
 
 function exitCode(result: { interrupted: boolean; deferred: number; errors: number }): number {
   // Units waiting for Batch answers are where a --batch-export session is meant to stop, not an interruption.
-  if (result.interrupted && result.deferred === 0) return EXIT_CODES.interrupted;
+  if (result.deferred > 0) return EXIT_CODES.ok;
+  if (result.interrupted) return EXIT_CODES.interrupted;
   return result.errors > 0 ? EXIT_CODES.attemptsErrored : EXIT_CODES.ok;
 }
 
@@ -152,7 +153,7 @@ async function runLoop(action: 'revise' | 'prefs', values: ParsedArgs['values'],
     const options: CaiOptions = {
       store,
       layer: caiModelLayer(store, run.settings.cache),
-      events: caiEventPrinter(io, { quiet: values.quiet === true }),
+      events: caiEventPrinter(io, { quiet: values.quiet === true, batch }),
       signal: io.signal,
       resumeRunId,
       fresh: values.fresh === true,

@@ -24,7 +24,7 @@ const number = (value: number, digits = 0): string => value.toLocaleString('en-U
  * @example
  * await caiRevise(settings, { store, layer, events: caiEventPrinter(io) });
  */
-export function caiEventPrinter(io: CliIO, options: { quiet?: boolean } = {}): (event: CaiEvent | CaiNotice) => void {
+export function caiEventPrinter(io: CliIO, options: { quiet?: boolean; batch?: boolean } = {}): (event: CaiEvent | CaiNotice) => void {
   const progress = new ProgressRenderer(io.stderr);
   let alreadyDone = 0;
   let unitErrors = 0;
@@ -58,7 +58,10 @@ export function caiEventPrinter(io: CliIO, options: { quiet?: boolean } = {}): (
       case 'finish':
         progress.done();
         if (unitErrors > SHOWN_UNIT_ERRORS) writeLine(io.stderr, `redcard: ${unitErrors} units errored in this session (${unitErrors - SHOWN_UNIT_ERRORS} not shown; 'redcard cai report ${event.run.id}' lists them)`);
-        if (event.errors > 0) writeLine(io.stderr, `redcard: ${event.errors} units have errors: 'redcard cai ${event.run.kind} --resume ${event.run.id}' redoes them`);
+        if (event.errors > 0 && event.deferred === 0) {
+          const redo = `redcard cai ${event.run.kind} --resume ${event.run.id}${options.batch ? ' --batch-export FILE' : ''}`;
+          writeLine(io.stderr, `redcard: ${event.errors} units have errors: '${redo}' ${options.batch ? 'asks their calls again in the next Batch file' : 'redoes them'}`);
+        }
         return;
     }
   };
