@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,12 +22,25 @@ try {
 } catch {
   installed = false;
 }
-const NEEDS_PACKAGE = installed ? false : 'node-llama-cpp is not installed (an optional dependency; npm install without --omit=optional)';
+const NEEDS_PACKAGE = installed
+  ? false
+  : 'node-llama-cpp is not installed (not a dependency: 720 MB of binaries; `npm i --no-save -E node-llama-cpp@3.21.1` adds it, .ci/run does); skipped';
 
 test('the package missing is a clear error naming the install command', () => {
   assert.throws(
     () => createLlamaTarget(config({ file: tiny }), { moduleName: 'node-llama-cpp-not-installed-here' }),
-    (error: unknown) => error instanceof TargetError && /needs the node-llama-cpp package, which is not installed: install it beside redcard with `npm i -E node-llama-cpp@3.21.1`/.test(error.message),
+    (error: unknown) => error instanceof TargetError && /needs the node-llama-cpp package, which is not installed: install it beside redcard with `npm i -E node-llama-cpp@3\.21\.1` \(about 720 MB/.test(error.message),
+  );
+});
+
+test('another major version of node-llama-cpp is a clear error naming the version found and the one tested', () => {
+  const packageDirectory = join(directory, 'other-version', 'node-llama-cpp');
+  mkdirSync(join(packageDirectory, 'dist'), { recursive: true });
+  writeFileSync(join(packageDirectory, 'package.json'), JSON.stringify({ name: 'node-llama-cpp', version: '2.8.16', type: 'module' }));
+  writeFileSync(join(packageDirectory, 'dist', 'index.js'), 'export async function getLlama() {}\n');
+  assert.throws(
+    () => createLlamaTarget(config({ file: tiny }), { moduleName: join(packageDirectory, 'dist', 'index.js') }),
+    (error: unknown) => error instanceof TargetError && /works with node-llama-cpp 3\.x \(tested with 3\.21\.1\); version 2\.8\.16 is installed: install it beside redcard with `npm i -E node-llama-cpp@3\.21\.1`/.test(error.message),
   );
 });
 

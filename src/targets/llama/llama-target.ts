@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { AbortedError, TargetError } from '../../spec/errors.js';
 import { defineTargetKind } from '../../spec/target-config.js';
@@ -11,6 +12,7 @@ import { resolveGgufFile } from './gguf-file.js';
 import {
   describeLlamaStartFailure,
   INSTALL_HINT,
+  PINNED_VERSION,
   loadNodeLlamaCpp,
   type ChatHistoryItem,
   type ChatWrapperInstance,
@@ -95,8 +97,23 @@ function chatHistory(messages: Message[]): ChatHistoryItem[] {
   return history;
 }
 
+/** The version in the package.json of the installed module that `entry` belongs to (undefined when there is none, e.g. a test's stand-in). */
+function installedVersion(entry: string): string | undefined {
+  for (let directory = dirname(entry); directory !== dirname(directory); directory = dirname(directory)) {
+    const manifest = join(directory, 'package.json');
+    if (!existsSync(manifest)) continue;
+    try {
+      const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown; version?: unknown };
+      if (parsed.name === 'node-llama-cpp') return typeof parsed.version === 'string' ? parsed.version : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /**
- * Build a target that runs a GGUF model in this process through node-llama-cpp (an optional dependency, imported on
+ * Build a target that runs a GGUF model in this process through node-llama-cpp (installed beside redcard by the user, imported on
  * the first request): the chat template comes from the GGUF, and `sequences` requests are evaluated in parallel.
  * The package missing, its native binary missing, or a file that is not GGUF are clear errors.
  *
@@ -108,10 +125,15 @@ function chatHistory(messages: Message[]): ChatHistoryItem[] {
 export function createLlamaTarget(config: LlamaTargetConfig, options: LlamaTargetOptions = {}): LlamaTarget {
   const file = resolveGgufFile(config.file, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env });
   const moduleName = options.moduleName ?? 'node-llama-cpp';
+  let entry: string;
   try {
-    createRequire(import.meta.url).resolve(moduleName);
+    entry = createRequire(import.meta.url).resolve(moduleName);
   } catch {
     throw new TargetError(`the llama target needs the node-llama-cpp package, which is not installed: ${INSTALL_HINT}`, { retryable: false });
+  }
+  const version = installedVersion(entry);
+  if (version !== undefined && !version.startsWith('3.')) {
+    throw new TargetError(`the llama target works with node-llama-cpp 3.x (tested with ${PINNED_VERSION}); version ${version} is installed: ${INSTALL_HINT}`, { retryable: false });
   }
   const limiter = new RequestLimiter(config.sequences);
   const warnings: string[] = [];
@@ -233,7 +255,7 @@ export function createLlamaTarget(config: LlamaTargetConfig, options: LlamaTarge
 /** The `llama` target kind: a GGUF model run in this process. */
 export const llamaTargetKind = defineTargetKind({
   kind: 'llama',
-  description: 'A GGUF model run in this process by llama.cpp (node-llama-cpp, an optional dependency): llama:FILE.gguf or llama:hf:OWNER/REPO/FILE.gguf.',
+  description: 'A GGUF model run in this process by llama.cpp (node-llama-cpp, installed separately: npm i -E node-llama-cpp@3.21.1): llama:FILE.gguf or llama:hf:OWNER/REPO/FILE.gguf.',
   settings: LlamaTargetSettingsSchema,
   specKeys: {
     file: { field: 'file', type: 'string' },

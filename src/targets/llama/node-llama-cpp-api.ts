@@ -55,7 +55,10 @@ export interface LlamaChatInstance {
 }
 
 /** How to install the optional package, said wherever it is missing. */
-export const INSTALL_HINT = 'install it beside redcard with `npm i -E node-llama-cpp@3.21.1` (an optional dependency: `npm install --omit=optional` leaves it out)';
+export const INSTALL_HINT = 'install it beside redcard with `npm i -E node-llama-cpp@3.21.1` (about 720 MB of prebuilt binaries on Linux x64, so redcard does not install it by default)';
+
+/** The node-llama-cpp version redcard is built and tested against; other 3.x versions are accepted. */
+export const PINNED_VERSION = '3.21.1';
 
 /**
  * Import node-llama-cpp (lazily: only a `llama` target needs it). A missing package is a TargetError that says how
