@@ -35,7 +35,8 @@ function sample(names: readonly string[], count = 5): string {
   return `${names.slice(0, count).join(', ')}${names.length > count ? `, … (${names.length - count} more)` : ''}`;
 }
 
-function reportImport(report: BatchImport, io: CliIO): void {
+/** What an import found, on stderr (`batch import`, `cai revise --batch-import`). */
+export function reportImport(report: BatchImport, io: CliIO): void {
   writeLine(io.stderr, `read ${report.lines} lines: ${report.answers} answers and ${report.errors} error lines recorded`);
   if (report.errors > 0) {
     for (const entry of report.errorSamples.slice(0, 3)) writeLine(io.stderr, `  error ${entry.customId}: ${entry.message}`);
