@@ -74,7 +74,8 @@ test('cai usage errors are one line naming the flag, exit 2', async () => {
   const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-cli-'));
   const cases: Array<{ args: string[]; message: RegExp; code?: number }> = [
     { args: ['cai'], message: /expected one of revise, prefs, export, report, runs/ },
-    { args: ['cai', 'revise', '--suite', 'core'], message: /--target/ },
+    { args: ['cai', 'revise', '--suite', 'core'], message: /field '--target': cai revise needs --target SPEC: the model whose answers are revised, and the critic unless --critic/ },
+    { args: ['cai', 'prefs', '--from', 'x'], message: /field '--target': cai prefs needs --target SPEC: the model whose answers are compared/ },
     { args: ['cai', 'revise', '--target', 'sim'], message: /give either --from RUN .* or --suite SPEC/ },
     { args: ['cai', 'revise', '--target', 'sim', '--suite', 'core', '--include', 'harmful'], message: /--include.*unknown value 'harmful'/ },
     { args: ['cai', 'revise', '--target', 'sim', '--suite', 'core', '--feedback', 'sim'], message: /--feedback.*cai prefs/ },

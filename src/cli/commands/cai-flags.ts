@@ -39,6 +39,13 @@ function includeBenign(raw: Values[string]): boolean | undefined {
   return true;
 }
 
+/** Settings without a target are a usage error that says what the target is for (zod's would name only the type). */
+function withTarget(settings: Record<string, unknown>, action: 'revise' | 'prefs'): Record<string, unknown> {
+  if (settings.target !== undefined) return settings;
+  const role = action === 'revise' ? 'whose answers are revised, and the critic unless --critic names another' : 'whose answers are compared, and the feedback model unless --feedback names another';
+  throw new ConfigError(`cai ${action} needs --target SPEC: the model ${role} (e.g. the red-team run's own target, as 'redcard runs' shows it)`, { field: '--target' });
+}
+
 /** Recorded settings of a run to resume, under the flags given now (a flag given again wins; the plan must still match). */
 function overRecorded(recorded: Record<string, unknown> | undefined, flags: Record<string, unknown>): Record<string, unknown> {
   const defined = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
@@ -62,7 +69,7 @@ export function reviseSettingsFromFlags(values: Values, cwd: string, recorded?: 
     suites: suites.length > 0 ? resolveSuitePaths(suites, cwd) : undefined,
     revisions: numberFlag(values, 'revisions', { integer: true }),
   };
-  return resolveCaiSettings(CaiReviseSettingsSchema, overRecorded(recorded, flags));
+  return resolveCaiSettings(CaiReviseSettingsSchema, withTarget(overRecorded(recorded, flags), 'revise'));
 }
 
 /**
@@ -82,7 +89,7 @@ export function prefsSettingsFromFlags(values: Values, cwd: string, recorded?: R
     position: values.position,
     topLogprobs: numberFlag(values, 'top-logprobs', { integer: true }),
   };
-  return resolveCaiSettings(CaiPrefsSettingsSchema, overRecorded(recorded, flags));
+  return resolveCaiSettings(CaiPrefsSettingsSchema, withTarget(overRecorded(recorded, flags), 'prefs'));
 }
 
 /**
