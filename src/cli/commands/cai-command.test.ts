@@ -68,6 +68,15 @@ test('cai revise --from a red-team run, prefs, export, report and runs from the 
   assert.equal(await main(['cai', 'runs'], runs), 0);
   assert.match(runs.out(), /prefs\s+completed/);
   assert.match(runs.out(), new RegExp(`${reviseId}\\s+revise\\s+completed\\s+${items.length}/${items.length}`));
+  const fromLatest = captureIO({ cwd });
+  assert.equal(await main(['cai', 'prefs', '--from', 'latest', '--target', 'sim', '--limit', '2', '--quiet'], fromLatest), 0, fromLatest.err());
+  const latestPrefs = openStore(join(cwd, '.redcard', 'redcard.db'));
+  try {
+    const newest = latestPrefs.cai.listRuns('prefs')[0]!;
+    assert.match(JSON.stringify(newest.settings), new RegExp(`"from":"${reviseId}"`), '--from latest on prefs is the newest finished revise run');
+  } finally {
+    latestPrefs.close();
+  }
 });
 
 test('cai usage errors are one line naming the flag, exit 2', async () => {

@@ -42,7 +42,8 @@ Options of revise and prefs:
   --feedback SPEC          prefs: the model that compares the two answers (default: the target)
   --from RUN               revise: a red-team run (id or latest) whose attempts judged harmful are revised (answers reused);
                            prefs: a red-team run (two samples of the target per failure), a finished 'cai revise' run
-                           or its --out directory (initial answer versus revision)
+                           or its --out directory (initial answer versus revision); latest: the newest finished
+                           'cai revise' run, else the newest red-team run
   --include benign         with a red-team run: add the failures' benign twins (the helpfulness guard's probes)
   --suite SPEC             revise: prompts to answer and revise (repeatable), e.g. hh-rlhf:FILE, jsonl:FILE, core
   --revisions N            revise: critique-and-revision rounds per prompt (default 1)
@@ -139,9 +140,11 @@ async function runLoop(action: 'revise' | 'prefs', values: ParsedArgs['values'],
   let checked = resumeRunId === undefined ? settingsFor({ ...values, ...(values.from === 'latest' ? { from: 'latest-red-team-run' } : {}) }) : undefined;
   const store = storeFor(values, io, true);
   try {
-    // `--from latest` on revise is the newest red-team run, as in 'redcard report latest'.
-    if (action === 'revise' && values.from === 'latest') {
-      const newest = store.listRuns()[0];
+    // `--from latest` on revise is the newest red-team run, as in 'redcard report latest'; on prefs, the newest finished
+    // CAI revise run (initial answer versus revision, the loop's next step), else the newest red-team run.
+    if (values.from === 'latest') {
+      const revised = action === 'prefs' ? store.cai.listRuns('revise').find((candidate) => candidate.status === 'completed') : undefined;
+      const newest = revised ?? store.listRuns()[0];
       if (newest === undefined) throw new NotFoundError(`no red-team runs in ${store.path} yet: run 'redcard scan' first`);
       values = { ...values, from: newest.id };
       checked = undefined;
