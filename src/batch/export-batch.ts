@@ -27,8 +27,8 @@ export interface BatchExport {
  * const written = exportBatchCalls(store, run.id, 'requests.jsonl');
  * written.files.map((file) => file.path) // ['requests.jsonl']
  */
-export function exportBatchCalls(store: Store, runId: string, path: string, limits: Partial<BatchFileLimits> = {}): BatchExport {
-  store.getRun(runId); // an unknown run is a NotFoundError before any file is made
+export function exportBatchCalls(store: Store, runId: string, path: string, limits: Partial<BatchFileLimits> = {}, checkRun: () => void = () => void store.getRun(runId)): BatchExport {
+  checkRun(); // an unknown run is a NotFoundError before any file is made (a scan's run unless told otherwise)
   const writer = openBatchFiles(path, limits);
   const ranges: Array<{ from: number; to: number }> = [];
   try {

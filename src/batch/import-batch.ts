@@ -30,6 +30,26 @@ export interface BatchImport {
   simulatedRoles: ModelRole[];
 }
 
+/**
+ * The run a Batch import is for, as the import needs it: checked to exist before anything is read, and told which
+ * roles' answers said they were simulated. A scan's run by default; a CAI run (src/cai) brings its own.
+ */
+export interface BatchRunHooks {
+  check(): void;
+  addSimulatedRoles(roles: ModelRole[]): void;
+}
+
+/** The hooks of a scan's run (the `runs` table). */
+function scanRunHooks(store: Store, runId: string): BatchRunHooks {
+  return {
+    check: () => void store.getRun(runId),
+    addSimulatedRoles(roles) {
+      const run = store.getRun(runId);
+      store.updateRun(runId, { simulatedRoles: [...new Set([...(run.simulatedRoles ?? []), ...roles])] });
+    },
+  };
+}
+
 /** Lines per transaction: a crash keeps what was committed, and a second import skips it as duplicates. */
 const CHUNK = 2000;
 const SAMPLES = 20;
@@ -44,8 +64,8 @@ const SAMPLES = 20;
  * const report = await importBatchResults(store, run.id, ['results.jsonl']);
  * report.answers // 99,998
  */
-export async function importBatchResults(store: Store, runId: string, files: readonly string[]): Promise<BatchImport> {
-  store.getRun(runId);
+export async function importBatchResults(store: Store, runId: string, files: readonly string[], run: BatchRunHooks = scanRunHooks(store, runId)): Promise<BatchImport> {
+  run.check();
   const report: BatchImport = { lines: 0, answers: 0, errors: 0, duplicates: [], unknown: [], unreadable: [], errorSamples: [], missing: 0, simulatedRoles: [] };
   const duplicates = new Set<string>();
   const unknown = new Set<string>();
@@ -77,8 +97,9 @@ export async function importBatchResults(store: Store, runId: string, files: rea
       return;
     }
     if (outcome.kind === 'answer') {
-      const { text, finishReason, usage, model } = outcome.answer;
-      chunk.push({ customId: outcome.customId, outcome: { response: { text, finishReason, usage, latencyMs: 0, ...(model === undefined ? {} : { model }) } }, simulated: outcome.simulated });
+      const { text, finishReason, usage, model, logprobs } = outcome.answer;
+      const response = { text, finishReason, usage, latencyMs: 0, ...(model === undefined ? {} : { model }), ...(logprobs === undefined ? {} : { logprobs }) };
+      chunk.push({ customId: outcome.customId, outcome: { response }, simulated: outcome.simulated });
     } else {
       chunk.push({ customId: outcome.customId, outcome: { message: outcome.message, ...(outcome.status === undefined ? {} : { status: outcome.status }) }, simulated: false, message: outcome.message });
     }
@@ -95,10 +116,6 @@ export async function importBatchResults(store: Store, runId: string, files: rea
   report.unknown = [...unknown];
   report.missing = store.countExportedBatchCalls(runId);
   report.simulatedRoles = [...simulated];
-  if (simulated.size > 0) {
-    const run = store.getRun(runId);
-    const roles = new Set([...(run.simulatedRoles ?? []), ...simulated]);
-    store.updateRun(runId, { simulatedRoles: [...roles] });
-  }
+  if (simulated.size > 0) run.addSimulatedRoles([...simulated]);
   return report;
 }

@@ -122,6 +122,7 @@ test('the shipped catalog is valid and its pins match the shared copies', { skip
     'simplesafetytests.csv': sharedDataPath('simplesafetytests', 'SimpleSafetyTests - test cases.csv'),
     'strongreject_dataset.csv': sharedDataPath('strongreject', 'strongreject_dataset.csv'),
     'airr_official_1.0_demo_en_us_prompt_set_release.csv': sharedDataPath('ailuminate', 'airr_official_1.0_demo_en_us_prompt_set_release.csv'),
+    'harmless-base-test.jsonl.gz': sharedDataPath('hh-rlhf', 'harmless-base', 'test.jsonl.gz'),
   };
   let checked = 0;
   for (const dataset of catalog.datasets) {
@@ -131,8 +132,8 @@ test('the shipped catalog is valid and its pins match the shared copies', { skip
       checked += 1;
     }
   }
-  assert.equal(checked, 13);
-  assert.equal(catalog.datasets.length, 8);
+  assert.equal(checked, 14);
+  assert.equal(catalog.datasets.length, 9);
 });
 
 test('catalog lookups, cache location and catalog errors', () => {

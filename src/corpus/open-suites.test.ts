@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { loadSuites, openSuites } from './load-suites.js';
 import { jsonlLoader } from './loaders/generic-loaders.js';
 import { hashBehaviors } from './behavior-list.js';
@@ -58,4 +59,14 @@ test('a streamed suite: malformed rows name file:line (or are skipped with --len
   writeFileSync(first, [row('x', 'same'), row('y', 'edited')].join('\n'));
   utimesSync(first, new Date(), new Date(Date.now() + 5000));
   assert.throws(() => [...repeated.behaviors], (error: unknown) => error instanceof DatasetError && error.message.startsWith(`${first}: changed since the scan first read it`));
+});
+
+test('a gzipped JSONL suite is read whole (gunzipped), also when a scan asks for streaming', async () => {
+  const file = join(workspace, 'small.jsonl.gz');
+  writeFileSync(file, gzipSync(`${[row('g-1', 'one'), row('g-2', 'two')].join('\n')}\n`));
+  const loaded = await jsonlLoader.load(file, { stream: true });
+  assert.equal(loaded.streamed, undefined);
+  assert.deepEqual(loaded.behaviors.map((behavior) => behavior.id), ['g-1', 'g-2']);
+  const opened = await openSuites([`jsonl:${file}`], { stream: true });
+  assert.deepEqual([...opened.behaviors].map((behavior) => behavior.id), ['g-1', 'g-2']);
 });

@@ -12,6 +12,7 @@ import { simplesafetytestsLoader } from './loaders/simplesafetytests-loader.js';
 import { strongrejectLoader } from './loaders/strongreject-loader.js';
 import { ailuminateLoader } from './loaders/ailuminate-loader.js';
 import { donotanswerLoader } from './loaders/donotanswer-loader.js';
+import { hhRlhfLoader } from './loaders/hh-rlhf-loader.js';
 import { csvLoader, jsonlLoader } from './loaders/generic-loaders.js';
 import { bbqLoader } from './loaders/bbq-loader.js';
 
@@ -29,6 +30,7 @@ export const suiteRegistry = new Registry<SuiteSource>('suite', (source) => sour
   .add(strongrejectLoader)
   .add(ailuminateLoader)
   .add(donotanswerLoader)
+  .add(hhRlhfLoader)
   .add(bbqLoader)
   .add(csvLoader)
   .add(jsonlLoader);

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { isNode } from 'yaml';
-import { parseYaml } from '../util/parse-yaml.js';
+import { readYamlMapping, type LoadedYamlFile } from '../util/yaml-file.js';
 import { z } from 'zod';
 import { ConfigError } from '../spec/errors.js';
 import { SamplingParamsSchema } from '../spec/target.js';
@@ -98,11 +96,7 @@ export type ScanSettings = z.infer<typeof ScanSettingsSchema>;
 export type ScanSettingsInput = z.input<typeof ScanSettingsSchema>;
 
 /** A parsed config file: its values plus a way to find the line of a field. */
-export interface LoadedConfig {
-  file: string;
-  values: Record<string, unknown>;
-  lineOf(path: (string | number)[]): number | undefined;
-}
+export type LoadedConfig = LoadedYamlFile;
 
 /**
  * Read a YAML config file. Syntax errors become ConfigError naming file and line.
@@ -111,27 +105,7 @@ export interface LoadedConfig {
  * const config = loadConfigFile('redcard.yaml');
  */
 export function loadConfigFile(file: string): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read config: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { file });
-  }
-  const { values, document, lineCounter } = parseYaml(text, file);
-  if (values !== null && values !== undefined && (typeof values !== 'object' || Array.isArray(values))) {
-    throw new ConfigError('the config must be a mapping of settings (key: value)', { file, line: 1 });
-  }
-  return {
-    file,
-    values: (values ?? {}) as Record<string, unknown>,
-    lineOf(path) {
-      for (let length = path.length; length > 0; length -= 1) {
-        const node = document.getIn(path.slice(0, length), true);
-        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      }
-      return undefined;
-    },
-  };
+  return readYamlMapping(file, { what: 'config', mappingHint: 'settings (key: value)' });
 }
 
 /**

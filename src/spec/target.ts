@@ -42,7 +42,21 @@ export interface GenerateRequest extends SamplingParams {
   sample?: number;
   /** What the request is for; adapters must not send it. Lets the replay target find recorded answers. */
   context?: { behaviorId: string; attack: string };
+  /**
+   * Ask for the log-probabilities of the most likely tokens at each position of the answer (OpenAI's `logprobs: true,
+   * top_logprobs: N`, N from 0 to 20). Servers that cannot give them answer without; `logprobs` is then absent.
+   */
+  topLogprobs?: number;
 }
+
+/** A token of an answer with its log-probability and the most likely alternatives at its position. */
+export const TokenLogprobSchema = z.object({
+  token: z.string(),
+  logprob: z.number(),
+  /** The most likely tokens at this position (the chosen one among them), as the server listed them. */
+  top: z.array(z.object({ token: z.string(), logprob: z.number() })),
+});
+export type TokenLogprob = z.infer<typeof TokenLogprobSchema>;
 
 /** What a target returns for one request. */
 export const GenerateResponseSchema = z.object({
@@ -56,6 +70,8 @@ export const GenerateResponseSchema = z.object({
   latencyMs: z.number().min(0),
   /** The model name the server reported, when it did. */
   model: z.string().optional(),
+  /** Log-probabilities of the answer's first tokens (at most 16), when asked for (`topLogprobs`) and given. */
+  logprobs: z.array(TokenLogprobSchema).optional(),
 });
 export type GenerateResponse = z.infer<typeof GenerateResponseSchema>;
 

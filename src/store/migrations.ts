@@ -205,4 +205,33 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX batch_calls_exported ON batch_calls (run_id) WHERE state = 'exported';
   `,
+  // 7: constitutional-AI runs (issue 10): the run records, every model call of the loop as a step (committed as it
+  // returns, so a killed run resumes without asking again), and the finished units (revise items, prefs pairs).
+  `
+  CREATE TABLE cai_runs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    config_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX cai_runs_by_config ON cai_runs (config_hash, status);
+  CREATE TABLE cai_steps (
+    run_id TEXT NOT NULL,
+    unit_key TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (run_id, unit_key, step)
+  ) WITHOUT ROWID;
+  CREATE TABLE cai_units (
+    run_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (run_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX cai_units_in_order ON cai_units (run_id, position);
+  `,
 ];

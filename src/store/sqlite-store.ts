@@ -15,6 +15,7 @@ import { fileSystemError } from '../util/file-system-error.js';
 import { checkDatabaseFile, describeDatabaseError, isDatabaseError, nameDatabaseErrors } from './database-error.js';
 import { ATTEMPT_ROW_VERSION, decodeAttempt, decodeCalibration, decodeRunRecord, encodeAttempt, encodeRunRecord } from './record-codec.js';
 import type { CalibrationEntry, RecordedError, RunLease, Store } from './store-api.js';
+import { CaiTables, type CaiStore } from './cai-tables.js';
 import { createBatchCallStore, type BatchCallStore } from './batch-call-store.js';
 
 /** A calibration row, checked, with its name column (rows saved before names existed carry it only there). */
@@ -92,6 +93,7 @@ function migrate(database: Database.Database, path: string): void {
 class SqliteStore implements Store {
   readonly #database: Database.Database;
   readonly #statements;
+  readonly cai: CaiStore;
   readonly #batchCalls: BatchCallStore;
 
   constructor(
@@ -99,6 +101,7 @@ class SqliteStore implements Store {
     readonly path: string,
   ) {
     this.#database = database;
+    this.cai = nameDatabaseErrors(new CaiTables(database, path), path);
     this.#batchCalls = createBatchCallStore(database);
     this.#statements = {
       insertRun: database.prepare('INSERT INTO runs (id, config_hash, status, created_at, record) VALUES (?, ?, ?, ?, ?)'),

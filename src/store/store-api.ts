@@ -6,6 +6,7 @@ import type { JudgeCalibration } from '../spec/calibration.js';
 import type { RunRecord } from '../spec/run-record.js';
 import type { GenerateResponse } from '../spec/target.js';
 import type { Verdict } from '../spec/verdict.js';
+import type { CaiStore } from './cai-tables.js';
 
 /** The cache part of the store: target responses and judge verdicts keyed by a content hash. */
 export interface CacheStore {
@@ -107,6 +108,8 @@ export interface RecordedError {
 export interface Store extends RunStore, CacheStore, CalibrationStore, LeaseStore, TrajectoryStore, BatchCallStore {
   /** Path of the database file. */
   readonly path: string;
+  /** Constitutional-AI runs, steps and units (`redcard cai`). */
+  readonly cai: CaiStore;
   /** The errors of a run's errored attempts (plan order), without reading the rest of their records. */
   iterateErrors(runId: string): IterableIterator<RecordedError>;
   /** Run several writes in one transaction (the engine commits a batch of attempts with their cache entries). */

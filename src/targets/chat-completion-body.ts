@@ -1,5 +1,5 @@
 import { parse as parsePartialJson, Allow } from 'partial-json';
-import type { FinishReason, Usage } from '../spec/target.js';
+import type { FinishReason, TokenLogprob, Usage } from '../spec/target.js';
 import { withoutDanglingSurrogate } from '../util/utf8-prefix.js';
 import { mapFinishReason } from './finish-reason.js';
 
@@ -12,6 +12,35 @@ export interface ChatCompletionResult {
   finishReason: FinishReason;
   usage: Usage;
   model?: string;
+  logprobs?: TokenLogprob[];
+}
+
+/** Tokens of an answer whose log-probabilities are kept (the choice letters of a feedback answer come first). */
+const KEPT_LOGPROB_TOKENS = 16;
+
+/**
+ * The log-probabilities of a choice (`choices[0].logprobs.content`: `{token, logprob, top_logprobs: [{token,
+ * logprob}]}` per token), the first KEPT_LOGPROB_TOKENS tokens; undefined when the server sent none or sent something
+ * else (entries that are not numbers are left out).
+ *
+ * @example
+ * readLogprobs({ content: [{ token: 'A', logprob: -0.1, top_logprobs: [{ token: 'A', logprob: -0.1 }] }] })
+ * // [{ token: 'A', logprob: -0.1, top: [{ token: 'A', logprob: -0.1 }] }]
+ */
+export function readLogprobs(logprobs: unknown): TokenLogprob[] | undefined {
+  const content = (logprobs as { content?: unknown } | null | undefined)?.content;
+  if (!Array.isArray(content)) return undefined;
+  const tokens: TokenLogprob[] = [];
+  for (const entry of content.slice(0, KEPT_LOGPROB_TOKENS)) {
+    const { token, logprob, top_logprobs: top } = (entry ?? {}) as { token?: unknown; logprob?: unknown; top_logprobs?: unknown };
+    if (typeof token !== 'string' || typeof logprob !== 'number' || !Number.isFinite(logprob)) continue;
+    const alternatives = Array.isArray(top)
+      ? top.filter((candidate): candidate is { token: string; logprob: number } => typeof candidate?.token === 'string' && typeof candidate?.logprob === 'number' && Number.isFinite(candidate.logprob))
+          .map((candidate) => ({ token: candidate.token, logprob: candidate.logprob }))
+      : [];
+    tokens.push({ token, logprob, top: alternatives });
+  }
+  return tokens.length > 0 ? tokens : undefined;
 }
 
 /**
@@ -56,10 +85,12 @@ export function readChatCompletion(body: unknown, shown: () => string = () => cl
   if (!Array.isArray(choices) || choices.length === 0 || typeof choices[0] !== 'object' || choices[0] === null) {
     throw new MalformedBody(`answer without choices: ${shown()}`);
   }
-  const choice = choices[0] as { message?: { content?: unknown }; text?: unknown; finish_reason?: unknown };
+  const choice = choices[0] as { message?: { content?: unknown }; text?: unknown; finish_reason?: unknown; logprobs?: unknown };
   const content = choice.message?.content ?? choice.text;
   const usage = (record.usage ?? {}) as { prompt_tokens?: unknown; completion_tokens?: unknown };
+  const logprobs = readLogprobs(choice.logprobs);
   return {
+    ...(logprobs === undefined ? {} : { logprobs }),
     text: typeof content === 'string' ? content : '',
     finishReason: mapFinishReason(choice.finish_reason),
     usage: {

@@ -135,6 +135,7 @@ export function createOpenAITarget(config: OpenAITargetConfig, tuning: Partial<R
       max_tokens: request.maxTokens ?? params.maxTokens,
       seed,
       stop: request.stop ?? params.stop,
+      ...(request.topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: request.topLogprobs }),
     };
     for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
     return body;

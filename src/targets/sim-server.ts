@@ -69,13 +69,22 @@ function sampleOf(body: Record<string, unknown>, messages: ChatMessage[], counte
 /** Request handler of the sim server (also used by the fault server for its normal answers). */
 export function simAnswerBody(model: SimModel, body: Record<string, unknown>, messages: ChatMessage[], sample: number): Record<string, unknown> {
   const maxTokens = Number.isInteger(body.max_tokens) ? (body.max_tokens as number) : undefined;
-  const answer = model.answer(messages, { sample, maxTokens });
+  // OpenAI's `logprobs: true, top_logprobs: N`: the sim gives them for its multiple-choice feedback answers, null otherwise.
+  const wantsLogprobs = body.logprobs === true;
+  const topLogprobs = wantsLogprobs ? (Number.isInteger(body.top_logprobs) ? Math.min(20, Math.max(0, body.top_logprobs as number)) : 0) : undefined;
+  const answer = model.answer(messages, { sample, maxTokens, topLogprobs });
+  const choice: Record<string, unknown> = { index: 0, message: { role: 'assistant', content: answer.text }, finish_reason: answer.finishReason };
+  if (wantsLogprobs) {
+    choice.logprobs = answer.logprobs === undefined
+      ? null
+      : { content: answer.logprobs.map((entry) => ({ token: entry.token, logprob: entry.logprob, bytes: [...Buffer.from(entry.token)], top_logprobs: entry.top.map((top) => ({ token: top.token, logprob: top.logprob, bytes: [...Buffer.from(top.token)] })) })) };
+  }
   return {
     id: `chatcmpl-sim-${sample}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: typeof body.model === 'string' ? body.model : model.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: answer.text }, finish_reason: answer.finishReason }],
+    choices: [choice],
     usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.completionTokens, total_tokens: answer.promptTokens + answer.completionTokens },
   };
 }

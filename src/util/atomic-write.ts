@@ -17,8 +17,8 @@ export interface AtomicWriteOptions {
 export interface AtomicFile {
   /** Where the file will be once committed. */
   readonly path: string;
-  /** Append text (buffered). Throws FileSystemError (temp removed, `path` untouched) when the disk refuses. */
-  write(text: string): void;
+  /** Append text (buffered) or bytes. Throws FileSystemError (temp removed, `path` untouched) when the disk refuses. */
+  write(data: string | Uint8Array): void;
   /** Flush, sync and rename over `path`. Throws FileSystemError (temp removed, `path` untouched) on failure. */
   commit(): void;
   /** Throw the temp file away; `path` is left as it was. Safe to call after commit (does nothing). */
@@ -81,25 +81,31 @@ export function openAtomicFile(path: string, options: AtomicWriteOptions = {}): 
     discard();
     throw fileSystemError('write', path, error, direct ? '' : '; the file was not changed');
   };
+  const writeAll = (bytes: Uint8Array): void => {
+    let offset = 0;
+    while (offset < bytes.length) offset += fileSystem.writeSync(descriptor!, bytes, offset, bytes.length - offset);
+  };
   const flush = (): void => {
     if (buffer === '' || descriptor === undefined) return;
     const bytes = Buffer.from(buffer, 'utf8');
     buffer = '';
-    let offset = 0;
-    while (offset < bytes.length) offset += fileSystem.writeSync(descriptor, bytes, offset, bytes.length - offset);
+    writeAll(bytes);
   };
 
   return {
     path,
-    write(text) {
+    write(data) {
       if (state !== 'open') throw new Error(`atomic file ${path} is already ${state}`);
-      buffer += text;
-      if (buffer.length >= FLUSH_BYTES) {
-        try {
+      try {
+        if (typeof data === 'string') {
+          buffer += data;
+          if (buffer.length >= FLUSH_BYTES) flush();
+        } else {
           flush();
-        } catch (error) {
-          fail(error);
+          writeAll(data);
         }
+      } catch (error) {
+        fail(error);
       }
     },
     commit() {

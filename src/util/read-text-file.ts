@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { DatasetError } from '../spec/errors.js';
 
 /** Largest file read whole (a dataset, a replay file, a labels file): 512 MiB. Bigger ones are refused, not half-read. */
@@ -81,7 +82,8 @@ export function checkReadableFile(file: string, maxBytes = MAX_WHOLE_FILE_BYTES)
 }
 
 /**
- * The text of a file read whole (a dataset, a replay or labels file), strictly UTF-8: a leading BOM is dropped; a
+ * The text of a file read whole (a dataset, a replay or labels file), strictly UTF-8, gunzipped first when it is gzip
+ * (`test.jsonl.gz`; its decompressed size is bounded by `maxBytes` too): a leading BOM is dropped; a
  * UTF-16 file, invalid bytes (Latin-1, Windows-1252, binary), a FIFO or device, or a file over `maxBytes` is a
  * DatasetError naming the file (and line), never text with replacement characters or a read that blocks forever.
  *
@@ -96,6 +98,7 @@ export function readTextFile(file: string, options: { maxBytes?: number } = {}):
   } catch (error) {
     throw new DatasetError((error as Error).message, file);
   }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes, file, options.maxBytes ?? MAX_WHOLE_FILE_BYTES);
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new DatasetError('is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8', file, 1);
   }
@@ -104,6 +107,37 @@ export function readTextFile(file: string, options: { maxBytes?: number } = {}):
     return strictDecoder.decode(bytes.subarray(start));
   } catch {
     throw invalidUtf8Error(bytes, file);
+  }
+}
+
+/** The bytes of a gzip file, or a DatasetError when it is damaged or decompresses to more than `maxBytes`. */
+function gunzip(bytes: Buffer, file: string, maxBytes: number): Buffer {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DatasetError(`decompresses to more than the ${(maxBytes / 1024 / 1024).toFixed(0)} MiB redcard reads whole; split it into several files`, file);
+    }
+    throw new DatasetError(`is not a valid gzip file (${(error as Error).message}); decompress it with gunzip to see what is wrong`, file);
+  }
+}
+
+/**
+ * Whether a file starts with the gzip magic bytes (`readTextFile` gunzips such a file; a line reader cannot).
+ *
+ * @example
+ * isGzipFile('test.jsonl.gz') // true
+ */
+export function isGzipFile(file: string): boolean {
+  const head = Buffer.alloc(2);
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(file, 'r');
+    return readSync(descriptor, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch {
+    return false;
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
 }
 

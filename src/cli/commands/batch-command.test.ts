@@ -50,7 +50,8 @@ test('batch round trip: scan --defer → export → run-batch stand-in (error an
     const firstResults = join(directory, 'results-1.jsonl');
     for (let round = 1; round <= 6; round += 1) {
       const requests = `requests-${round}.jsonl`;
-      const exported = await run(['batch', 'export', runId, '--out', requests, '--db', 'batch.db'], directory);
+      // The first export names the run as 'latest' (the newest run), the later ones by id.
+      const exported = await run(['batch', 'export', round === 1 ? 'latest' : runId, '--out', requests, '--db', 'batch.db'], directory);
       assert.equal(exported.code, 0, exported.err);
       if (/nothing to export/.test(exported.err)) break;
       // The first round's answers have error lines and lost lines, as a real batch job may.

@@ -25,6 +25,8 @@ with a provider's Batch API (recipes in docs/scale.md).
            judged and recorded; calls still waiting (e.g. a model judge's) go into the next export; when every attempt
            is recorded, the run's outputs and exit code are those of 'scan' (its --out, --fail-on).
 
+RUN is a run id or latest (the newest run).
+
 Options:
   --out FILE   (export) the first input file; the next ones are named after it
   --db PATH    SQLite store (default .redcard/redcard.db)
@@ -35,7 +37,8 @@ function sample(names: readonly string[], count = 5): string {
   return `${names.slice(0, count).join(', ')}${names.length > count ? `, … (${names.length - count} more)` : ''}`;
 }
 
-function reportImport(report: BatchImport, io: CliIO): void {
+/** What an import found, on stderr (`batch import`, `cai revise --batch-import`). */
+export function reportImport(report: BatchImport, io: CliIO): void {
   writeLine(io.stderr, `read ${report.lines} lines: ${report.answers} answers and ${report.errors} error lines recorded`);
   if (report.errors > 0) {
     for (const entry of report.errorSamples.slice(0, 3)) writeLine(io.stderr, `  error ${entry.customId}: ${entry.message}`);
@@ -50,6 +53,18 @@ function reportImport(report: BatchImport, io: CliIO): void {
 }
 
 /** Continue the run in deferred mode through the scan command: its recorded settings, outputs and exit codes. */
+/** The newest run's id (`latest`, as in 'redcard report latest'). */
+function latestRunId(databasePath: string): string {
+  const store = openStore(databasePath);
+  try {
+    const newest = store.latestRun();
+    if (newest === undefined) throw new NotFoundError(`no runs in ${databasePath} yet: start one with 'redcard scan … --defer'`);
+    return newest.id;
+  } finally {
+    store.close();
+  }
+}
+
 async function continueRun(runId: string, databasePath: string, quiet: boolean, io: CliIO): Promise<number> {
   const { scanCommand } = await import('./scan-command.js');
   return scanCommand.run({ values: { resume: runId, db: databasePath, defer: true, quiet }, positionals: [] }, io);
@@ -65,12 +80,13 @@ export const batchCommand = defineCommand({
     quiet: { type: 'boolean' },
   },
   async run(args, io) {
-    const [action, runId, ...files] = args.positionals;
+    const [action, reference, ...files] = args.positionals;
     const databasePath = resolve(io.cwd, typeof args.values.db === 'string' ? args.values.db : DEFAULT_DB_PATH);
-    if ((action !== 'export' && action !== 'import') || runId === undefined) {
+    if ((action !== 'export' && action !== 'import') || reference === undefined) {
       throw new ConfigError(`expected 'batch export RUN --out FILE' or 'batch import RUN RESULTS.jsonl…'\n\n${USAGE}`, { field: 'batch' });
     }
-    if (!existsSync(databasePath)) throw new NotFoundError(`no store at ${databasePath}, so no run '${runId}' (pass --db PATH)`);
+    if (!existsSync(databasePath)) throw new NotFoundError(`no store at ${databasePath}, so no run '${reference}' (pass --db PATH)`);
+    const runId = reference === 'latest' ? latestRunId(databasePath) : reference;
     if (action === 'export') {
       if (files.length > 0) throw new ConfigError(`unexpected argument '${files[0]}' (the file is --out FILE)`, { field: 'batch' });
       if (typeof args.values.out !== 'string') throw new ConfigError('batch export needs --out FILE (e.g. --out requests.jsonl)', { field: 'out' });

@@ -20,7 +20,8 @@ test('dataset list prints the shipped catalog, as text and JSON', async () => {
   const json = captureIO();
   assert.equal(await main(['dataset', 'list', '--json'], json), 0);
   const datasets = JSON.parse(json.out()) as { name: string }[];
-  assert.equal(datasets.length, 8);
+  assert.equal(datasets.length, 9);
+  assert.ok(datasets.some((dataset) => dataset.name === 'hh-rlhf'));
 });
 
 test('dataset pull downloads from a catalog and prints the suite spec; bad usage exits 2', async () => {

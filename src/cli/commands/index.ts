@@ -21,6 +21,7 @@ export const commands: CommandEntry[] = [
   { name: 'judge', summary: 'Judge existing responses from a JSONL file', load: async () => (await import('./judge-command.js')).judgeCommand },
   { name: 'judge-eval', summary: 'Measure a judge against human labels (HarmBench val, XSTest, JSONL)', load: async () => (await import('./judge-eval-command.js')).judgeEvalCommand },
   { name: 'bias', summary: "Score bias benchmarks: 'bias bbq' scores BBQ predictions you already have", load: async () => (await import('./bias-command.js')).biasCommand },
+  { name: 'cai', summary: "Constitutional AI data from failures: 'cai revise', 'cai prefs', 'cai export', 'cai report', 'cai runs'", load: async () => (await import('./cai-command.js')).caiCommand },
   { name: 'audit', summary: 'Audit a training dataset for refusals and AI disclaimers; write filtered copies', load: async () => (await import('./audit-command.js')).auditCommand },
   { name: 'list', summary: 'List categories, attacks, suites, judges, targets, behaviors or strategies', load: async () => (await import('./list-command.js')).listCommand },
   { name: 'show', summary: "Show one plugin in detail, e.g. 'show attack roleplay.grandma'", load: async () => (await import('./show-command.js')).showCommand },

@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import type { Behavior, BehaviorInput } from '../../spec/behavior.js';
 import { defineSuite, type SuiteLoadOptions, type SuiteLoadResult } from '../../spec/suite.js';
 import { DatasetError } from '../../spec/errors.js';
-import { SuiteBuilder, readCsvRows } from './dataset-rows.js';
-import { checkReadableFile, readTextLinesSync } from '../../util/read-text-file.js';
+import { SuiteBuilder, readCsvRows, readDatasetText } from './dataset-rows.js';
+import { checkReadableFile, isGzipFile, readTextLinesSync, type NumberedLine } from '../../util/read-text-file.js';
 import { parseBenign, parseGenericSpec, type GenericSpec } from './column-mapping.js';
 
 /** Turn one generic row (CSV values or a JSONL object) into a behavior; a bad value is malformed at its line. */
@@ -50,8 +50,8 @@ function loadGenericCsv(argument: string, options: SuiteLoadOptions): SuiteLoadR
 }
 
 /** The behaviors of a JSONL file's rows, read line by line (malformed rows go to the builder: thrown or skipped). */
-function* jsonlRows(spec: GenericSpec, builder: SuiteBuilder, skippedLines?: ReadonlySet<number>): Generator<{ behavior: Behavior; line: number }> {
-  for (const { text, number: line } of readTextLinesSync(spec.file)) {
+function* jsonlRows(spec: GenericSpec, builder: SuiteBuilder, lines: Iterable<NumberedLine>, skippedLines?: ReadonlySet<number>): Generator<{ behavior: Behavior; line: number }> {
+  for (const { text, number: line } of lines) {
     if (text.trim() === '' || skippedLines?.has(line)) continue;
     let record: unknown;
     try {
@@ -79,10 +79,13 @@ function loadGenericJsonl(argument: string, options: SuiteLoadOptions): SuiteLoa
   const spec = parseGenericSpec('jsonl', argument);
   checkReadableFile(spec.file);
   // A regular file (checked above) can be read again: a scan streams it into its plan instead of keeping its behaviors.
-  const streamed = options.stream === true;
+  // A gzip file is read whole (gunzipped by readTextFile).
+  const gzip = isGzipFile(spec.file);
+  const streamed = options.stream === true && !gzip;
   const builder = new SuiteBuilder(spec.source, options, undefined, streamed ? 'count' : 'keep');
   const stamp = fileStamp(spec.file);
-  for (const _row of jsonlRows(spec, builder)) void _row;
+  const lines = gzip ? readDatasetText(spec.file).split(/\r?\n/).map((text, index) => ({ text, number: index + 1 })) : readTextLinesSync(spec.file);
+  for (const _row of jsonlRows(spec, builder, lines)) void _row;
   if (builder.count === 0 && builder.skipped.length === 0) throw new DatasetError('no records', spec.file);
   if (!streamed) return builder.result();
   const skippedLines = new Set(builder.skipped.map((entry) => entry.line));
@@ -99,7 +102,7 @@ function loadGenericJsonl(argument: string, options: SuiteLoadOptions): SuiteLoa
         };
         unchanged();
         // Rows skipped in the first pass (--lenient: malformed, repeated ids) are skipped again, by line.
-        yield* jsonlRows(spec, new SuiteBuilder(spec.source, { lenient: true }, undefined, 'reread'), skippedLines);
+        yield* jsonlRows(spec, new SuiteBuilder(spec.source, { lenient: true }, undefined, 'reread'), readTextLinesSync(spec.file), skippedLines);
         unchanged();
       },
     },

@@ -26,7 +26,7 @@ function assertDatasetError(file: string, line: number | undefined, pattern: Reg
 }
 
 test('every loader is registered, needs a file, and names its reference', () => {
-  for (const id of ['harmbench', 'advbench', 'jailbreakbench', 'xstest', 'simplesafetytests', 'strongreject', 'ailuminate', 'donotanswer', 'csv', 'jsonl']) {
+  for (const id of ['harmbench', 'advbench', 'jailbreakbench', 'xstest', 'simplesafetytests', 'strongreject', 'ailuminate', 'donotanswer', 'hh-rlhf', 'csv', 'jsonl']) {
     const source = suiteRegistry.get(id);
     assert.equal(source.needsFile, true, id);
     assert.ok(source.description.length > 10 && source.reference.length > 5, id);

@@ -8,18 +8,24 @@ import { simJudgeReply } from './sim-judge.js';
 import { answerMultipleChoice } from './sim-multiple-choice.js';
 import { recogniseStrategyPrompt } from './attacker-prompts.js';
 import { simStrategyReply } from './sim-attacker.js';
+import { recogniseCaiPrompt } from './cai-prompts.js';
+import { simCaiReply } from './sim-cai.js';
+import type { TokenLogprob } from '../../spec/target.js';
 
 /** What the simulator decided and said. `finishReason` uses OpenAI's raw values, as the sim server sends them. */
 export interface SimAnswer {
   /**
    * `judge`: the request was one of redcard's judge prompts, answered in that judge's reply format; `strategy`: one of
-   * the strategies' attacker, evaluator or rating prompts, answered in its format.
+   * the strategies' attacker, evaluator or rating prompts, answered in its format; `cai`: a constitutional-AI critique,
+   * revision or feedback prompt (src/targets/sim/sim-cai.ts).
    */
-  decision: 'refuse' | 'comply' | 'partial' | 'filtered' | 'judge' | 'strategy';
+  decision: 'refuse' | 'comply' | 'partial' | 'filtered' | 'judge' | 'strategy' | 'cai';
   text: string;
   finishReason: 'stop' | 'length' | 'content_filter';
   promptTokens: number;
   completionTokens: number;
+  /** With `topLogprobs` asked for: the first token's log-probabilities (feedback answers only; absent otherwise). */
+  logprobs?: TokenLogprob[];
 }
 
 /** How the simulator read a request: its harm, the attacks it noticed, and the refusal probability that follows. */
@@ -36,7 +42,7 @@ export interface SimModel {
   readonly model: string;
   readonly seed: number;
   readonly profile: SimProfile;
-  answer(messages: ReadonlyArray<{ role: string; content: string }>, options?: { sample?: number; maxTokens?: number }): SimAnswer;
+  answer(messages: ReadonlyArray<{ role: string; content: string }>, options?: { sample?: number; maxTokens?: number; topLogprobs?: number }): SimAnswer;
 }
 
 interface Phrasings {
@@ -161,6 +167,22 @@ export function createSimModel(options: { seed?: number; profile?: string; model
       if (strategyPrompt !== undefined) {
         const reply = simStrategyReply(strategyPrompt, { seed, sample: answerOptions.sample ?? 0 });
         return { decision: 'strategy', text: reply, finishReason: 'stop', promptTokens: Math.ceil(conversationText.length / 4), completionTokens: Math.ceil(reply.length / 4) };
+      }
+      const caiPrompt = recogniseCaiPrompt(messages);
+      if (caiPrompt !== undefined) {
+        const harm = assessRequest(`user: ${caiPrompt.request}\n`, profile).harm;
+        const reply = simCaiReply(caiPrompt, { harm, seed, sample: answerOptions.sample ?? 0 });
+        const logprobs = answerOptions.topLogprobs !== undefined && reply.firstToken !== undefined
+          ? [{ ...reply.firstToken, top: reply.firstToken.top.slice(0, answerOptions.topLogprobs) }]
+          : undefined;
+        return {
+          decision: 'cai',
+          text: reply.text,
+          finishReason: 'stop',
+          promptTokens: Math.ceil(conversationText.length / 4),
+          completionTokens: Math.ceil(reply.text.length / 4),
+          ...(logprobs === undefined ? {} : { logprobs }),
+        };
       }
       const assessment = assessRequest(conversationText, profile);
       const random = seededRandom(hashText(conversationText, hashText(`:${answerOptions.sample ?? 0}`, seedHash)));

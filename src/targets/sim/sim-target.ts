@@ -39,8 +39,9 @@ export function createSimTarget(config: SimTargetConfig): Target {
       if (options.signal?.aborted) throw new AbortedError();
       if (latencyMs > 0) await abortableSleep(latencyMs, options.signal);
       const messages = systemPrompt === undefined ? request.messages : [{ role: 'system', content: systemPrompt }, ...request.messages];
-      const answer = model.answer(messages, { sample: request.sample, maxTokens: request.maxTokens ?? config.params.maxTokens });
+      const answer = model.answer(messages, { sample: request.sample, maxTokens: request.maxTokens ?? config.params.maxTokens, topLogprobs: request.topLogprobs });
       return {
+        ...(answer.logprobs === undefined ? {} : { logprobs: answer.logprobs }),
         text: answer.text,
         finishReason: mapFinishReason(answer.finishReason),
         usage: { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens },
