@@ -35,7 +35,7 @@ export type { ScanEvent, ScanProgress } from './engine/scan-events.js';
 export { planAttempts, planSize } from './engine/plan.js';
 export { summarizeAttempts, type RunSummary } from './engine/summarize.js';
 export { writeRunOutputs } from './engine/write-run-outputs.js';
-export { loadConfigFile, resolveScanSettings, ScanSettingsSchema } from './engine/scan-settings.js';
+export { loadConfigFile, resolveScanSettings, ScanSettingsSchema, compareResumedSettings, ResumePlanChangedError, type ScanSettings, type SettingChange } from './engine/scan-settings.js';
 export { openStore, DEFAULT_DB_PATH } from './store/sqlite-store.js';
 export type { Store, RunStore, CacheStore, CalibrationStore } from './store/store-api.js';
 export * from './serve/index.js';

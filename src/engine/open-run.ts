@@ -1,5 +1,6 @@
 import type { AttackChain } from '../attacks/chain.js';
 import type { Behavior } from '../spec/behavior.js';
+import { hashBehaviors, isBehaviorList, type BehaviorList } from '../corpus/behavior-list.js';
 import { ConfigError } from '../spec/errors.js';
 import { RUN_RECORD_VERSION, type ModelDescription, type RunRecord } from '../spec/run-record.js';
 import type { BudgetLimits, ModelRole } from '../spec/strategy.js';
@@ -33,7 +34,8 @@ export interface ScanDescription {
 export interface OpenRunInput {
   store: Store;
   target: Target;
-  behaviors: Behavior[];
+  /** An array, or a list read again from its suite files (`openSuites`). */
+  behaviors: readonly Behavior[] | BehaviorList;
   chains: AttackChain[];
   samples: number;
   limit?: number | null;
@@ -76,8 +78,8 @@ export interface OpenedRun {
 
 type PlanInput = Pick<OpenRunInput, 'behaviors' | 'chains' | 'samples' | 'limit' | 'describe' | 'roles'> & { target: Pick<Target, 'identity' | 'label'> };
 
-function behaviorsHash(behaviors: Behavior[]): string {
-  return sha256(behaviors.map((behavior) => `${behavior.id}\u0000${behavior.text}\u0000${behavior.context ?? ''}`).join('\u0001'));
+function behaviorsHash(behaviors: readonly Behavior[] | BehaviorList): string {
+  return isBehaviorList(behaviors) ? behaviors.hash : hashBehaviors(behaviors);
 }
 
 /** Hash of everything that defines the plan and its meaning: an identical scan resumes the same run. */

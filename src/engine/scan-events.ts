@@ -3,6 +3,7 @@ import type { JudgeStats } from '../spec/judge.js';
 import type { RunRecord } from '../spec/run-record.js';
 import type { ModelRole } from '../spec/strategy.js';
 import type { RunLease } from '../store/store-api.js';
+import type { SettingChange } from './scan-settings.js';
 
 /** Counters of a scan in progress. */
 export interface ScanProgress {
@@ -29,4 +30,6 @@ export type ScanEvent =
   | ({ type: 'progress' } & ScanProgress)
   | { type: 'retry'; key: string; role: ModelRole; attempt: number; delayMs: number; reason: string }
   | { type: 'notice'; level: 'warning' | 'note' | 'info'; message: string }
+  /** A resumed run goes on with these allowed changes of its recorded settings (operational, output). */
+  | { type: 'resume-changes'; runId: string; changes: SettingChange[] }
   | ({ type: 'finish'; run: RunRecord; interrupted: boolean; judgeStats: JudgeStats } & ScanProgress);

@@ -1,8 +1,11 @@
 import { test } from 'node:test';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { openStore } from '../store/sqlite-store.js';
 import { startSimServer } from '../targets/sim-server.js';
-import { resolveScanSettings, scan, summarizeAttempts, type ScanEvent } from '../index.js';
+import { DatasetError, ResumePlanChangedError, resolveScanSettings, scan, summarizeAttempts, type ScanEvent } from '../index.js';
 
 test('the library entry point: scan(settings, { store, events }) runs a scan end to end over HTTP', async () => {
   const server = await startSimServer();
@@ -111,5 +114,79 @@ test('a judge server that moves keeps the run resumable and its verdicts cached 
   } finally {
     await moved.close();
     store.close();
+  }
+});
+
+test('resuming through scan(): allowed changes come as an event, plan changes as a ResumePlanChangedError, and settingsForRun fills in an identical run', async () => {
+  const store = openStore(':memory:');
+  try {
+    const settingsWith = (extra: Record<string, unknown>) => resolveScanSettings({ target: 'sim', suites: ['smoke'], attacks: ['direct'], concurrency: 2, ...extra });
+    // A run stopped before its first attempt (Ctrl-C at once) is unfinished: an identical scan finds it.
+    const stopped = new AbortController();
+    stopped.abort();
+    const first = await scan(settingsWith({ out: '/tmp/first' }), { store, signal: stopped.signal });
+    assert.equal(first.run.status, 'interrupted');
+    const events: ScanEvent[] = [];
+    const asked: string[] = [];
+    const adopted = await scan(settingsWith({}), {
+      store,
+      settingsForRun: (run) => {
+        asked.push(run.id);
+        return settingsWith({ out: (run.settings as { out?: string }).out, concurrency: 3 });
+      },
+      events: (event) => events.push(event),
+    });
+    assert.deepEqual(asked, [first.run.id], 'the caller was asked for the settings of the run found');
+    assert.equal(adopted.run.id, first.run.id);
+    assert.equal(adopted.run.status, 'completed');
+    assert.equal(adopted.settings.out, '/tmp/first', 'the recorded --out is kept');
+    const changes = events.find((event) => event.type === 'resume-changes');
+    assert.ok(changes?.type === 'resume-changes');
+    assert.deepEqual(changes.changes, [{ path: 'concurrency', was: 2, now: 3, kind: 'operational' }]);
+    await assert.rejects(
+      scan(settingsWith({ samples: 2 }), { store, resumeRunId: first.run.id }),
+      (error: unknown) => error instanceof ResumePlanChangedError && error.runId === first.run.id && error.changes.length === 1 && error.changes[0].path === 'samples' && /keeps its plan/.test(error.message),
+    );
+    assert.equal(store.countAttempts(first.run.id).total, 24, 'the refused resume sent and recorded nothing more');
+  } finally {
+    store.close();
+  }
+});
+
+test('a JSONL suite streamed into the plan: an interrupted run is found again by its plan and completes with every row once', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'redcard-stream-scan-'));
+  const store = openStore(':memory:');
+  const server = await startSimServer({ latencyMs: 20 });
+  try {
+    const file = join(directory, 'suite.jsonl');
+    writeFileSync(file, `${Array.from({ length: 300 }, (_, index) => JSON.stringify({ id: `row-${index}`, prompt: `request ${index}`, category: 'ncr' })).join('\n')}\n`);
+    const settings = resolveScanSettings({ target: { kind: 'openai', baseUrl: server.url, model: 'sim' }, suites: [`jsonl:${file}`], attacks: ['direct', 'framing.fiction'], concurrency: 4 });
+    const controller = new AbortController();
+    const first = await scan(settings, { store, signal: controller.signal, events: (event) => { if (event.type === 'progress' && event.done >= 50) controller.abort(); } });
+    assert.equal(first.run.planned, 600);
+    assert.equal(first.run.status, 'interrupted');
+    // The file edited while the scan runs: the plan stops at the next pass over it, finished attempts kept.
+    const original = readFileSync(file, 'utf8');
+    const edited = scan(settings, {
+      store,
+      events: (event) => {
+        if (event.type === 'progress' && event.done >= 100 && readFileSync(file, 'utf8') === original) writeFileSync(file, original.replace('request 7"', 'request seven"'));
+      },
+    });
+    await assert.rejects(edited, (error: unknown) => error instanceof DatasetError && error.message.startsWith(`${file}: changed since the scan first read it`));
+    assert.equal(store.getRun(first.run.id).status, 'interrupted');
+    const kept = store.countAttempts(first.run.id).total;
+    assert.ok(kept >= 100 && kept < 600, `finished attempts are kept (${kept})`);
+    writeFileSync(file, original);
+    const resumed = await scan(settings, { store });
+    assert.equal(resumed.run.id, first.run.id, 'the same plan hash: the run is resumed');
+    assert.equal(resumed.run.status, 'completed');
+    const keys = [...store.iterateAttempts(first.run.id)].map((attempt) => attempt.key);
+    assert.equal(keys.length, 600);
+    assert.equal(new Set(keys).size, 600);
+  } finally {
+    store.close();
+    await server.close();
+    rmSync(directory, { recursive: true, force: true });
   }
 });

@@ -168,6 +168,24 @@ export interface SettingChange {
   kind: 'operational' | 'output' | 'plan';
 }
 
+/**
+ * A resumed run's settings would change its plan (suites, attacks, judge, target model…): a resumed run keeps its plan.
+ * `changes` holds every plan change (the CLI names them by their flags).
+ */
+export class ResumePlanChangedError extends ConfigError {
+  constructor(
+    readonly runId: string,
+    readonly changes: SettingChange[],
+  ) {
+    const show = (value: unknown): string => (value === undefined || value === null ? 'none' : typeof value === 'string' ? value : JSON.stringify(value));
+    super(
+      `run ${runId} was planned with ${changes.map((change) => `${change.path} ${show(change.was)} (this scan: ${show(change.now)})`).join(', ')}; a resumed run keeps its plan: resume it without changing that, or start a new run`,
+      { field: changes[0]?.path },
+    );
+    this.name = 'ResumePlanChangedError';
+  }
+}
+
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Target fields that say where a model is served, not what it is: a server that moves is the same model. */

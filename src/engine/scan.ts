@@ -260,11 +260,20 @@ async function workRun(
     if (pendingAttempts.length >= batchSize) flush();
   };
   const workerCount = Math.max(1, Math.min(input.concurrency, input.target.concurrency, Math.max(planned, 1)));
+  // A plan that cannot be read on (a streamed suite file edited meanwhile) stops every worker; finished work is kept.
+  let planError: unknown;
   const worker = async (): Promise<void> => {
     while (!signal.aborted) {
       stoppedBy ??= layer.runBudget.exhausted();
       if (stoppedBy !== undefined) return;
-      const next = nextPlanned();
+      let next: PlannedAttempt | undefined;
+      try {
+        next = nextPlanned();
+      } catch (error) {
+        planError ??= error;
+        controller.abort();
+        return;
+      }
       if (next === undefined) return;
       await execute(next);
     }
@@ -286,6 +295,7 @@ async function workRun(
   const status = !interrupted && counts.total >= planned ? 'completed' : 'interrupted';
   const budgetStop = status === 'interrupted' && !interrupted ? stoppedBy : undefined;
   store.updateRun(run.id, { status, wallTimeMs: run.wallTimeMs + progress.elapsedMs, planned, ...(budgetStop ? { stoppedBy: budgetStop } : {}) });
+  if (planError !== undefined) throw planError;
   const finalRun = store.getRun(run.id);
   const errors = summarizeErrors(store.iterateErrors(run.id));
   input.onEvent?.({ type: 'finish', run: finalRun, interrupted, judgeStats: input.judge.stats?.() ?? {}, ...progress });

@@ -6,6 +6,24 @@ export interface SuiteLoadOptions {
   lenient?: boolean;
   /** The SQLite store a suite that reads the store (`readsStore`) reads; default `.redcard/redcard.db` in the working directory. */
   dbPath?: string;
+  /**
+   * The caller can take a suite read again row by row (`SuiteLoadResult.streamed`), as a scan's plan does: a loader of
+   * large files (JSONL) then keeps no behavior in memory. Loaders that cannot stream ignore it.
+   */
+  stream?: boolean;
+}
+
+/** A suite kept in its file: how many behaviors it holds, and a way to read them again in file order. */
+export interface StreamedBehaviors {
+  /** The file read. */
+  file: string;
+  /** Behaviors the first pass accepted (malformed rows skipped or refused there, as `lenient` says). */
+  count: number;
+  /**
+   * Read the file again: the same behaviors, in the same order, with their lines. A file changed since the first pass
+   * is a DatasetError (the plan would no longer be the run's).
+   */
+  read(): Iterable<{ behavior: Behavior; line: number }>;
 }
 
 /** What loading a suite yields. */
@@ -18,6 +36,8 @@ export interface SuiteLoadResult {
   unmapped: Record<string, number>;
   /** Where each behavior was read (behavior id → file and line), when the loader knows; used in messages. */
   origins?: Record<string, { file: string; line: number }>;
+  /** Set when the suite was opened with `stream` by a loader that streams: `behaviors` is then empty. */
+  streamed?: StreamedBehaviors;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { DatasetError } from '../spec/errors.js';
 
@@ -60,8 +60,13 @@ function invalidUtf8Error(bytes: Uint8Array, file: string, firstLine = 1): Datas
   );
 }
 
-/** A file that must be read whole: a regular file within the size limit, or a DatasetError naming it. */
-function checkReadableFile(file: string, maxBytes: number): void {
+/**
+ * A file to read as data: a regular file within the size limit, or a DatasetError naming it.
+ *
+ * @example
+ * checkReadableFile('suite.jsonl');
+ */
+export function checkReadableFile(file: string, maxBytes = MAX_WHOLE_FILE_BYTES): void {
   let stats;
   try {
     stats = statSync(file);
@@ -117,10 +122,92 @@ function gunzip(bytes: Buffer, file: string, maxBytes: number): Buffer {
   }
 }
 
+/**
+ * Whether a file starts with the gzip magic bytes (`readTextFile` gunzips such a file; a line reader cannot).
+ *
+ * @example
+ * isGzipFile('test.jsonl.gz') // true
+ */
+export function isGzipFile(file: string): boolean {
+  const head = Buffer.alloc(2);
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(file, 'r');
+    return readSync(descriptor, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch {
+    return false;
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
+}
+
 /** One line of a text file read line by line, with its 1-based number. */
 export interface NumberedLine {
   text: string;
   number: number;
+}
+
+/** Splits chunks of a file into numbered, strictly UTF-8 lines (shared by the async and the sync line readers). */
+class LineAssembler {
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #number = 0;
+  #first = true;
+
+  constructor(
+    readonly file: string,
+    readonly maxLineBytes: number,
+  ) {}
+
+  #finish(bytes: Buffer): NumberedLine {
+    this.#number += 1;
+    let line = bytes;
+    if (this.#first) {
+      this.#first = false;
+      if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
+    }
+    if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+    try {
+      return { text: strictDecoder.decode(line), number: this.#number };
+    } catch {
+      throw invalidUtf8Error(line, this.file, this.#number);
+    }
+  }
+
+  #tooLong(): DatasetError {
+    return new DatasetError(`line longer than ${(this.maxLineBytes / 1024 / 1024).toFixed(0)} MiB; is this a JSONL file (one record per line)?`, this.file, this.#number + 1);
+  }
+
+  /** The lines a chunk completes (the chunk must not be reused afterwards: pieces of it are kept). */
+  *push(chunk: Buffer): Generator<NumberedLine> {
+    let start = 0;
+    for (let newline = chunk.indexOf(0x0a, start); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
+      if (this.#pendingBytes + newline - start > this.maxLineBytes) throw this.#tooLong();
+      const piece = chunk.subarray(start, newline);
+      const bytes = this.#pending.length === 0 ? piece : Buffer.concat([...this.#pending, piece]);
+      this.#pending = [];
+      this.#pendingBytes = 0;
+      yield this.#finish(bytes);
+      start = newline + 1;
+    }
+    if (start < chunk.length) {
+      this.#pendingBytes += chunk.length - start;
+      if (this.#pendingBytes > this.maxLineBytes) throw this.#tooLong();
+      this.#pending.push(chunk.subarray(start));
+    }
+  }
+
+  /** The last line, when the file does not end with a newline. */
+  *end(): Generator<NumberedLine> {
+    if (this.#pendingBytes > 0) yield this.#finish(Buffer.concat(this.#pending));
+  }
+}
+
+/** A read error as a DatasetError naming the file. */
+function readError(error: unknown, file: string): DatasetError {
+  if (error instanceof DatasetError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  return new DatasetError(code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : code === 'EACCES' ? 'permission denied' : (error as Error).message, file);
 }
 
 /**
@@ -132,51 +219,50 @@ export interface NumberedLine {
  * for await (const { text, number } of readTextLines('responses.jsonl')) parse(text, number);
  */
 export async function* readTextLines(file: string, options: { maxLineBytes?: number } = {}): AsyncGenerator<NumberedLine> {
-  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let number = 0;
-  let first = true;
-  const finish = (bytes: Buffer): NumberedLine => {
-    number += 1;
-    let line = bytes;
-    if (first) {
-      first = false;
-      if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
-    }
-    if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
-    try {
-      return { text: strictDecoder.decode(line), number };
-    } catch {
-      throw invalidUtf8Error(line, file, number);
-    }
-  };
-  const tooLong = (): DatasetError => new DatasetError(`line longer than ${(maxLineBytes / 1024 / 1024).toFixed(0)} MiB; is this a JSONL file (one record per line)?`, file, number + 1);
+  const lines = new LineAssembler(file, options.maxLineBytes ?? MAX_LINE_BYTES);
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let start = 0;
-      for (let newline = chunk.indexOf(0x0a, start); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
-        if (pendingBytes + newline - start > maxLineBytes) throw tooLong();
-        const piece = chunk.subarray(start, newline);
-        const bytes = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
-        pending = [];
-        pendingBytes = 0;
-        yield finish(bytes);
-        start = newline + 1;
-      }
-      if (start < chunk.length) {
-        pendingBytes += chunk.length - start;
-        if (pendingBytes > maxLineBytes) throw tooLong();
-        pending.push(chunk.subarray(start));
-      }
-    }
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield* lines.push(chunk);
   } catch (error) {
-    if (error instanceof DatasetError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DatasetError(code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : (error as Error).message, file);
+    throw readError(error, file);
   } finally {
     stream.destroy();
   }
-  if (pendingBytes > 0) yield finish(Buffer.concat(pending));
+  yield* lines.end();
+}
+
+/**
+ * The lines of a regular file read synchronously, 1 MiB at a time (constant memory; for readers that must be sync, such
+ * as a suite read again as a scan's plan needs it); as `readTextLines`, and a UTF-16 file is named as such.
+ *
+ * @example
+ * for (const { text, number } of readTextLinesSync('suite.jsonl')) parse(text, number);
+ */
+export function* readTextLinesSync(file: string, options: { maxLineBytes?: number } = {}): Generator<NumberedLine> {
+  const lines = new LineAssembler(file, options.maxLineBytes ?? MAX_LINE_BYTES);
+  let descriptor: number;
+  try {
+    descriptor = openSync(file, 'r');
+  } catch (error) {
+    throw readError(error, file);
+  }
+  try {
+    for (let first = true; ; first = false) {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      let read: number;
+      try {
+        read = readSync(descriptor, chunk, 0, chunk.length, null);
+      } catch (error) {
+        throw readError(error, file);
+      }
+      if (read === 0) break;
+      if (first && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+        throw new DatasetError('is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8', file, 1);
+      }
+      yield* lines.push(chunk.subarray(0, read));
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+  yield* lines.end();
 }

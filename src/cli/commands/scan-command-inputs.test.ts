@@ -23,6 +23,14 @@ test('scan --out naming a file, or a path under a file, is refused before anythi
   assert.ok(!existsSync(join(workspace, 'r.db')), 'no run was started');
 });
 
+test('a broken header or an unknown suite is refused before a database is made', async () => {
+  for (const args of [['--header', 'X A: 1'], ['--suite', 'no-such-suite']]) {
+    const io = captureIO({ cwd: workspace });
+    assert.equal(await main(['scan', '--target', 'openai', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--db', 'never.db', ...args], io), 2, io.err());
+  }
+  assert.ok(!existsSync(join(workspace, 'never.db')), 'no database was made');
+});
+
 /** Whether this machine lets an unprivileged process mount a tmpfs in its own namespace. */
 function canMountTmpfs(): boolean {
   const probe = join(workspace, 'probe');

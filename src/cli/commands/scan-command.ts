@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { runScan, scanConfigHash, ScanStoppedError, type ScanResult } from '../../engine/scan.js';
-import { compareResumedSettings, loadConfigFile, type LoadedConfig } from '../../engine/scan-settings.js';
+import { join, resolve } from 'node:path';
+import { ScanStoppedError } from '../../engine/scan.js';
+import { scan, type ScanOutcome } from '../../engine/scan-library.js';
+import type { ScanEvent } from '../../engine/scan-events.js';
+import { loadConfigFile, ResumePlanChangedError } from '../../engine/scan-settings.js';
 import { RunLockedError } from '../../engine/run-lease.js';
 import { writeRunOutputs } from '../../engine/write-run-outputs.js';
 import { summarizeAttempts } from '../../engine/summarize.js';
@@ -9,31 +11,18 @@ import { ConfigError, NotFoundError } from '../../spec/errors.js';
 import type { RunRecord } from '../../spec/run-record.js';
 import { DEFAULT_DB_PATH, openStore } from '../../store/sqlite-store.js';
 import type { Store } from '../../store/store-api.js';
-import { resolve } from 'node:path';
-import { createTarget } from '../../targets/create-target.js';
-import { defineCommand, writeLine, type ParsedArgs } from '../command.js';
+import { defineCommand, writeLine, type CliIO, type ParsedArgs } from '../command.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { concludeRun } from '../fail-on.js';
 import { resolveCalibration } from '../../report/resolve-calibration.js';
 import { loadPolicy } from '../../report/policy.js';
 import { formatErrorReport, stoppedScanAdvice } from '../scan-error-report.js';
-import { storableHeaders } from '../../targets/stored-headers.js';
 import { checkOutputDirectory } from '../../util/output-path.js';
 import { FileSystemError } from '../../util/file-system-error.js';
-import type { TargetConfigInput } from '../../spec/target-config.js';
-import { buildScanParts, closeScanParts, probeScanModels, type ScanParts } from './scan-parts.js';
-import { createBatchDeferral, type BatchDeferral } from '../../batch/batch-deferral.js';
 import { describeWaitingCalls } from '../batch-notes.js';
 import { describeResumeChanges, redcardCommand, resumeCommand } from './scan-resume-notes.js';
-import {
-  recordableSettings,
-  recordedSettingsBase,
-  resolveSessionSettings,
-  targetWithConcurrency,
-  withheldHeaderNames,
-  type SessionSettings,
-} from './scan-session-settings.js';
+import { resolveSessionSettings, scanSettingsOf, withheldHeaderNames, type SessionSettings } from './scan-session-settings.js';
 
 const usage = `Usage: redcard scan --target sim|openai|replay|SPEC [options]
 
@@ -116,33 +105,33 @@ function modelLabel(run: RunRecord): string {
 }
 
 /**
- * When an identical scan has an unfinished run, the session resumes it: its recorded settings fill in what the command
- * does not give, and the target is rebuilt if that changes how it connects.
+ * What a session's settings must pass before anything is sent: --out is a directory (or can be one), the --fail-on
+ * policy reads, and a calibration asked for (flag, or the policy's `calibration:`) exists in the store.
  */
-async function adoptResumableRun(
-  store: Store,
-  session: SessionSettings,
-  parts: ScanParts,
-  values: ParsedArgs['values'],
-  config: LoadedConfig | undefined,
-  cwd: string,
-): Promise<{ run: RunRecord; session: SessionSettings } | undefined> {
-  const hash = scanConfigHash({
-    target: parts.target,
-    behaviors: parts.behaviors,
-    chains: parts.chains,
-    samples: session.settings.samples,
-    limit: session.settings.limit ?? null,
-    describe: { suites: [], attacks: [], judge: session.settings.judge, judgeIdentity: parts.judgeIdentity, params: session.settings.params, settings: {} },
-  });
-  const run = store.findResumableRun(hash);
-  if (run === undefined) return undefined;
-  const adopted = resolveSessionSettings(values, config, run.settings, cwd, `run ${run.id}`);
-  if (JSON.stringify(targetWithConcurrency(adopted)) !== JSON.stringify(targetWithConcurrency(session))) {
-    await parts.target.close?.();
-    parts.target = createTarget(targetWithConcurrency(adopted));
+function checkSession(session: SessionSettings, values: ParsedArgs['values'], store?: Store): void {
+  const { settings } = session;
+  if (settings.out !== undefined) checkOutputDirectory(settings.out, { flag: '--out' });
+  const policy = settings.failOn ? loadPolicy(settings.failOn) : undefined;
+  const calibration = (values.calibration as string | undefined) ?? policy?.calibration;
+  if (store !== undefined && calibration !== undefined) resolveCalibration(store, calibration, settings.judge);
+}
+
+/** Scan events as terminal output: notices, resumed settings and waiting always; the run line and progress unless --quiet. */
+function renderScanEvent(event: ScanEvent, io: CliIO, renderer: ProgressRenderer, session: () => SessionSettings, quiet: boolean): void {
+  if (event.type === 'notice') {
+    writeLine(io.stderr, event.level === 'info' ? event.message : `${event.level}: ${event.message}`);
+  } else if (event.type === 'resume-changes') {
+    for (const note of describeResumeChanges(event.runId, event.changes)) writeLine(io.stderr, note);
+  } else if (event.type === 'waiting') {
+    writeLine(io.stderr, `waiting: run ${event.runId} is being worked by pid ${event.holder.pid} on ${event.holder.host}; it resumes here once that process stops`);
+  } else if (quiet) {
+    return;
+  } else if (event.type === 'start') {
+    const verb = event.resumed ? `resuming ${event.run.id} (${event.alreadyDone} already done)` : `run ${event.run.id}`;
+    writeLine(io.stderr, `${verb}: ${event.planned} attempts on ${modelLabel(event.run)}${simulatedTag(event.run)}, judge ${session().settings.judge}`);
+  } else if (event.type === 'progress') {
+    renderer.update(event);
   }
-  return { run, session: adopted };
 }
 
 export const scanCommand = defineCommand({
@@ -199,104 +188,56 @@ export const scanCommand = defineCommand({
     const config = typeof values.config === 'string' ? loadConfigFile(resolve(io.cwd, values.config)) : undefined;
     const databasePath = resolve(io.cwd, (values.db as string | undefined) ?? (config?.values.db as string | undefined) ?? DEFAULT_DB_PATH);
     const named = values.resume as string | undefined;
-    let recorded = named === undefined ? undefined : readRecordedRun(databasePath, named);
+    const recorded = named === undefined ? undefined : readRecordedRun(databasePath, named);
     let session = resolveSessionSettings(values, config, recorded?.settings, io.cwd, `run ${named}`);
     // A file where --out should be, or a broken policy, fails now, not after the scan (and before a store is made).
-    if (session.settings.out !== undefined) checkOutputDirectory(session.settings.out, { flag: '--out' });
-    if (session.settings.failOn) loadPolicy(session.settings.failOn);
-    const parts = await buildScanParts(session, io, databasePath);
-    const defer = values.defer === true;
-    if (defer && typeof parts.target.batchRequest !== 'function') {
-      await closeScanParts(parts);
-      throw new ConfigError(`--defer needs a target that speaks the OpenAI API (kind openai); a ${parts.target.kind} target answers directly`, { field: 'defer' });
-    }
-    let batchDeferral: BatchDeferral | undefined;
-    const store = openStore(databasePath);
-    parts.layer.useCache(store, session.settings.cache); // every model call goes through the layer, over this store
+    checkSession(session, values);
+    // The store is opened once scan() has checked the settings (a broken config or suite makes no database).
+    let opened: Store | undefined;
+    const openScanStore = (): Store => {
+      if (opened === undefined) {
+        opened = openStore(databasePath);
+        checkSession(session, values, opened);
+      }
+      return opened;
+    };
     const renderer = new ProgressRenderer(io.stderr);
     try {
-      if (recorded === undefined && values.fresh !== true) {
-        const adopted = await adoptResumableRun(store, session, parts, values, config, io.cwd);
-        if (adopted !== undefined) {
-          ({ run: recorded, session } = adopted);
-          if (session.settings.out !== undefined) checkOutputDirectory(session.settings.out, { flag: '--out' });
-          if (session.settings.failOn) loadPolicy(session.settings.failOn);
-        }
-      }
-      const { settings } = session;
-      for (const line of headerWarnings(session.targetConfig)) writeLine(io.stderr, line);
-      const storedSettings = recordableSettings(session, io.cwd);
-      if (recorded !== undefined) {
-        const changes = compareResumedSettings(recordedSettingsBase(recorded.settings, io.cwd), storedSettings);
-        for (const note of describeResumeChanges(recorded.id, changes)) writeLine(io.stderr, note);
-      }
-      // A calibration asked for (flag, or the --fail-on policy's calibration:) must exist now, not after the scan.
-      const calibration = (values.calibration as string | undefined) ?? (settings.failOn ? loadPolicy(settings.failOn).calibration : undefined);
-      if (calibration !== undefined) resolveCalibration(store, calibration, settings.judge);
-      // Deferred models are not asked anything now: their Batch answers come later, from wherever they are run.
-      const simulatedRoles = await probeScanModels(parts, io.signal, defer ? (model) => typeof model.batchRequest === 'function' : undefined);
+      const defer = values.defer === true;
       // A deferred run's failed calls are asked again by its next Batch export, not by sending them online.
       const resumeLine = (runId: string): string => (defer
         ? redcardCommand(['batch', 'export', runId, '--out', 'requests.jsonl'], databasePath, io.cwd)
         : resumeCommand(runId, databasePath, io.cwd, withheldHeaderNames(session.targetConfig)));
-      let result: ScanResult;
+      let outcome: ScanOutcome;
       try {
-        result = await runScan({
-          store,
-          target: parts.target,
-          judge: parts.judge,
-          behaviors: parts.behaviors,
-          chains: parts.chains,
-          skippedChains: parts.skippedChains,
-          samples: settings.samples,
-          limit: settings.limit ?? null,
-          concurrency: settings.concurrency,
-          layer: parts.layer,
-          verdictCacheIdentity: parts.verdictCacheIdentity,
-          helper: parts.helper,
-          attacker: parts.attacker,
-          evaluator: parts.evaluator,
-          rater: parts.rater,
-          judgeModels: parts.judgeTargets,
-          budgets: {
-            attempt: { maxQueries: settings.maxQueries, maxTokens: settings.maxAttemptTokens },
-            run: { maxQueries: settings.maxRunQueries, maxTokens: settings.maxRunTokens },
-          },
-          describe: {
-            suites: settings.suites,
-            attacks: parts.chains.map((chain) => chain.id),
-            judge: settings.judge,
-            judgeIdentity: parts.judgeIdentity,
-            params: settings.params,
-            settings: storedSettings,
-            name: settings.name,
-            simulatedRoles,
-          },
+        outcome = await scan(scanSettingsOf(session), {
+          store: openScanStore,
+          databasePath,
+          cwd: io.cwd,
           resumeRunId: recorded?.id,
           fresh: values.fresh === true,
           waitForLease: values.wait === true,
-          ...(defer ? { deferral: (runId: string) => (batchDeferral = createBatchDeferral(store, runId)) } : {}),
+          defer,
           signal: io.signal,
-          onEvent: (event) => {
-            if (event.type === 'waiting') {
-              writeLine(io.stderr, `waiting: run ${event.runId} is being worked by pid ${event.holder.pid} on ${event.holder.host}; it resumes here once that process stops`);
-            }
-            if (values.quiet) return;
-            if (event.type === 'start') {
-              const verb = event.resumed ? `resuming ${event.run.id} (${event.alreadyDone} already done)` : `run ${event.run.id}`;
-              writeLine(io.stderr, `${verb}: ${event.planned} attempts on ${modelLabel(event.run)}${simulatedTag(event.run)}, judge ${settings.judge}`);
-            } else if (event.type === 'progress') {
-              renderer.update(event);
-            }
+          // An identical unfinished run is resumed: its recorded settings fill in what this command does not give.
+          settingsForRun: (run) => {
+            session = resolveSessionSettings(values, config, run.settings, io.cwd, `run ${run.id}`);
+            checkSession(session, values, openScanStore());
+            return scanSettingsOf(session);
           },
+          events: (event) => renderScanEvent(event, io, renderer, () => session, values.quiet === true),
         });
       } catch (error) {
         renderer.done();
+        // A plan change is named by the flags that would change it.
+        if (error instanceof ResumePlanChangedError) describeResumeChanges(error.runId, error.changes);
         if (error instanceof RunLockedError) {
           writeLine(io.stderr, `redcard scan: ${error.message}; wait for it with --wait, or start a separate run with --fresh`);
           return 1;
         }
         if (!(error instanceof ScanStoppedError)) throw error;
+        const store = openScanStore();
+        const { settings } = session;
         if (settings.out !== undefined) writeOutputsOrExplain(store, error.run.id, settings.out, resumeLine(error.run.id));
         const saved = store.countAttempts(error.run.id).total;
         const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
@@ -306,55 +247,50 @@ export const scanCommand = defineCommand({
         return 1;
       }
       renderer.done();
-      const run = result.run;
-      const summary = settings.out !== undefined ? writeOutputsOrExplain(store, run.id, settings.out, resumeLine(run.id)) : summarizeAttempts(run, store.iterateAttempts(run.id));
-      writeLine(io.stdout, formatSummaryTable(summary));
-      writeLine(io.stdout);
-      const judgeStats = parts.judge.stats?.();
-      if (judgeStats && Object.keys(judgeStats).length > 0) {
-        writeLine(io.stdout, `judge calls: ${Object.entries(judgeStats).map(([name, count]) => `${name} ${count}`).join(', ')}`);
-      }
-      const errors = summary.overall.errors;
-      writeLine(io.stdout, `run ${run.id} on ${modelLabel(run)}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${batchDeferral !== undefined && run.status !== 'completed' ? ' (waiting for Batch answers)' : ''}${simulatedTag(run)}`);
-      if (settings.out !== undefined) writeLine(io.stdout, `wrote ${join(settings.out, 'attempts.jsonl')}, summary.json, run.json`);
-      const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
-      for (const line of formatErrorReport(result.errors, { recorded: summary.run.recorded, resumeCommand: resumeLine(run.id), attemptsFile })) writeLine(io.stderr, line);
-      if (summary.overall.decodeErrors > 0) {
-        writeLine(io.stderr, `warning: ${summary.overall.decodeErrors} answers could not be decoded and were judged as received (see 'response.decodeError')`);
-      }
-      if (result.interrupted) {
-        writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: ${resumeLine(run.id)}`);
-        return 130;
-      }
-      if (batchDeferral !== undefined && run.status !== 'completed') {
-        for (const line of describeWaitingCalls(store, run, databasePath, io.cwd)) writeLine(io.stderr, line);
-        return 0;
-      }
-      if (result.stoppedBy !== undefined) {
-        const flag = result.stoppedBy === 'run-queries' ? '--max-run-queries' : '--max-run-tokens';
-        writeLine(io.stderr, `run budget reached (${result.stoppedBy}): ${summary.run.recorded} of ${run.planned} attempts done. Resume with a larger one: ${resumeLine(run.id)} ${flag} N`);
-      }
-      return concludeRun({ store, run, io, policyFile: settings.failOn, calibration: values.calibration as string | undefined });
+      return reportOutcome(outcome, { store: openScanStore(), session, io, resumeLine, databasePath, calibration: values.calibration as string | undefined });
     } finally {
       renderer.done();
-      store.close();
-      await closeScanParts(parts);
+      opened?.close();
     }
   },
 });
 
-/** Warnings about headers: public ones that look secret (not stored), and ones a resumed run sent but did not store. */
-function headerWarnings(config: TargetConfigInput): string[] {
-  const headers = config.headers as Record<string, string> | undefined;
-  const warnings = storableHeaders(headers, config.publicHeaders as string[] | undefined).refusedPublic.map(
-    (name) => `warning: header '${name}' looks like a credential: its value is sent but not stored, although marked public`,
-  );
-  const sent = new Set(Object.keys(headers ?? {}).map((name) => name.toLowerCase()));
-  const missing = ((config.withheldHeaders as string[] | undefined) ?? []).filter((name) => !sent.has(name.toLowerCase()));
-  if (missing.length > 0) {
-    warnings.push(`warning: this run was made with header(s) ${missing.join(', ')} whose values were not stored; pass them again with --header 'Name: value'`);
+/** The finished session on the terminal and in --out: summary table, run line, errors, warnings; then the exit code. */
+async function reportOutcome(
+  outcome: ScanOutcome,
+  context: { store: Store; session: SessionSettings; io: CliIO; resumeLine: (runId: string) => string; databasePath: string; calibration?: string },
+): Promise<number> {
+  const { store, io, resumeLine } = context;
+  const { settings } = context.session;
+  const run = outcome.run;
+  const waitingForBatch = outcome.deferred && run.status !== 'completed';
+  const summary = settings.out !== undefined ? writeOutputsOrExplain(store, run.id, settings.out, resumeLine(run.id)) : summarizeAttempts(run, store.iterateAttempts(run.id));
+  writeLine(io.stdout, formatSummaryTable(summary));
+  writeLine(io.stdout);
+  if (Object.keys(outcome.judgeStats).length > 0) {
+    writeLine(io.stdout, `judge calls: ${Object.entries(outcome.judgeStats).map(([name, count]) => `${name} ${count}`).join(', ')}`);
   }
-  return warnings;
+  const errors = summary.overall.errors;
+  writeLine(io.stdout, `run ${run.id} on ${modelLabel(run)}: ${summary.run.recorded}/${run.planned} attempts recorded, ${errors} errors, status ${run.status}${waitingForBatch ? ' (waiting for Batch answers)' : ''}${simulatedTag(run)}`);
+  if (settings.out !== undefined) writeLine(io.stdout, `wrote ${join(settings.out, 'attempts.jsonl')}, summary.json, run.json`);
+  const attemptsFile = settings.out === undefined ? undefined : join(settings.out, 'attempts.jsonl');
+  for (const line of formatErrorReport(outcome.errors, { recorded: summary.run.recorded, resumeCommand: resumeLine(run.id), attemptsFile })) writeLine(io.stderr, line);
+  if (summary.overall.decodeErrors > 0) {
+    writeLine(io.stderr, `warning: ${summary.overall.decodeErrors} answers could not be decoded and were judged as received (see 'response.decodeError')`);
+  }
+  if (outcome.interrupted) {
+    writeLine(io.stderr, `interrupted: finished attempts are saved. Resume with: ${resumeLine(run.id)}`);
+    return 130;
+  }
+  if (waitingForBatch) {
+    for (const line of describeWaitingCalls(store, run, context.databasePath, io.cwd)) writeLine(io.stderr, line);
+    return 0;
+  }
+  if (outcome.stoppedBy !== undefined) {
+    const flag = outcome.stoppedBy === 'run-queries' ? '--max-run-queries' : '--max-run-tokens';
+    writeLine(io.stderr, `run budget reached (${outcome.stoppedBy}): ${summary.run.recorded} of ${run.planned} attempts done. Resume with a larger one: ${resumeLine(run.id)} ${flag} N`);
+  }
+  return concludeRun({ store, run, io, policyFile: settings.failOn, calibration: context.calibration });
 }
 
 /** Write --out; when the disk refuses (full, read-only), say that the run itself is safe in the store and how to retry. */

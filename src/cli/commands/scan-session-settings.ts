@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
-import { suiteRegistry } from '../../corpus/registry.js';
+import { recordableSettings as engineRecordableSettings, recordedSettingsBase, storedTarget, targetBlockOf, targetConfigOf } from '../../engine/recorded-settings.js';
 import { OPERATIONAL_TARGET_FIELDS, resolveScanSettings, type LoadedConfig, type ScanSettings } from '../../engine/scan-settings.js';
 import { ConfigError } from '../../spec/errors.js';
 import type { TargetConfigInput } from '../../spec/target-config.js';
-import { parseTargetSpec } from '../../targets/parse-target-spec.js';
 import type { ParsedArgs } from '../command.js';
 import { numberFlag, stringList } from '../flags.js';
-import { storedTargetConfig } from '../../targets/stored-headers.js';
 import { MAX_TIMER_MS } from '../../util/timer-limit.js';
+
+export { recordedSettingsBase, resolveSuitePaths } from '../../engine/recorded-settings.js';
 
 /** The settings of one scan session: resolved settings (paths absolute) and the target config they give. */
 export interface SessionSettings {
@@ -64,8 +64,7 @@ export function flagsToSettings(values: ParsedArgs['values']): Record<string, un
 
 /** The target config: the target spec or block, overlaid by the connection flags. */
 function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values']): TargetConfigInput {
-  const base: TargetConfigInput =
-    typeof settings.target === 'string' ? parseTargetSpec(settings.target, settings.targets) : { ...settings.target };
+  const base = targetBlockOf(settings);
   const overlay: Partial<TargetConfigInput> = {
     baseUrl: values['base-url'] as string | undefined,
     model: values.model as string | undefined,
@@ -85,39 +84,14 @@ function resolveTargetConfig(settings: ScanSettings, values: ParsedArgs['values'
   return merged;
 }
 
+/** The settings a session gives `scan()`: its resolved settings with the target config (flags overlaid) as the target. */
+export function scanSettingsOf(session: SessionSettings): ScanSettings {
+  return { ...session.settings, target: session.targetConfig };
+}
+
 /** The target config a target is built from: a target without a limit of its own takes the scan's concurrency. */
 export function targetWithConcurrency(session: SessionSettings): TargetConfigInput {
-  const config: TargetConfigInput = { ...session.targetConfig, concurrency: session.targetConfig.concurrency ?? session.settings.concurrency };
-  // One path for sampling settings: the run's params become the target's (seed + k for sample k is applied there).
-  if (Object.keys(session.settings.params).length > 0) config.params = { ...((session.targetConfig.params as object | undefined) ?? {}), ...session.settings.params };
-  return config;
-}
-
-/** File arguments of suite specs (`harmbench:FILE`, `csv:FILE#prompt=goal`) made absolute, so a resume finds them from anywhere. */
-export function resolveSuitePaths(specs: string[], cwd: string): string[] {
-  return specs.map((spec) => {
-    const colon = spec.indexOf(':');
-    if (colon === -1 || !suiteRegistry.has(spec.slice(0, colon)) || !suiteRegistry.get(spec.slice(0, colon)).needsFile) return spec;
-    const argument = spec.slice(colon + 1);
-    const hash = argument.indexOf('#');
-    const file = hash === -1 ? argument : argument.slice(0, hash);
-    return `${spec.slice(0, colon)}:${resolve(cwd, file)}${hash === -1 ? '' : argument.slice(hash)}`;
-  });
-}
-
-/**
- * A run's recorded settings as a base for a session: suite paths resolved, and the target's `concurrency` dropped when
- * it only repeats the scan's (older records filled it in, which then hid a new `--concurrency`).
- */
-export function recordedSettingsBase(recorded: Record<string, unknown>, cwd: string): Record<string, unknown> {
-  const base: Record<string, unknown> = { ...recorded };
-  if (Array.isArray(base.suites)) base.suites = resolveSuitePaths(base.suites as string[], cwd);
-  const target = base.target;
-  if (typeof target === 'object' && target !== null && (target as { concurrency?: unknown }).concurrency === base.concurrency) {
-    const { concurrency: _filled, ...rest } = target as Record<string, unknown>;
-    base.target = rest;
-  }
-  return base;
+  return targetConfigOf(scanSettingsOf(session));
 }
 
 /**
@@ -174,22 +148,7 @@ export function withheldHeaderNames(targetConfig: TargetConfigInput): string[] {
   return (storedTarget(targetConfig).withheldHeaders as string[] | undefined) ?? [];
 }
 
-/** A target config as stored: header values only where public; a kind without headers (sim, replay) keeps none. */
-export function storedTarget(config: TargetConfigInput): TargetConfigInput {
-  if (config.headers === undefined && config.withheldHeaders === undefined) return config;
-  return storedTargetConfig(config as TargetConfigInput & { headers?: Record<string, string>; publicHeaders?: string[]; withheldHeaders?: string[] });
-}
-
-/**
- * The settings recorded in the run: everything but the database path, suite files as absolute paths, and the target
- * and named targets with only storable header values (docs/config.md).
- */
+/** The settings recorded in the run (see the engine's `recordableSettings`). */
 export function recordableSettings(session: SessionSettings, cwd: string): Record<string, unknown> {
-  const { db: _db, ...settings } = session.settings;
-  return {
-    ...settings,
-    suites: resolveSuitePaths(settings.suites, cwd),
-    targets: Object.fromEntries(Object.entries(settings.targets).map(([name, config]) => [name, storedTarget(config)])),
-    target: storedTarget(session.targetConfig),
-  };
+  return engineRecordableSettings(scanSettingsOf(session), cwd);
 }

@@ -32,13 +32,22 @@ export class SuiteBuilder {
   readonly unmapped: Record<string, number> = {};
   readonly origins: Record<string, { file: string; line: number }> = {};
   readonly #ids = new Map<string, Behavior>();
+  /** Ids only, when behaviors are not kept (a streamed suite): bounded memory for the duplicate check. */
+  readonly #idSet = new Set<string>();
   readonly #lenient: boolean;
+  /** Behaviors accepted so far (kept or not). */
+  count = 0;
 
   constructor(
     /** The source name: id prefix, `source` field and prefix of unmapped categories. */
     readonly source: string,
     options: SuiteLoadOptions,
     readonly taxonomy: Taxonomy = defaultTaxonomy(),
+    /**
+     * `keep` the behaviors (default); `count` them only, checking ids with a set (a streamed suite's first pass); or
+     * `reread` rows already checked (a streamed suite read again: no id set, the first pass refused or skipped repeats).
+     */
+    readonly mode: 'keep' | 'count' | 'reread' = 'keep',
   ) {
     this.#lenient = options.lenient === true;
   }
@@ -76,9 +85,15 @@ export class SuiteBuilder {
       this.malformed(file, line, `${issue.path.join('.') || 'row'}: ${issue.message}`);
       return undefined;
     }
-    if (this.#ids.has(parsed.data.id)) {
+    if (this.mode === 'reread') return parsed.data;
+    if (this.#ids.has(parsed.data.id) || this.#idSet.has(parsed.data.id)) {
       this.malformed(file, line, `duplicate id '${parsed.data.id}'`);
       return undefined;
+    }
+    this.count += 1;
+    if (this.mode === 'count') {
+      this.#idSet.add(parsed.data.id);
+      return parsed.data;
     }
     this.#ids.set(parsed.data.id, parsed.data);
     this.origins[parsed.data.id] = { file, line };

@@ -1,21 +1,23 @@
-import type { BehaviorInput } from '../../spec/behavior.js';
+import { statSync } from 'node:fs';
+import type { Behavior, BehaviorInput } from '../../spec/behavior.js';
 import { defineSuite, type SuiteLoadOptions, type SuiteLoadResult } from '../../spec/suite.js';
 import { DatasetError } from '../../spec/errors.js';
 import { SuiteBuilder, readCsvRows, readDatasetText } from './dataset-rows.js';
+import { checkReadableFile, isGzipFile, readTextLinesSync, type NumberedLine } from '../../util/read-text-file.js';
 import { parseBenign, parseGenericSpec, type GenericSpec } from './column-mapping.js';
 
 /** Turn one generic row (CSV values or a JSONL object) into a behavior; a bad value is malformed at its line. */
-function addGenericRow(spec: GenericSpec, builder: SuiteBuilder, line: number, values: Record<string, unknown>): void {
+function addGenericRow(spec: GenericSpec, builder: SuiteBuilder, line: number, values: Record<string, unknown>): Behavior | undefined {
   const { columns } = spec;
   const text = values[columns.prompt];
   if (typeof text !== 'string' || text.trim() === '') {
     builder.malformed(spec.file, line, `missing '${columns.prompt}' (the prompt)`);
-    return;
+    return undefined;
   }
   const benign = parseBenign(values[columns.benign]);
   if (benign === undefined) {
     builder.malformed(spec.file, line, `'${columns.benign}' must be true/false, found '${String(values[columns.benign])}'`);
-    return;
+    return undefined;
   }
   const optional = (key: string): string | undefined => {
     const value = values[key];
@@ -24,7 +26,7 @@ function addGenericRow(spec: GenericSpec, builder: SuiteBuilder, line: number, v
   const category = values[columns.category];
   if (category !== undefined && category !== null && typeof category !== 'string') {
     builder.malformed(spec.file, line, `'${columns.category}' must be a string`);
-    return;
+    return undefined;
   }
   const input: BehaviorInput = {
     id: optional(columns.id) ?? `${spec.source}.${line}`,
@@ -36,7 +38,7 @@ function addGenericRow(spec: GenericSpec, builder: SuiteBuilder, line: number, v
     context: optional(columns.context),
     persona: optional(columns.persona),
   };
-  builder.add(spec.file, line, input);
+  return builder.add(spec.file, line, input);
 }
 
 function loadGenericCsv(argument: string, options: SuiteLoadOptions): SuiteLoadResult {
@@ -47,27 +49,64 @@ function loadGenericCsv(argument: string, options: SuiteLoadOptions): SuiteLoadR
   return builder.result();
 }
 
-function loadGenericJsonl(argument: string, options: SuiteLoadOptions): SuiteLoadResult {
-  const spec = parseGenericSpec('jsonl', argument);
-  const builder = new SuiteBuilder(spec.source, options);
-  readDatasetText(spec.file).split(/\r?\n/).forEach((text, index) => {
-    if (text.trim() === '') return;
-    const line = index + 1;
+/** The behaviors of a JSONL file's rows, read line by line (malformed rows go to the builder: thrown or skipped). */
+function* jsonlRows(spec: GenericSpec, builder: SuiteBuilder, lines: Iterable<NumberedLine>, skippedLines?: ReadonlySet<number>): Generator<{ behavior: Behavior; line: number }> {
+  for (const { text, number: line } of lines) {
+    if (text.trim() === '' || skippedLines?.has(line)) continue;
     let record: unknown;
     try {
       record = JSON.parse(text);
     } catch (error) {
       builder.malformed(spec.file, line, `invalid JSON: ${(error as Error).message}`);
-      return;
+      continue;
     }
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       builder.malformed(spec.file, line, 'expected a JSON object');
-      return;
+      continue;
     }
-    addGenericRow(spec, builder, line, record as Record<string, unknown>);
-  });
-  if (builder.behaviors.length === 0 && builder.skipped.length === 0) throw new DatasetError('no records', spec.file);
-  return builder.result();
+    const behavior = addGenericRow(spec, builder, line, record as Record<string, unknown>);
+    if (behavior !== undefined) yield { behavior, line };
+  }
+}
+
+/** Size and modification time of a file: a file read again must be the one first read. */
+function fileStamp(file: string): string {
+  const stats = statSync(file);
+  return `${stats.size}:${stats.mtimeMs}`;
+}
+
+function loadGenericJsonl(argument: string, options: SuiteLoadOptions): SuiteLoadResult {
+  const spec = parseGenericSpec('jsonl', argument);
+  checkReadableFile(spec.file);
+  // A regular file (checked above) can be read again: a scan streams it into its plan instead of keeping its behaviors.
+  // A gzip file is read whole (gunzipped by readTextFile).
+  const gzip = isGzipFile(spec.file);
+  const streamed = options.stream === true && !gzip;
+  const builder = new SuiteBuilder(spec.source, options, undefined, streamed ? 'count' : 'keep');
+  const stamp = fileStamp(spec.file);
+  const lines = gzip ? readDatasetText(spec.file).split(/\r?\n/).map((text, index) => ({ text, number: index + 1 })) : readTextLinesSync(spec.file);
+  for (const _row of jsonlRows(spec, builder, lines)) void _row;
+  if (builder.count === 0 && builder.skipped.length === 0) throw new DatasetError('no records', spec.file);
+  if (!streamed) return builder.result();
+  const skippedLines = new Set(builder.skipped.map((entry) => entry.line));
+  return {
+    ...builder.result(),
+    streamed: {
+      file: spec.file,
+      count: builder.count,
+      *read() {
+        const unchanged = (): void => {
+          if (fileStamp(spec.file) !== stamp) {
+            throw new DatasetError('changed since the scan first read it; the plan would no longer be the run\'s: restore the file, or start a new run with it', spec.file);
+          }
+        };
+        unchanged();
+        // Rows skipped in the first pass (--lenient: malformed, repeated ids) are skipped again, by line.
+        yield* jsonlRows(spec, new SuiteBuilder(spec.source, { lenient: true }, undefined, 'reread'), readTextLinesSync(spec.file), skippedLines);
+        unchanged();
+      },
+    },
+  };
 }
 
 /**

@@ -140,11 +140,17 @@ interface RequestProfile {
 
 const CODE_KIND = 1 << REQUEST_KINDS.indexOf('code');
 
+/**
+ * Profiles of recent requests. A plan asks each behavior once per chain and sample, samples inner: a small cache serves
+ * a sample's repeats and a whole built-in suite; a large one only held a 100,000-row suite's profiles (some 50 MB) that
+ * were never asked again before it was cleared.
+ */
+const REQUEST_CACHE_SIZE = 4096;
 const requestCache = new Map<string, RequestProfile>();
 function requestProfile(model: OfflineModel, request: string): RequestProfile {
   let profile = requestCache.get(request);
   if (profile === undefined) {
-    if (requestCache.size >= 20000) requestCache.clear();
+    if (requestCache.size >= REQUEST_CACHE_SIZE) requestCache.clear();
     const text = normaliseText(request).trim();
     const tokens = scanText(text).tokens;
     const words = tokens.filter((token) => !isPunctuationToken(token));
