@@ -12,6 +12,7 @@ import type { Attempt } from '../spec/attempt.js';
 import { runScan } from './scan.js';
 import { attackerReply, judgeReply, lastUser, targetReply } from './testing/scripted-models.js';
 import { strategyScanInput, type ScriptedUrls } from './testing/strategy-scan-setup.js';
+import { waitForExit } from '../testing/cli-processes.js';
 
 interface Servers {
   urls: ScriptedUrls;
@@ -113,8 +114,9 @@ test('a strategy scan killed with SIGKILL mid-trajectory resumes without re-send
     for (let wait = 0; wait < 400 && !servers.target.requests.some((request) => (request.body as ChatRequestBody).messages?.length === 3 && /number 1$/.test(lastUser(request.body as ChatRequestBody))); wait += 1) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    assert.equal(child.exitCode, null, `the scan was still running when it was to be killed: ${stderr}`);
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await waitForExit(child);
     assert.equal(stderr, '');
     const reader = new Database(database, { readonly: true });
     const turnsBefore = (reader.prepare("SELECT COUNT(*) AS n FROM turns WHERE attempt_key = 'test.001|strategy.test-scripted:turns=3|0'").get() as { n: number }).n;

@@ -7,6 +7,19 @@ import { PACKAGE_ROOT } from '../util/paths.js';
 export const REDCARD_BIN = join(PACKAGE_ROOT, 'bin', 'redcard.js');
 
 /**
+ * The exit code of a child process, waiting for it unless it has already exited (a listener added after the exit
+ * would wait for ever). A signal's exit gives `null` as `child.once('exit')` would.
+ *
+ * @example
+ * child.kill('SIGKILL');
+ * await waitForExit(child);
+ */
+export function waitForExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/**
  * Wait (at most 15 s) until a scan in another process has committed `count` attempts to `database`.
  *
  * @example

@@ -10,7 +10,7 @@ import { main } from '../main.js';
 import { captureIO } from '../../testing/capture-io.js';
 import { startFaultServer } from '../../targets/testing/fault-server.js';
 import { chatCompletionBody, startScriptedServer } from '../../targets/testing/scripted-server.js';
-import { REDCARD_BIN, spawnSimServe, waitForCommitted } from '../../testing/cli-processes.js';
+import { REDCARD_BIN, spawnSimServe, waitForCommitted, waitForExit } from '../../testing/cli-processes.js';
 import { attemptStatus, type Attempt } from '../../spec/attempt.js';
 import type { RunSummary } from '../../engine/summarize.js';
 
@@ -88,8 +88,9 @@ test('a scan killed with SIGKILL part-way resumes: every planned attempt once, f
     const child = spawn(process.execPath, [BIN, ...args, '--quiet'], { stdio: 'ignore' });
     const planned = 496 * 2;
     await waitForCommitted(database, 150);
+    assert.equal(child.exitCode, null, 'the scan was still running when it was to be killed');
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await waitForExit(child);
     const reader = new Database(database, { readonly: true });
     const before = (reader.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
     const runId = (reader.prepare('SELECT id FROM runs').get() as { id: string }).id;
@@ -165,8 +166,9 @@ test('Ctrl-C (SIGINT) stops a scan cleanly: exit 130, run interrupted, finished 
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await waitForCommitted(database, 40);
+  assert.equal(child.exitCode, null, `the scan was still running when it was to be interrupted: ${stderr}`);
   child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const code = await waitForExit(child);
   assert.equal(code, 130, stderr);
   assert.match(stderr, /interrupted: finished attempts are saved\. Resume with: redcard scan --resume run-/);
   const reader = new Database(database, { readonly: true });
