@@ -24,9 +24,12 @@ if (files.length === 0) {
   console.error('run-tests: no test files found under dist/ (did the build run?)');
   process.exit(1);
 }
+// A test that hangs fails with its name after 5 minutes instead of stalling CI (--test-timeout: Node ≥ 20.11).
+const [major, minor] = process.versions.node.split('.').map(Number);
+const timeout = major > 20 || (major === 20 && minor >= 11) ? ['--test-timeout=300000'] : [];
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files.map((file) => relative(process.cwd(), file))],
+  ['--test', '--test-reporter=spec', '--test-concurrency=2', ...timeout, ...files.map((file) => relative(process.cwd(), file))],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
