@@ -52,7 +52,6 @@ export function reportImport(report: BatchImport, io: CliIO): void {
   if (report.simulatedRoles.length > 0) writeLine(io.stderr, `note: the answers for ${report.simulatedRoles.join(', ')} are SIMULATED (redcard sim run-batch)`);
 }
 
-/** Continue the run in deferred mode through the scan command: its recorded settings, outputs and exit codes. */
 /** The newest run's id (`latest`, as in 'redcard report latest'). */
 function latestRunId(databasePath: string): string {
   const store = openStore(databasePath);
@@ -65,6 +64,7 @@ function latestRunId(databasePath: string): string {
   }
 }
 
+/** Continue the run in deferred mode through the scan command: its recorded settings, outputs and exit codes. */
 async function continueRun(runId: string, databasePath: string, quiet: boolean, io: CliIO): Promise<number> {
   const { scanCommand } = await import('./scan-command.js');
   return scanCommand.run({ values: { resume: runId, db: databasePath, defer: true, quiet }, positionals: [] }, io);
