@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSimServe } from '../dist/testing/cli-processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -53,22 +54,9 @@ const peak = Math.max(deferred.maxRssMB, exported.maxRssMB, imported.maxRssMB, c
 console.log(`peak RSS over the redcard processes: ${mb(peak)} (target ≤ 250, ratio ${(peak / 250).toFixed(2)})`);
 
 // 2. Two endpoints, one killed half-way.
-async function startSim() {
-  const child = spawn(process.execPath, [join(root, 'bin', 'redcard.js'), 'sim', 'serve', '--port', '0', '--latency-ms', '2'], { stdio: ['ignore', 'pipe', 'ignore'] }); // its 'stopping cleanly' on SIGTERM is not bench output
-  const url = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      const match = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(text);
-      if (match) resolve(match[0]);
-    });
-    child.once('exit', (code) => reject(new Error(`sim serve exited (${code})`)));
-  });
-  return { url, child };
-}
 const failoverTotal = quick ? 4_000 : 20_000;
-const first = await startSim();
-const second = await startSim();
+const first = await spawnSimServe(['--latency-ms', '2']);
+const second = await spawnSimServe(['--latency-ms', '2']);
 const failoverDb = join(workspace, 'failover.db');
 const scan = spawn(process.execPath, [join(root, 'bench', 'cli-worker.mjs'), 'scan', '--target', 'openai', '--base-url', `${first.url},${second.url}`, '--model', 'sim', '--suite', 'core', '--attacks', 'direct', '--samples', String(Math.ceil(failoverTotal / 496)), '--limit', String(failoverTotal), '--concurrency', '32', '--db', failoverDb, '--out', join(workspace, 'failover')], { stdio: ['ignore', 'pipe', 'pipe'] });
 let errors = '';

@@ -4,29 +4,17 @@
 // ≥ 90 % of the ideal 320/s at 200 ms latency, concurrency 64; peak RSS ≤ 250 MB for a 100,000-attempt run.
 // Each measurement runs 3 times in a fresh process with a fresh database; medians are printed.
 // BENCH_QUICK=1 runs smaller sizes (for a smoke check of the benchmark itself).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSimServe } from '../dist/testing/cli-processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function startSim(latencyMs) {
-  const child = spawn(process.execPath, [join(root, 'bin', 'redcard.js'), 'sim', 'serve', '--port', '0', '--latency-ms', String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      const match = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(text);
-      if (match) resolve(match[0]);
-    });
-    child.once('exit', (code) => reject(new Error(`sim serve exited (${code})`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
 
 function measure(url, attempts, concurrency) {
   const directory = mkdtempSync(join(tmpdir(), 'redcard-bench-'));
@@ -40,7 +28,7 @@ function measure(url, attempts, concurrency) {
 }
 
 async function series(label, latencyMs, attempts, concurrency) {
-  const sim = await startSim(latencyMs);
+  const sim = await spawnSimServe(['--latency-ms', String(latencyMs)]);
   try {
     const runs = [];
     for (let index = 0; index < 3; index += 1) {

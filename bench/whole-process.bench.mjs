@@ -7,11 +7,12 @@
 //      PROMPTFOO_SECONDS to compare against another figure);
 //   3. peak RSS ≤ 250 MB for 100,000 attempts, and for a 100,000-row JSONL suite.
 // BENCH_QUICK=1: fewer repetitions, 10,000 instead of 100,000.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSimServe } from '../dist/testing/cli-processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -32,19 +33,6 @@ function cli(args) {
   return JSON.parse(result.stdout.trim().split('\n').pop());
 }
 
-async function startSim() {
-  const child = spawn(process.execPath, [join(root, 'bin', 'redcard.js'), 'sim', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      const match = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(text);
-      if (match) resolve(match[0]);
-    });
-    child.once('exit', (code) => reject(new Error(`sim serve exited (${code})`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
 
 // 1. Start-up.
 const bare = [];
@@ -57,7 +45,7 @@ const startup = median(help) - median(bare);
 console.log(`start-up: redcard --help ${median(help).toFixed(0)} ms, node -e 0 ${median(bare).toFixed(0)} ms: +${startup.toFixed(0)} ms (target ≤ 150, ratio ${(startup / 150).toFixed(2)})`);
 if (median(bare) > 200) console.log(`  note: node -e 0 takes ${median(bare).toFixed(0)} ms here (about 100 ms on an idle machine): the machine is loaded, figures are noisy`);
 
-const sim = await startSim();
+const sim = await spawnSimServe();
 try {
   // 2. 2,000 single-turn prompts, whole process.
   const scanArgs = (database, limit, extra = []) => [

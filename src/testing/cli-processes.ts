@@ -40,14 +40,14 @@ export async function waitForCommitted(database: string, count: number): Promise
 }
 
 /**
- * Start `redcard sim serve --port 0` as a real child process and read its URL from stdout.
+ * Start `redcard sim serve --port 0` as a real child process and read its URL from stdout (the benchmarks use it too).
  *
  * @example
  * const server = await spawnSimServe();
  * // … scan against server.url …
  * server.stop();
  */
-export async function spawnSimServe(extra: string[] = []): Promise<{ url: string; stop: () => void }> {
+export async function spawnSimServe(extra: string[] = []): Promise<{ url: string; stop: () => void; child: ChildProcess }> {
   const child = spawn(process.execPath, [REDCARD_BIN, 'sim', 'serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let text = '';
@@ -58,7 +58,7 @@ export async function spawnSimServe(extra: string[] = []): Promise<{ url: string
     });
     child.once('exit', (code) => reject(new Error(`sim serve exited with ${code}: ${text}`)));
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  return { url, stop: () => child.kill('SIGTERM'), child };
 }
 
 /** A redcard child process: its exit code and everything it wrote. */
