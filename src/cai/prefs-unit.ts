@@ -7,14 +7,14 @@ import type { Verdict } from '../spec/verdict.js';
 import type { Store } from '../store/store-api.js';
 import { hashText, seededRandom } from '../targets/sim/seeded-random.js';
 import { choiceProbability, feedbackQuestion, parseChoiceLetter } from './cai-prompts.js';
-import { CAI_RECORD_VERSION, type CaiPair, type CaiRunRecord, type CaiStep, type GuardReason, type Judgment } from './cai-records.js';
+import { type CaiPair, type CaiRunRecord, type CaiStep, type GuardReason, type Judgment } from './cai-records.js';
 import type { CaiClient, CaiModelLayer } from './cai-models.js';
 import type { PlannedUnit } from './cai-run.js';
 import type { Constitution, PreferencePrinciple } from './constitution.js';
 import type { Framing } from './framing.js';
 import { guardRevision } from './revise-unit.js';
 import { unitAccounting } from './unit-accounting.js';
-import { UnitSteps } from './unit-steps.js';
+import { UnitSteps, unitRecordBase } from './unit-steps.js';
 
 /** One of a pair's two answers: known (recorded, or a revise item's), or to be sampled from the target. */
 export type PairAnswer =
@@ -114,17 +114,7 @@ function guardPair(benign: boolean, labels: Pick<CaiPair, 'preference' | 'chosen
 export async function performPrefsUnit(unit: PrefsUnit, run: CaiRunRecord, signal: AbortSignal, context: PrefsContext): Promise<{ unit: CaiPair; replayedSteps: number } | 'deferred' | undefined> {
   const steps = new UnitSteps({ store: context.store, layer: context.layer, runId: run.id, unitKey: unit.key, position: unit.index, signal });
   const letters = context.framing.choiceLetters;
-  const base = {
-    schemaVersion: CAI_RECORD_VERSION,
-    runId: run.id,
-    key: unit.key,
-    index: unit.index,
-    behavior: unit.behavior.id,
-    category: unit.behavior.category,
-    benign: unit.behavior.benign,
-    prompt: unit.prompt,
-    origin: unit.origin,
-  };
+  const base = unitRecordBase(unit, run.id);
   const answers: CaiPair['answers'] = [{ origin: unit.answers[0].origin, text: '', verdict: null }, { origin: unit.answers[1].origin, text: '', verdict: null }];
   const judgments: Judgment[] = [];
   let stage = 'sample';

@@ -7,13 +7,13 @@ import type { Verdict } from '../spec/verdict.js';
 import type { Store } from '../store/store-api.js';
 import { hashText, seededRandom } from '../targets/sim/seeded-random.js';
 import { critiqueRequest, fewShotTurns, revisionRequest, stripReplyPrefix } from './cai-prompts.js';
-import { CAI_RECORD_VERSION, type CaiItem, type CaiRunRecord, type GuardReason } from './cai-records.js';
+import { type CaiItem, type CaiRunRecord, type GuardReason } from './cai-records.js';
 import type { CaiClient, CaiModelLayer, CaiScope } from './cai-models.js';
 import type { PlannedUnit } from './cai-run.js';
 import type { Constitution } from './constitution.js';
 import type { Framing } from './framing.js';
 import { unitAccounting } from './unit-accounting.js';
-import { UnitSteps } from './unit-steps.js';
+import { UnitSteps, unitRecordBase } from './unit-steps.js';
 
 /** One prompt to revise: the behavior it stands for, the request as sent, and an answer to reuse when there is one. */
 export interface ReviseUnit extends PlannedUnit {
@@ -88,17 +88,7 @@ async function judgeAnswer(context: ReviseContext, unit: ReviseUnit, text: strin
 export async function performReviseUnit(unit: ReviseUnit, run: CaiRunRecord, signal: AbortSignal, context: ReviseContext): Promise<{ unit: CaiItem; replayedSteps: number } | 'deferred' | undefined> {
   const steps = new UnitSteps({ store: context.store, layer: context.layer, runId: run.id, unitKey: unit.key, position: unit.index, signal });
   const { framing, constitution } = context;
-  const base = {
-    schemaVersion: CAI_RECORD_VERSION,
-    runId: run.id,
-    key: unit.key,
-    index: unit.index,
-    behavior: unit.behavior.id,
-    category: unit.behavior.category,
-    benign: unit.behavior.benign,
-    prompt: unit.prompt,
-    origin: unit.origin,
-  };
+  const base = unitRecordBase(unit, run.id);
   let stage = 'initial';
   let initial: CaiItem['initial'] = { text: '', verdict: null, source: 'model' };
   const rounds: CaiItem['rounds'] = [];

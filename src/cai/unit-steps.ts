@@ -3,6 +3,28 @@ import type { GenerateRequest, GenerateResponse } from '../spec/target.js';
 import type { Store } from '../store/store-api.js';
 import { CAI_RECORD_VERSION, type CaiStage, type CaiStep } from './cai-records.js';
 import type { CaiClient, CaiModelLayer, CaiScope } from './cai-models.js';
+import type { Behavior } from '../spec/behavior.js';
+import type { PlannedUnit } from './cai-run.js';
+
+/**
+ * The fields every finished unit record (a revise item or a prefs pair) starts with.
+ *
+ * @example
+ * const item = { ...unitRecordBase(unit, run.id), initial, rounds };
+ */
+export function unitRecordBase(unit: PlannedUnit & { behavior: Behavior; prompt: string; origin: string }, runId: string) {
+  return {
+    schemaVersion: CAI_RECORD_VERSION,
+    runId,
+    key: unit.key,
+    index: unit.index,
+    behavior: unit.behavior.id,
+    category: unit.behavior.category,
+    benign: unit.behavior.benign,
+    prompt: unit.prompt,
+    origin: unit.origin,
+  };
+}
 
 /** One model call of a unit, described before it is made. */
 export interface StepCall {
