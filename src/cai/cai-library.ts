@@ -13,10 +13,10 @@ import { CaiItemSchema, checkCaiRecord, type CaiItem, type CaiModel, type CaiRun
 import type { CaiClient, CaiModelLayer } from './cai-models.js';
 import type { CallDeferral } from '../models/call-deferral.js';
 import { prefsUnitsFromRevise, prefsUnitsFromRun, reviseUnitsFromRun, reviseUnitsFromSuites, runFailures, sourceLicence } from './cai-plans.js';
-import { workCaiRun, type CaiEvent, type CaiRunResult } from './cai-run.js';
+import { workCaiRun, type CaiEvent, type CaiRunResult, type CaiRunSpec, type PlannedUnit } from './cai-run.js';
 import type { CaiPrefsSettings, CaiReviseSettings } from './cai-settings.js';
 import { loadConstitution, type Constitution } from './constitution.js';
-import { loadFraming } from './framing.js';
+import { loadFraming, type Framing } from './framing.js';
 import { performPrefsUnit, type PrefsUnit } from './prefs-unit.js';
 import { performReviseUnit, type ReviseUnit } from './revise-unit.js';
 
@@ -118,6 +118,72 @@ function constitutionRecord(constitution: Constitution): CaiRunRecord['constitut
 
 const simulatedRoles = (records: CaiModel[]): string[] => [...new Set(records.filter((record) => record.simulated).map((record) => record.role))].sort();
 
+/** What one CAI loop needs beyond its units: the second model beside the target and how a unit is worked. */
+interface CaiLoopSpec<Unit extends PlannedUnit> {
+  kind: CaiRunRecord['kind'];
+  settings: CaiReviseSettings | CaiPrefsSettings;
+  options: CaiOptions;
+  units: Unit[];
+  source: CaiSource;
+  licence: string | undefined;
+  constitution: Constitution;
+  framing: Framing;
+  /** The critic (revise) or the feedback model (prefs). */
+  helper: { role: 'critic' | 'feedback'; spec: string };
+  /** The loop's own settings that decide its plan (after the source, models, judge and constitution, in this order). */
+  planSettings: Record<string, unknown>;
+  perform: (unit: Unit, run: CaiRunRecord, signal: AbortSignal, models: CaiLoopModels) => ReturnType<CaiRunSpec<Unit>['perform']>;
+}
+
+/** The models and data every unit of a CAI loop is worked with. */
+interface CaiLoopModels {
+  store: Store;
+  layer: CaiModelLayer;
+  target: CaiClient;
+  helper: CaiClient;
+  judge: ReturnType<typeof buildJudge>;
+  constitution: Constitution;
+  framing: Framing;
+}
+
+/** Build the target, the helper model and the judge, then find or make the CAI run and work its units. */
+async function runCaiLoop<Unit extends PlannedUnit>(loop: CaiLoopSpec<Unit>): Promise<CaiRunResult> {
+  const { settings, options, constitution, framing } = loop;
+  const built = await buildModels([{ role: 'target', spec: settings.target }, loop.helper], options.layer, options.probe ?? true, options.signal);
+  try {
+    const judge = buildJudge(settings.judge, options.layer, built);
+    const hooks = batchHooks(options);
+    const models: CaiLoopModels = { store: options.store, layer: options.layer, target: built.clients.target!, helper: built.clients[loop.helper.role]!, judge, constitution, framing };
+    return await workCaiRun({
+      store: options.store,
+      describe: {
+        kind: loop.kind,
+        source: loop.source,
+        ...(loop.licence === undefined ? {} : { sourceLicence: loop.licence }),
+        constitution: constitutionRecord(constitution),
+        models: built.records,
+        simulatedRoles: simulatedRoles(built.records),
+        settings: { ...settings, constitution: constitution.file },
+      },
+      planIdentity: {
+        source: loop.source, models: built.records.map((record) => [record.role, record.identity]), judge: settings.judge, constitution: constitution.hash,
+        ...loop.planSettings,
+      },
+      units: loop.units,
+      resumeRunId: options.resumeRunId,
+      fresh: options.fresh,
+      waitForLease: options.waitForLease,
+      concurrency: settings.concurrency,
+      signal: options.signal,
+      onEvent: options.events ?? (() => undefined),
+      onOpened: hooks.onOpened,
+      perform: (unit, run, signal) => loop.perform(unit, run, signal, models).finally(hooks.flush),
+    }).finally(() => judge.close?.());
+  } finally {
+    await closeAll(built.opened);
+  }
+}
+
 /**
  * `redcard cai revise` as a library: build the target, critic and judge (every call through `layer`), plan the units
  * (a red-team run's failures with their recorded answers, or suites' prompts), then answer → critique → revise each,
@@ -148,42 +214,20 @@ export async function caiRevise(settings: CaiReviseSettings, options: CaiOptions
     licence = sourceLicence(settings.suites);
   }
   if (settings.limit !== undefined) units = units.slice(0, settings.limit);
-  const built = await buildModels([{ role: 'target', spec: settings.target }, { role: 'critic', spec: settings.critic ?? settings.target }], options.layer, options.probe ?? true, options.signal);
-  try {
-    const judge = buildJudge(settings.judge, options.layer, built);
-    const hooks = batchHooks(options);
-    const context = {
-      store: options.store, layer: options.layer, target: built.clients.target!, critic: built.clients.critic!, judge, constitution, framing,
-      rounds: settings.revisions, seed: settings.seed, params: settings.params,
-    };
-    return await workCaiRun({
-      store: options.store,
-      describe: {
-        kind: 'revise',
-        source,
-        ...(licence === undefined ? {} : { sourceLicence: licence }),
-        constitution: constitutionRecord(constitution),
-        models: built.records,
-        simulatedRoles: simulatedRoles(built.records),
-        settings: { ...settings, constitution: constitution.file },
-      },
-      planIdentity: {
-        source, models: built.records.map((record) => [record.role, record.identity]), judge: settings.judge, constitution: constitution.hash,
-        revisions: settings.revisions, seed: settings.seed, params: settings.params,
-      },
-      units,
-      resumeRunId: options.resumeRunId,
-      fresh: options.fresh,
-      waitForLease: options.waitForLease,
-      concurrency: settings.concurrency,
-      signal: options.signal,
-      onEvent: emit,
-      onOpened: hooks.onOpened,
-      perform: (unit, run, signal) => performReviseUnit(unit, run, signal, context).finally(hooks.flush),
-    }).finally(() => judge.close?.());
-  } finally {
-    await closeAll(built.opened);
-  }
+  return runCaiLoop({
+    kind: 'revise',
+    settings,
+    options,
+    units,
+    source,
+    licence,
+    constitution,
+    framing,
+    helper: { role: 'critic', spec: settings.critic ?? settings.target },
+    planSettings: { revisions: settings.revisions, seed: settings.seed, params: settings.params },
+    perform: (unit, run, signal, models) =>
+      performReviseUnit(unit, run, signal, { ...models, critic: models.helper, rounds: settings.revisions, seed: settings.seed, params: settings.params }),
+  });
 }
 
 /** The revise items a prefs run compares: a CAI revise run's (it must be finished) or a `cai revise --out` directory's. */
@@ -253,40 +297,20 @@ export async function caiPrefs(settings: CaiPrefsSettings, options: CaiOptions):
   }
   if (settings.limit !== undefined) units = units.slice(0, settings.limit);
   if (units.length === 0) throw new ConfigError(`${settings.from} gives no pairs to compare`, { field: '--from' });
-  const built = await buildModels([{ role: 'target', spec: settings.target }, { role: 'feedback', spec: settings.feedback ?? settings.target }], options.layer, options.probe ?? true, options.signal);
-  try {
-    const judge = buildJudge(settings.judge, options.layer, built);
-    const hooks = batchHooks(options);
-    const context = {
-      store: options.store, layer: options.layer, target: built.clients.target!, feedback: built.clients.feedback!, judge, constitution, framing,
-      principlesPerPair: settings.principlesPerPair, position: settings.position, seed: settings.seed, topLogprobs: settings.topLogprobs, params: settings.params,
-    };
-    return await workCaiRun({
-      store: options.store,
-      describe: {
-        kind: 'prefs',
-        source,
-        ...(licence === undefined ? {} : { sourceLicence: licence }),
-        constitution: constitutionRecord(constitution),
-        models: built.records,
-        simulatedRoles: simulatedRoles(built.records),
-        settings: { ...settings, constitution: constitution.file },
-      },
-      planIdentity: {
-        source, models: built.records.map((record) => [record.role, record.identity]), judge: settings.judge, constitution: constitution.hash,
-        principlesPerPair: settings.principlesPerPair, position: settings.position, seed: settings.seed, topLogprobs: settings.topLogprobs, params: settings.params,
-      },
-      units,
-      resumeRunId: options.resumeRunId,
-      fresh: options.fresh,
-      waitForLease: options.waitForLease,
-      concurrency: settings.concurrency,
-      signal: options.signal,
-      onEvent: emit,
-      onOpened: hooks.onOpened,
-      perform: (unit, run, signal) => performPrefsUnit(unit, run, signal, context).finally(hooks.flush),
-    }).finally(() => judge.close?.());
-  } finally {
-    await closeAll(built.opened);
-  }
+  return runCaiLoop({
+    kind: 'prefs',
+    settings,
+    options,
+    units,
+    source,
+    licence,
+    constitution,
+    framing,
+    helper: { role: 'feedback', spec: settings.feedback ?? settings.target },
+    planSettings: { principlesPerPair: settings.principlesPerPair, position: settings.position, seed: settings.seed, topLogprobs: settings.topLogprobs, params: settings.params },
+    perform: (unit, run, signal, models) =>
+      performPrefsUnit(unit, run, signal, {
+        ...models, feedback: models.helper, principlesPerPair: settings.principlesPerPair, position: settings.position, seed: settings.seed, topLogprobs: settings.topLogprobs, params: settings.params,
+      }),
+  });
 }
