@@ -1,7 +1,8 @@
 import type { Judge, JudgedAttempt } from '../spec/judge.js';
 import type { JudgeContext } from '../spec/judge-kind.js';
-import { createJudge } from '../judges/create-judge.js';
+import { refusalJudgeKind } from '../judges/refusal-judge.js';
 import { PhraseMatcher, disclaimerLists, normalisePhraseText } from './phrase-matcher.js';
+import { RefusalPrefilter, cuePhrases } from './refusal-prefilter.js';
 
 /** One assistant message to look at, with the user message it answers. */
 export interface MessageTask {
@@ -25,7 +26,14 @@ export interface MessageFinding {
   phrase?: string;
   /** For refusals and partial refusals: the opening sentence, normalised, for the top-phrasings table. */
   phrasing?: string;
+  /** Set when the pre-filter passed the message as an answer without the judge (see RefusalPrefilter). */
+  prefiltered?: true;
 }
+
+/** The reason given for a message the pre-filter passed without the judge. */
+export const PREFILTERED_REASON = 'long answer with no refusal, rebuttal, disclaimer or redirect phrase (pre-filter; --judge-all runs the judge)';
+/** The score a benign answer gets from the offline judge, given to pre-filtered messages too. */
+const ANSWER_SCORE = 0.95;
 
 /** Characters of the opening sentence kept as a phrasing. */
 const PHRASING_LENGTH = 80;
@@ -42,29 +50,74 @@ const noTargets: JudgeContext = {
   resolveTarget: () => {
     throw new Error('the audit uses the offline refusal judge, which needs no target');
   },
-  resolveJudge: (spec) => createJudge(spec, noTargets),
+  resolveJudge: () => {
+    throw new Error('the audit uses the offline refusal judge alone');
+  },
 };
 
+/** How messages are analysed. */
+export interface AnalyserOptions {
+  /** Run the judge on every message, without the pre-filter (slower; for checking the pre-filter). */
+  judgeAll?: boolean;
+}
+
 /**
- * Looks at assistant messages: the offline refusal judge (`createJudge('refusal')`, through its public interface
- * only) decides refusal / partial / compliance; the AI-disclaimer lists and the user's phrases are matched apart.
+ * Looks at assistant messages: the offline refusal judge (the `refusal` judge plugin, through its public interface
+ * only) decides refusal / partial / compliance, except for long answers with no refusal cue, which the pre-filter
+ * passes without it (unless `judgeAll`); the AI-disclaimer lists and the user's phrases are matched apart.
  *
  * @example
  * const analyser = new MessageAnalyser([]);
  * await analyser.analyse({ request: 'Write a poem', response: "I'm sorry, but I can't help with that." }) // label 'refusal'
  */
 export class MessageAnalyser {
-  readonly #judge: Judge;
+  #judge: Judge | undefined;
   readonly #disclaimers: PhraseMatcher;
   readonly #userPhrases: PhraseMatcher;
+  readonly #prefilter: RefusalPrefilter | undefined;
 
-  constructor(userPhrases: readonly string[]) {
-    this.#judge = createJudge('refusal', noTargets);
-    this.#disclaimers = new PhraseMatcher(disclaimerLists());
+  constructor(userPhrases: readonly string[], options: AnalyserOptions = {}) {
+    const disclaimers = disclaimerLists();
+    // The pre-filter also looks for the disclaimer and user phrases: a message it passes holds none of them.
+    this.#prefilter = options.judgeAll === true ? undefined : new RefusalPrefilter(cuePhrases(), [...Object.values(disclaimers).flat(), ...userPhrases]);
+    this.#disclaimers = new PhraseMatcher(disclaimers);
     this.#userPhrases = new PhraseMatcher({ user: userPhrases });
   }
 
+  /**
+   * The finding of a message the pre-filter passes (a long answer with no refusal cue), without the judge; undefined
+   * when the judge must read it. Cheap and synchronous: the audit screens every message where it reads them and
+   * sends only the rest to the judge's threads.
+   */
+  screen(task: MessageTask): MessageFinding | undefined {
+    if (this.#prefilter === undefined) return undefined;
+    if (this.#prefilter.needsJudge(task.request, task.response)) return undefined;
+    // No disclaimer or user phrase either (the pre-filter looked for them), and no refusal phrasing to keep.
+    return { label: 'compliance', reason: PREFILTERED_REASON, score: ANSWER_SCORE, prefiltered: true };
+  }
+
+  /** Screen the message, then judge it if the pre-filter did not pass it. */
   async analyse(task: MessageTask): Promise<MessageFinding> {
+    return this.screen(task) ?? this.judge(task);
+  }
+
+  /** Judge the message, whatever the pre-filter would say (for messages already screened). */
+  async judge(task: MessageTask): Promise<MessageFinding> {
+    const finding = await this.#judgeMessage(task);
+    return finding.label === 'error' ? finding : this.#complete(finding, task, task.response.toLowerCase());
+  }
+
+  /** Add the disclaimer, the user's phrase and the refusal phrasing to a finding. */
+  #complete(finding: MessageFinding, task: MessageTask, lowered: string): MessageFinding {
+    const disclaimer = this.#disclaimers.find(task.response, lowered);
+    if (disclaimer !== undefined) finding.disclaimer = disclaimer;
+    const phrase = this.#userPhrases.find(task.response, lowered);
+    if (phrase !== undefined) finding.phrase = phrase.phrase;
+    if (finding.label === 'refusal' || finding.label === 'partial') finding.phrasing = openingPhrasing(task.response);
+    return finding;
+  }
+
+  async #judgeMessage(task: MessageTask): Promise<MessageFinding> {
     const attempt: JudgedAttempt = {
       // A dataset's requests are taken as benign: the question is whether the answer declines (over-refusal), not
       // whether it fulfils something harmful; the offline judge's harm rules would read warnings as refusals.
@@ -74,24 +127,21 @@ export class MessageAnalyser {
     };
     let verdict;
     try {
+      // The refusal judge's plugin directly (not the registry, which would load every judge kind into each thread).
+      this.#judge ??= refusalJudgeKind.create(undefined, noTargets);
       verdict = await this.#judge.judge(attempt, { text: task.response, rawText: task.response });
     } catch (error) {
       return { label: 'error', reason: `judge failed: ${(error as Error).message}`, score: 0 };
     }
     const finding: MessageFinding = { label: verdict.label, reason: verdict.rationale ?? '', score: verdict.score };
     if (verdict.undetermined !== undefined) finding.undetermined = verdict.undetermined;
-    const disclaimer = this.#disclaimers.find(task.response);
-    if (disclaimer !== undefined) finding.disclaimer = disclaimer;
-    const phrase = this.#userPhrases.find(task.response);
-    if (phrase !== undefined) finding.phrase = phrase.phrase;
-    if (verdict.label === 'refusal' || verdict.label === 'partial') finding.phrasing = openingPhrasing(task.response);
     return finding;
   }
 
-  /** Analyse several messages in order. */
-  async analyseAll(tasks: readonly MessageTask[]): Promise<MessageFinding[]> {
+  /** Analyse several messages in order (`screened`: they were screened already; judge them all). */
+  async analyseAll(tasks: readonly MessageTask[], screened = false): Promise<MessageFinding[]> {
     const findings: MessageFinding[] = [];
-    for (const task of tasks) findings.push(await this.analyse(task));
+    for (const task of tasks) findings.push(await (screened ? this.judge(task) : this.analyse(task)));
     return findings;
   }
 }

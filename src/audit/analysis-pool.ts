@@ -3,7 +3,10 @@ import { Worker } from 'node:worker_threads';
 import { RedcardError } from '../spec/errors.js';
 import { MessageAnalyser, type MessageFinding, type MessageTask } from './analyse-message.js';
 
-/** Analyses batches of messages, in worker threads or in this thread; results come back per batch, in order. */
+/**
+ * Judges batches of messages that were screened already ({@link MessageAnalyser.screen}), in worker threads or in
+ * this thread; results come back per batch, in order.
+ */
 export interface AnalysisPool {
   /** Worker threads used (0: in this thread). */
   readonly workers: number;
@@ -31,8 +34,8 @@ export function defaultWorkerCount(): number {
  */
 export function createAnalysisPool(options: { workers: number; userPhrases: readonly string[] }): AnalysisPool {
   if (options.workers <= 0) {
-    const analyser = new MessageAnalyser(options.userPhrases);
-    return { workers: 0, analyse: (tasks) => analyser.analyseAll(tasks), close: async () => undefined };
+    const analyser = new MessageAnalyser(options.userPhrases, { judgeAll: true });
+    return { workers: 0, analyse: (tasks) => analyser.analyseAll(tasks, true), close: async () => undefined };
   }
   const url = new URL('./analysis-worker.js', import.meta.url);
   const pending = new Map<number, { resolve: (findings: MessageFinding[]) => void; reject: (error: Error) => void; worker: number }>();
@@ -64,6 +67,7 @@ export function createAnalysisPool(options: { workers: number; userPhrases: read
     workers: options.workers,
     analyse(tasks) {
       if (failure !== undefined) return Promise.reject(failure);
+      if (tasks.length === 0) return Promise.resolve([]);
       const position = load.indexOf(Math.min(...load));
       load[position] += 1;
       const id = nextId++;

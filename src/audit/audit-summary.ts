@@ -30,6 +30,8 @@ export interface MessageCounts {
   undetermined: number;
   disclaimer: number;
   phrase: number;
+  /** Messages the pre-filter passed as answers without running the judge (long, with no refusal cue). */
+  prefiltered: number;
 }
 
 /** A flagged message kept as an example (text is untrusted dataset text, cut to 300 characters). */
@@ -61,6 +63,8 @@ export interface AuditSummary {
   version: number;
   judge: string;
   workers: number;
+  /** Whether the pre-filter was on (off with --judge-all: the judge read every message). */
+  prefilter: boolean;
   files: FileSummary[];
   totals: MessageCounts & { rows: number; malformed: number; flaggedMessages: number; flaggedRows: number };
   rates: { refusal: Proportion; partial: Proportion; disclaimer: Proportion; phrase: Proportion };
@@ -79,7 +83,7 @@ const MAX_SOURCES = 1000;
 const OTHER_SOURCES = '(other sources)';
 const MAX_SKIPPED_LISTED = 100;
 
-const emptyCounts = (): MessageCounts => ({ messages: 0, refusal: 0, partial: 0, compliance: 0, error: 0, undetermined: 0, disclaimer: 0, phrase: 0 });
+const emptyCounts = (): MessageCounts => ({ messages: 0, refusal: 0, partial: 0, compliance: 0, error: 0, undetermined: 0, disclaimer: 0, phrase: 0, prefiltered: 0 });
 
 function count(counts: MessageCounts, finding: MessageFinding): void {
   counts.messages += 1;
@@ -87,6 +91,7 @@ function count(counts: MessageCounts, finding: MessageFinding): void {
   if (finding.undetermined !== undefined) counts.undetermined += 1;
   if (finding.disclaimer !== undefined) counts.disclaimer += 1;
   if (finding.phrase !== undefined) counts.phrase += 1;
+  if (finding.prefiltered === true) counts.prefiltered += 1;
 }
 
 /**
@@ -155,13 +160,14 @@ export class AuditSummaryBuilder {
     if (rowFlagged) this.#totals.flaggedRows += 1;
   }
 
-  finish(extra: { judge: string; workers: number; elapsedMs: number }): AuditSummary {
+  finish(extra: { judge: string; workers: number; prefilter: boolean; elapsedMs: number }): AuditSummary {
     const totals = { ...this.#totals };
     const rate = (value: number): Proportion => wilsonInterval(value, totals.messages);
     return {
       version: AUDIT_SUMMARY_VERSION,
       judge: extra.judge,
       workers: extra.workers,
+      prefilter: extra.prefilter,
       files: this.#files,
       totals,
       rates: { refusal: rate(totals.refusal), partial: rate(totals.partial), disclaimer: rate(totals.disclaimer), phrase: rate(totals.phrase) },

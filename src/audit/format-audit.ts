@@ -29,6 +29,7 @@ export function formatAudit(result: AuditResult): string {
   const lines = [
     `audited ${summary.files.length} file${summary.files.length === 1 ? '' : 's'}: ${summary.totals.rows} rows, ${summary.totals.messages} assistant messages, ` +
       `${(summary.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (${(summary.bytes / 1e6 / Math.max(seconds, 0.001)).toFixed(1)} MB/s, judge '${summary.judge}', ${summary.workers} worker threads)` +
+      (summary.prefilter ? `; ${summary.totals.prefiltered} long answers without a refusal cue passed by the pre-filter (--judge-all judges them)` : '; every message judged (--judge-all)') +
       (summary.totals.malformed > 0 ? `; ${summary.totals.malformed} malformed rows skipped` : ''),
     '',
     `  refusal          ${rate(summary.rates.refusal)}`,

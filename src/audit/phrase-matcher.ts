@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DatasetError } from '../spec/errors.js';
 import { dataPath } from '../util/paths.js';
+import { looseCharacter, phrasePattern } from '../util/phrase-pattern.js';
 
 /** A phrase found in a message, and which list it came from. */
 export interface PhraseMatch {
@@ -9,7 +10,6 @@ export interface PhraseMatch {
   kind: string;
 }
 
-const escape = (phrase: string): string => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const WORD = /[\p{L}\p{N}]/u;
 
 /** Lower case, straight quotes and apostrophes, single spaces: how messages are compared with phrase lists. */
@@ -20,6 +20,8 @@ export function normalisePhraseText(text: string): string {
 /** Finds the first whole-phrase occurrence of any of several phrase lists in a message. */
 export class PhraseMatcher {
   readonly #pattern: RegExp | undefined;
+  /** Passes wherever the normalised text could hold a phrase: tested first on the text only lower-cased. */
+  readonly #quick: RegExp | undefined;
   readonly #kinds = new Map<string, string>();
 
   constructor(lists: Record<string, readonly string[]>) {
@@ -32,18 +34,21 @@ export class PhraseMatcher {
         phrases.push(normalised);
       }
     }
-    phrases.sort((left, right) => right.length - left.length);
-    this.#pattern = phrases.length === 0 ? undefined : new RegExp(phrases.map(escape).join('|'), 'g');
+    // Prefix-factored: a flat alternation of the lists scanned at about 20 MB/s, the factored one at several times that.
+    this.#pattern = phrases.length === 0 ? undefined : new RegExp(phrasePattern(phrases), 'g');
+    // Most messages hold no phrase: normalising them first cost more than the search.
+    this.#quick = phrases.length === 0 ? undefined : new RegExp(phrasePattern(phrases, looseCharacter));
   }
 
   /**
    * The first phrase the text contains at word boundaries (a phrase's own punctuation, e.g. "as an ai,", counts).
+   * `lowered` is the text lower-cased, when the caller has it.
    *
    * @example
    * new PhraseMatcher({ mine: ['as an ai'] }).find('Well, as an AI I…') // { phrase: 'as an ai', kind: 'mine' }
    */
-  find(text: string): PhraseMatch | undefined {
-    if (this.#pattern === undefined) return undefined;
+  find(text: string, lowered?: string): PhraseMatch | undefined {
+    if (this.#pattern === undefined || !this.#quick!.test(lowered ?? text.toLowerCase())) return undefined;
     const normalised = normalisePhraseText(text);
     const pattern = this.#pattern;
     pattern.lastIndex = 0;

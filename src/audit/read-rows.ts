@@ -1,8 +1,8 @@
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { DatasetError } from '../spec/errors.js';
+import { JsonArraySplitter, JsonStructureError, type ArrayElement } from './json-array-splitter.js';
 
 /** How rows are stored in a file. */
 export type Container = 'jsonl' | 'json' | 'parquet';
@@ -50,29 +50,6 @@ export function detectContainer(file: string): Container {
   }
 }
 
-/** Counts newlines up to byte offsets of a stream read chunk by chunk, to name the line a row starts on. */
-class LineTracker {
-  #base = 0;
-  #chunk: Buffer = Buffer.alloc(0);
-  #cursor = 0;
-  #newlines = 0;
-
-  startChunk(chunk: Buffer): void {
-    this.#base += this.#chunk.length;
-    this.#chunk = chunk;
-  }
-
-  /** 1-based line of an absolute byte offset in the current chunk (offsets must not decrease). */
-  lineAt(offset: number): number {
-    const from = Math.max(this.#cursor, this.#base) - this.#base;
-    const to = Math.max(from, Math.min(offset - this.#base, this.#chunk.length));
-    for (let at = this.#chunk.indexOf(10, from); at !== -1 && at < to; at = this.#chunk.indexOf(10, at + 1)) this.#newlines += 1;
-    this.#cursor = this.#base + to;
-    return this.#newlines + 1;
-  }
-
-}
-
 /** Rows of a JSON Lines file, streamed; blank lines skipped; invalid JSON is a row with `error`. */
 async function* readJsonlRows(file: string, onProgress?: ProgressCallback): AsyncGenerator<ReadRow> {
   let rest = '';
@@ -111,66 +88,60 @@ async function* readJsonlRows(file: string, onProgress?: ProgressCallback): Asyn
   if (last !== undefined) yield last;
 }
 
-/** Position in a tokenizer error message ("… at position "123" …"), if any. */
+/** Position in a JSON.parse error message ("… at position 123 …"), if any. */
 function errorPosition(message: string): number | undefined {
   const match = /position "?(\d+)"?/.exec(message);
   return match ? Number(match[1]) : undefined;
 }
 
+/** Line of a character offset within an element that starts on `line`. */
+function lineWithin(text: string, line: number, offset: number | undefined): number {
+  if (offset === undefined) return line;
+  let lines = line;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) lines += 1;
+  return lines;
+}
+
 /**
- * Elements of a file holding one JSON array, streamed with @streamparser/json (never the whole array in memory),
- * each with the line it starts on. Invalid JSON cannot be skipped inside an array: it is a DatasetError naming the
- * line, after the rows before it were yielded.
+ * Elements of a file holding one JSON array, streamed (never the whole array in memory): {@link JsonArraySplitter}
+ * cuts the elements out and `JSON.parse` parses each, with the line it starts on. Invalid JSON cannot be skipped
+ * inside an array: it is a DatasetError naming the line, after the rows before it were yielded.
  */
 async function* readJsonArrayRows(file: string, onProgress?: ProgressCallback): AsyncGenerator<ReadRow> {
-  const tokenizer = new Tokenizer();
-  const parser = new TokenParser({ paths: ['$.*'], keepStack: false });
-  const lines = new LineTracker();
-  const starts: number[] = [];
-  const ready: ReadRow[] = [];
-  let depth = 0;
+  const splitter = new JsonArraySplitter();
   let index = 0;
-  let topLevel: TokenType | undefined;
-  let lastOffset = 0;
-  tokenizer.onToken = (info) => {
-    const token = info.token;
-    lastOffset = info.offset;
-    if (depth === 0 && topLevel === undefined) topLevel = token;
-    if (depth === 1 && token !== TokenType.COMMA && token !== TokenType.RIGHT_BRACKET && token !== TokenType.RIGHT_BRACE) starts.push(lines.lineAt(info.offset));
-    if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) depth += 1;
-    else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) depth -= 1;
-    parser.write(info);
-  };
-  parser.onValue = ({ value }) => {
-    ready.push({ index, line: starts.shift(), value });
-    index += 1;
-  };
   let bytes = 0;
-  const fail = (error: unknown): never => {
-    const message = (error as Error).message;
-    const position = errorPosition(message);
-    throw new DatasetError(`invalid JSON: ${message}`, file, lines.lineAt(position ?? lastOffset));
+  const parse = (element: ArrayElement): ReadRow => {
+    try {
+      return { index: index++, line: element.line, value: JSON.parse(element.text) };
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new DatasetError(`invalid JSON: ${message}`, file, lineWithin(element.text, element.line, errorPosition(message)));
+    }
+  };
+  const structure = (error: unknown): never => {
+    if (error instanceof JsonStructureError) throw new DatasetError(error.line === 1 && /starts with/.test(error.message) ? error.message : `invalid JSON: ${error.message}`, file, error.line);
+    throw error;
   };
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
     const buffer = chunk as Buffer;
     bytes += buffer.length;
-    lines.startChunk(buffer);
+    let elements: ArrayElement[];
     try {
-      tokenizer.write(bytes === buffer.length && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? buffer.subarray(3) : buffer);
+      elements = splitter.write(buffer);
     } catch (error) {
-      yield* ready.splice(0);
-      fail(error);
+      // The rows completed before the broken structure are still rows.
+      if (error instanceof JsonStructureError) for (const element of error.elements) yield parse(element);
+      structure(error);
     }
-    if (topLevel !== undefined && topLevel !== TokenType.LEFT_BRACKET) throw new DatasetError('expected a JSON array of rows (the file starts with something else)', file, 1);
-    yield* ready.splice(0);
+    for (const element of elements!) yield parse(element);
     onProgress?.(bytes);
   }
   try {
-    if (!tokenizer.isEnded) tokenizer.end();
+    splitter.end();
   } catch (error) {
-    fail(error);
+    structure(error);
   }
-  yield* ready.splice(0);
 }
 
 /** BigInt values (Parquet INT64) as numbers when exact, else strings, so rows can be written as JSON. */

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ConfigError, DatasetError } from '../spec/errors.js';
-import type { MessageFinding, MessageTask } from './analyse-message.js';
+import { MessageAnalyser, type MessageFinding, type MessageTask } from './analyse-message.js';
 import { createAnalysisPool } from './analysis-pool.js';
 import { AuditSummaryBuilder, findingKinds, type AuditSummary, type FileSummary, type FlagKind } from './audit-summary.js';
 import { createCopyWriter, type CopyWriter } from './copy-writer.js';
@@ -26,6 +26,8 @@ export interface AuditOptions {
   userPhrases: string[];
   /** Worker threads for the judge (0: in this thread). */
   workers: number;
+  /** Run the judge on every assistant message, without the pre-filter (see RefusalPrefilter). */
+  judgeAll?: boolean;
   examples?: number;
   /** Write one JSON line per assistant message here. */
   verdictsOut?: string;
@@ -50,17 +52,23 @@ export interface AuditResult {
   interrupted: boolean;
 }
 
-/** One parsed conversation waiting for its findings. */
+/**
+ * One parsed conversation waiting for its findings. It holds only what settling needs (rows wait for the judge's
+ * threads, and what lives that long costs garbage collection): the texts of messages sent to the judge (for
+ * examples, if flagged) and, only when a filtered copy is written, the row itself.
+ */
 interface PendingRow {
   file: FileSummary;
-  layout: Layout;
-  index: number;
   id: string | number;
   source: string;
-  raw: unknown;
-  messages: RowMessage[];
-  /** Message indexes of the assistant messages, in order, matching the batch's tasks. */
+  /** Message indexes of the assistant messages, in order. */
   assistantTurns: number[];
+  /** Their findings, where the pre-filter settled them; the others come from the judge, in the batch's task order. */
+  screened: Array<MessageFinding | undefined>;
+  /** The texts of the assistant messages sent to the judge (undefined where the pre-filter settled them). */
+  texts: Array<string | undefined>;
+  /** For a filtered copy: the row as read, its layout and its messages. */
+  copy?: { raw: unknown; layout: Layout; messages: RowMessage[] };
 }
 
 interface Batch {
@@ -68,7 +76,10 @@ interface Batch {
   findings: Promise<MessageFinding[]>;
 }
 
+/** Messages for the judge per batch sent to a thread. */
 const BATCH_MESSAGES = 256;
+/** Rows per batch at most, however few of their messages need the judge (memory stays bounded). */
+const BATCH_ROWS = 2048;
 const PROGRESS_MS = 500;
 
 function layoutFromFormat(format: AuditFormat): Layout | undefined {
@@ -88,6 +99,8 @@ function layoutFromFormat(format: AuditFormat): Layout | undefined {
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = Date.now();
   const pool = createAnalysisPool({ workers: options.workers, userPhrases: options.userPhrases });
+  // Screening (the pre-filter) runs here, where rows are read: only messages that need the judge go to its threads.
+  const screen = new MessageAnalyser(options.userPhrases, { judgeAll: options.judgeAll === true });
   const summary = new AuditSummaryBuilder({ examples: options.examples });
   const verdicts: VerdictsWriter | undefined = options.verdictsOut === undefined ? undefined : createVerdictsWriter(options.verdictsOut);
   const agreement = options.labels === undefined ? undefined : new AgreementCounter(options.labels);
@@ -107,35 +120,37 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       const output = options.copy?.outputs[position];
       copy = output === undefined ? undefined : createCopyWriter(output, container, container === 'parquet' ? await parquetFileSchema(file) : undefined);
       let layout = layoutFromFormat(options.format);
+      const fileName = basename(file);
       const inFlight: Batch[] = [];
       let batchRows: PendingRow[] = [];
       let batchTasks: MessageTask[] = [];
       let lastProgress = Date.now();
       let bytesRead = 0;
-      const maxInFlight = Math.max(2, pool.workers * 2);
+      const maxInFlight = Math.max(4, pool.workers * 4);
       const settle = async (batch: Batch): Promise<void> => {
         const findings = await batch.findings;
         let cursor = 0;
         for (const row of batch.rows) {
-          const found = row.assistantTurns.map((turn) => ({ turn, text: row.messages[turn]!.text, finding: findings[cursor++]! }));
+          const found = row.assistantTurns.map((turn, position) => ({ turn, text: row.texts[position] ?? '', finding: row.screened[position] ?? findings[cursor++]! }));
           summary.addRow(row.file, row.id, row.source, found);
           for (const { turn, finding } of found) {
             verdicts?.write(row.id, turn, row.source, finding);
             agreement?.add(row.id, turn, finding.label, phraseFilter ? finding.phrase !== undefined : finding.disclaimer !== undefined);
           }
-          if (copy !== undefined && copyCounter !== undefined) {
-            let decision = planCopy(row.messages, found.map(({ turn, finding }) => ({ turn, kinds: findingKinds(finding) })), options.copy!);
+          if (copy !== undefined && copyCounter !== undefined && row.copy !== undefined) {
+            const { raw, layout: rowLayout, messages } = row.copy;
+            let decision = planCopy(messages, found.map(({ turn, finding }) => ({ turn, kinds: findingKinds(finding) })), options.copy!);
             let truncated: Record<string, unknown> | null = null;
             if (typeof decision.keep === 'number') {
-              if (decision.keep >= row.messages.length) decision = { ...decision, keep: 'all' };
+              if (decision.keep >= messages.length) decision = { ...decision, keep: 'all' };
               else {
-                truncated = truncateRow(row.raw as Record<string, unknown>, row.layout, options.fields, decision.keep);
+                truncated = truncateRow(raw as Record<string, unknown>, rowLayout, options.fields, decision.keep);
                 // Nothing usable left once cut (or an Alpaca row, whose only answer is the flagged one): dropped.
                 if (truncated === null) decision = { ...decision, keep: 'none' };
               }
             }
-            copyCounter.count(decision, row.messages.length);
-            if (decision.keep === 'all') copy.write(row.raw);
+            copyCounter.count(decision, messages.length);
+            if (decision.keep === 'all') copy.write(raw);
             else if (truncated !== null) copy.write(truncated);
           }
         }
@@ -179,17 +194,25 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         }
         const id = rowId(read.value, read.index, options.fields);
         const sourceValue = (read.value as Record<string, unknown>)[options.fields.source];
-        const source = typeof sourceValue === 'string' && sourceValue !== '' ? sourceValue : basename(file);
+        const source = typeof sourceValue === 'string' && sourceValue !== '' ? sourceValue : fileName;
         const assistantTurns: number[] = [];
+        const screened: Array<MessageFinding | undefined> = [];
+        const texts: Array<string | undefined> = [];
         let request = '';
         messages.forEach((message, turn) => {
           if (message.role === 'user') request = message.text;
           if (message.role !== 'assistant') return;
           assistantTurns.push(turn);
-          batchTasks.push({ request, response: message.text });
+          const task = { request, response: message.text };
+          const finding = screen.screen(task);
+          screened.push(finding);
+          texts.push(finding === undefined ? message.text : undefined);
+          if (finding === undefined) batchTasks.push(task);
         });
-        batchRows.push({ file: fileSummary, layout, index: read.index, id, source, raw: read.raw ?? read.value, messages, assistantTurns });
-        if (batchTasks.length >= BATCH_MESSAGES) await dispatch();
+        const pending: PendingRow = { file: fileSummary, id, source, assistantTurns, screened, texts };
+        if (copy !== undefined) pending.copy = { raw: read.raw ?? read.value, layout, messages };
+        batchRows.push(pending);
+        if (batchTasks.length >= BATCH_MESSAGES || batchRows.length >= BATCH_ROWS) await dispatch();
         if (Date.now() - lastProgress >= PROGRESS_MS) {
           lastProgress = Date.now();
           options.onEvent?.({ type: 'progress', file, bytesRead, totalBytes, rows: fileSummary.rows, messages: fileSummary.messages, elapsedMs: Date.now() - started });
@@ -216,7 +239,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   } finally {
     await pool.close();
   }
-  const result = summary.finish({ judge: 'refusal', workers: pool.workers, elapsedMs: Date.now() - started });
+  const result = summary.finish({ judge: 'refusal', workers: pool.workers, prefilter: options.judgeAll !== true, elapsedMs: Date.now() - started });
   return {
     summary: result,
     copy: copyCounter === undefined ? null : { ...copyCounter.counts(), outputs: options.copy!.outputs },

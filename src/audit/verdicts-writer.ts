@@ -11,7 +11,7 @@ export interface VerdictsWriter {
 /**
  * A verdicts file: one line per assistant message with `row` (the row's id field, else its 0-based index), `turn`
  * (0-based message index in the conversation), `label`, `reason`, `score`, and `disclaimer`, `phrase`,
- * `undetermined` and `source` when they apply. Written to `PATH.partial` and renamed when the audit completes.
+ * `undetermined`, `prefiltered` (true: passed by the pre-filter, not judged) and `source` when they apply. Written to `PATH.partial` and renamed when the audit completes.
  *
  * @example
  * const writer = createVerdictsWriter('verdicts.jsonl');
@@ -33,6 +33,7 @@ export function createVerdictsWriter(path: string): VerdictsWriter {
       if (finding.undetermined !== undefined) line.undetermined = finding.undetermined;
       if (finding.disclaimer !== undefined) line.disclaimer = finding.disclaimer.phrase;
       if (finding.phrase !== undefined) line.phrase = finding.phrase;
+      if (finding.prefiltered === true) line.prefiltered = true;
       line.source = source;
       buffer += `${JSON.stringify(line)}\n`;
       if (buffer.length >= 1 << 20) flush();

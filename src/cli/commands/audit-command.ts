@@ -40,6 +40,8 @@ Measuring:
   --labels FILE         JSONL of {"row", "turn", "label"} human refusal labels: precision, recall and agreement
                         of the judge and of a plain phrase filter, side by side
   --workers N           judge threads (default: one per core, 0 = in the main thread)
+  --judge-all           run the judge on every message (by default long answers with none of the judge's
+                        refusal, rebuttal, disclaimer or redirect phrases pass without it; several times slower)
 
 Exit codes: 0 done, 1 failure, 2 bad flag or malformed input (file:line named), 130 interrupted.`;
 
@@ -109,6 +111,7 @@ export const auditCommand = defineCommand({
     phrases: { type: 'string' },
     labels: { type: 'string' },
     workers: { type: 'string' },
+    'judge-all': { type: 'boolean' },
   },
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new ConfigError('audit needs at least one FILE');
@@ -134,6 +137,7 @@ export const auditCommand = defineCommand({
       lenient: values.lenient === true,
       userPhrases,
       workers,
+      judgeAll: values['judge-all'] === true,
       examples: numberFlag(values, 'examples', { integer: true }),
       verdictsOut: values['verdicts-out'] === undefined ? undefined : resolve(io.cwd, values['verdicts-out'] as string),
       copy: filter === undefined ? undefined : { ...filter, level, outputs: copyOutputs(values.out as string, files, io.cwd) },
