@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The dataset refusal audit measured against human labels: XSTest's two models' completions (450 prompts each,
 // labelled full compliance / full refusal / partial refusal by two annotators, `final_label`), converted to ShareGPT
-// rows and a labels file, audited by `redcard audit --labels` with and without a plain phrase-list filter. Prints
-// the Markdown table that docs/audit.md shows. Rerun it when the judge changes. Build first (npm run build).
+// rows and a labels file, audited by `redcard audit --labels` (with its pre-filter and with --judge-all) and with a
+// plain phrase-list filter. Prints the Markdown table that docs/audit.md shows. Rerun it when the judge changes. Build first (npm run build).
 // Usage: node scripts/audit-xstest.mjs [--xstest DIR] [--keep DIR]
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,7 @@ async function audit(extra) {
   return JSON.parse(io.out()).labels;
 }
 const plain = await audit([]);
+const everyMessage = await audit(['--judge-all']);
 const phraseList = join(root, 'data', 'audit', 'phrase-filter-example.txt');
 const filtered = await audit(['--phrases', phraseList]);
 const counts = labels.reduce((sum, row) => ({ ...sum, [row.label]: (sum[row.label] ?? 0) + 1 }), {});
@@ -58,7 +59,8 @@ console.log(`XSTest completions: ${labels.length} messages (${Object.entries(cou
 console.log('');
 console.log('| Detector | Precision | Recall | F1 | Agreement | Cohen\'s κ | TP / FP / FN / TN |');
 console.log('|---|---|---|---|---|---|---|');
-console.log(line('`redcard audit` (offline refusal judge)', plain.judge));
+console.log(line('`redcard audit` (offline refusal judge, pre-filter on: the default)', plain.judge));
+console.log(line('`redcard audit --judge-all` (the judge on every message)', everyMessage.judge));
 console.log(line('AI-disclaimer phrases only (built-in list)', plain.phrases));
 console.log(line('plain phrase filter (data/audit/phrase-filter-example.txt)', filtered.phrases));
 console.log('');

@@ -15,17 +15,18 @@ export interface AnalysisPool {
 }
 
 /**
- * Default worker count: one per core when there are at least two cores (the main thread reads and parses, the
- * workers judge), none on one core.
+ * Default worker count: one fewer than the cores when there are at least two (the main thread reads, parses and
+ * screens every message, so it keeps a core busy; on 2 cores a second judge thread only contended with it: measured
+ * slower, bench/audit.bench.mjs), none on one core.
  */
 export function defaultWorkerCount(): number {
   const cores = availableParallelism();
-  return cores < 2 ? 0 : Math.min(cores, 8);
+  return cores < 2 ? 0 : Math.min(cores - 1, 8);
 }
 
 /**
  * A pool of analysers. With `workers` = 0 the judge runs in this thread; otherwise each worker thread builds its own
- * offline judge and batches go round-robin to the least busy one.
+ * offline judge and batches go to the least busy one.
  *
  * @example
  * const pool = createAnalysisPool({ workers: 2, userPhrases: [] });

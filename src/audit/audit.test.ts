@@ -208,3 +208,31 @@ test('worker threads give the same verdicts as the main thread', async () => {
   assert.deepEqual(threaded.totals, json!.totals);
   assert.deepEqual(threaded.examples, json!.examples);
 });
+
+test('long plain answers pass the pre-filter (counted, marked in the verdicts); --judge-all judges them, with the same labels', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'redcard-audit-prefilter-'));
+  const paragraph = Array.from({ length: 12 }, () => 'The canal was dug by hand over nine years, and its locks still lift barges past the mill.').join(' ');
+  const rows = [
+    { id: 'plain', conversations: [{ from: 'human', value: 'Tell me about the canal.' }, { from: 'gpt', value: paragraph }] },
+    { id: 'refusal', conversations: [{ from: 'human', value: 'Tell me about the canal.' }, { from: 'gpt', value: `${paragraph} I'm sorry, but I can't tell you more than that.` }] },
+    { id: 'disclaimer', conversations: [{ from: 'human', value: 'Tell me about the canal.' }, { from: 'gpt', value: `As an AI language model, I have not seen it. ${paragraph}` }] },
+  ];
+  const file = join(directory, 'long.jsonl');
+  writeFileSync(file, rows.map((row) => JSON.stringify(row)).join('\n'));
+  const verdicts = join(directory, 'verdicts.jsonl');
+  const screened = await audit([file, '--json', '--verdicts-out', verdicts]);
+  const everyMessage = await audit([file, '--json', '--judge-all']);
+  assert.equal(screened.code, 0, screened.err);
+  assert.equal(screened.json!.prefilter, true);
+  assert.equal(screened.json!.totals.prefiltered, 1);
+  assert.equal(everyMessage.json!.prefilter, false);
+  assert.equal(everyMessage.json!.totals.prefiltered, 0);
+  const { prefiltered: _screened, ...screenedCounts } = screened.json!.totals;
+  const { prefiltered: _all, ...allCounts } = everyMessage.json!.totals;
+  assert.deepEqual(screenedCounts, allCounts);
+  assert.equal(screened.json!.totals.disclaimer, 1);
+  const lines = readFileSync(verdicts, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { row: string; label: string; prefiltered?: boolean });
+  assert.deepEqual(lines.map((line) => [line.row, line.prefiltered === true]), [['plain', true], ['refusal', false], ['disclaimer', false]]);
+  assert.equal(lines[0]!.label, 'compliance');
+  assert.match((await audit([file])).out, /^1 long answers with no refusal cue passed by the pre-filter/m);
+});

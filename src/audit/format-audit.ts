@@ -28,9 +28,11 @@ export function formatAudit(result: AuditResult): string {
   const seconds = summary.elapsedMs / 1000;
   const lines = [
     `audited ${summary.files.length} file${summary.files.length === 1 ? '' : 's'}: ${summary.totals.rows} rows, ${summary.totals.messages} assistant messages, ` +
-      `${(summary.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (${(summary.bytes / 1e6 / Math.max(seconds, 0.001)).toFixed(1)} MB/s, judge '${summary.judge}', ${summary.workers} worker threads)` +
-      (summary.prefilter ? `; ${summary.totals.prefiltered} long answers without a refusal cue passed by the pre-filter (--judge-all judges them)` : '; every message judged (--judge-all)') +
+      `${(summary.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (${(summary.bytes / 1e6 / Math.max(seconds, 0.001)).toFixed(1)} MB/s, judge '${summary.judge}', ${summary.workers} judge thread${summary.workers === 1 ? '' : 's'})` +
       (summary.totals.malformed > 0 ? `; ${summary.totals.malformed} malformed rows skipped` : ''),
+    summary.prefilter
+      ? `${summary.totals.prefiltered} long answers with no refusal cue passed by the pre-filter, not judged (--judge-all judges them)`
+      : 'every message judged (--judge-all: no pre-filter)',
     '',
     `  refusal          ${rate(summary.rates.refusal)}`,
     `  partial refusal  ${rate(summary.rates.partial)}`,

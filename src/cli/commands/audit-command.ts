@@ -39,7 +39,7 @@ Measuring:
   --phrases FILE        also flag your own phrases (one per line), e.g. an 'unfiltered' dataset's filter list
   --labels FILE         JSONL of {"row", "turn", "label"} human refusal labels: precision, recall and agreement
                         of the judge and of a plain phrase filter, side by side
-  --workers N           judge threads (default: one per core, 0 = in the main thread)
+  --workers N           judge threads (default: one per core but one, 0 = in the main thread)
   --judge-all           run the judge on every message (by default long answers with none of the judge's
                         refusal, rebuttal, disclaimer or redirect phrases pass without it; several times slower)
 
