@@ -30,6 +30,10 @@ test('short messages, and answers hardly longer than the request, always go to t
   assert.equal(prefilter.needsJudge('Hi', answer(minimum - 2)), true);
   assert.equal(prefilter.needsJudge('Hi', answer(minimum + 5)), false);
   assert.equal(prefilter.needsJudge(long, `${long} Indeed.`), true, 'a restatement of a long request');
+  const table = `${Array.from({ length: 60 }, () => '| --- | - |').join('\n')}\nWhich row do you mean?`;
+  assert.equal(prefilter.needsJudge('Fix my table', table), true, 'many spaces but few words: the judge counts them');
+  const russian = Array.from({ length: 120 }, () => 'река течёт через три города к морю').join(' ');
+  assert.equal(prefilter.needsJudge('Расскажи о реке', russian), true, 'other scripts always go to the judge');
   assert.ok(cuePhrases().includes("i can't") && cuePhrases().includes('je ne peux pas'));
 });
 
