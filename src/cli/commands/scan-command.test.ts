@@ -61,8 +61,10 @@ test('a server that answers 429, 500, truncated JSON or drops connections: every
     const directory = temporaryDirectory();
     const io = captureIO();
     const code = await main(
+      // --timeout-ms bounds each request, so a stalled one would show as a retried timeout (and an extra good answer
+      // in the server's count, which fails below) instead of hanging the suite on the 120 s default.
       ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'sim', '--suite', 'smoke', '--attacks', 'direct', '--samples', '3',
-        '--retries', '12', '--concurrency', '8', '--db', join(directory, 'r.db'), '--out', join(directory, 'out'), '--quiet'],
+        '--retries', '12', '--concurrency', '8', '--timeout-ms', '10000', '--db', join(directory, 'r.db'), '--out', join(directory, 'out'), '--quiet'],
       io,
     );
     assert.equal(code, 0, io.err());

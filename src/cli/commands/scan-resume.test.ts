@@ -105,6 +105,9 @@ test('operational settings change on resume and say so; a plan-defining change i
     assert.equal(await main(['scan', '--resume', runId, '--db', database, '--model', 'other'], otherModel), 2);
     assert.match(otherModel.err(), /planned with model sim \(this scan: other\)/);
 
+    // The 2 requests aborted at Ctrl-C may still sit in the server's latency timer (on a loaded machine, longer than
+    // the checks above take): wait until they are done, or they count against the resumed scan's concurrency.
+    for (let waited = 0; server.stats().inFlight > 0 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     const resumed = captureIO({ cwd: directory });
     const code = await main(['scan', '--resume', runId, '--db', database, '--concurrency', '8', '--timeout-ms', '60000', '--quiet'], resumed);
     assert.equal(code, 0, resumed.err());
