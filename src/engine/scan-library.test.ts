@@ -37,10 +37,17 @@ test('the library entry point: scan(settings, { store, events }) runs a scan end
   }
 });
 
-test('a server that moves to a new port keeps its resumable run and its cache (identity is not the base URL)', async () => {
-  const first = await startSimServer({ latencyMs: 60 });
+type ScanSettings = ReturnType<typeof resolveScanSettings>;
+type Store = ReturnType<typeof openStore>;
+
+/**
+ * Interrupt a 24-attempt scan on one sim server after 5 attempts, then run the identical scan against a server on
+ * another port and check it resumed the same run with only the missing attempts; `then` checks more with the moved
+ * server still up.
+ */
+async function resumeOnMovedServer(settingsFor: (url: string) => ScanSettings, latencyMs: number, what: string, then: (context: { store: Store; runId: string; url: string }) => Promise<void>): Promise<void> {
+  const first = await startSimServer({ latencyMs });
   const store = openStore(':memory:');
-  const settingsFor = (url: string) => resolveScanSettings({ target: { kind: 'openai', baseUrl: url, model: 'sim' }, suites: ['smoke'], attacks: ['direct'], concurrency: 2 }, undefined);
   const controller = new AbortController();
   let runId = '';
   try {
@@ -62,59 +69,38 @@ test('a server that moves to a new port keeps its resumable run and its cache (i
   try {
     assert.notEqual(moved.url, first.url);
     const resumed = await scan(settingsFor(moved.url), { store });
-    assert.equal(resumed.run.id, runId, 'the identical scan on the moved server resumes the same run');
+    assert.equal(resumed.run.id, runId, `the identical scan ${what} resumes the same run`);
     assert.equal(resumed.run.status, 'completed');
     assert.equal(resumed.progress.sessionDone, 24 - done, 'only the missing attempts were run');
-    const again = await scan(settingsFor(moved.url), { store, fresh: true });
-    assert.equal(again.progress.cacheHits, 24, 'every answer of a fresh run came from the cache of the moved server');
+    await then({ store, runId, url: moved.url });
   } finally {
     await moved.close();
     store.close();
   }
+}
+
+test('a server that moves to a new port keeps its resumable run and its cache (identity is not the base URL)', async () => {
+  const settingsFor = (url: string) => resolveScanSettings({ target: { kind: 'openai', baseUrl: url, model: 'sim' }, suites: ['smoke'], attacks: ['direct'], concurrency: 2 }, undefined);
+  await resumeOnMovedServer(settingsFor, 60, 'on the moved server', async ({ store, url }) => {
+    const again = await scan(settingsFor(url), { store, fresh: true });
+    assert.equal(again.progress.cacheHits, 24, 'every answer of a fresh run came from the cache of the moved server');
+  });
 });
 
 test('a judge server that moves keeps the run resumable and its verdicts cached (a judge is its models by identity)', async () => {
-  const first = await startSimServer({ latencyMs: 40 });
-  const store = openStore(':memory:');
   const settingsFor = (url: string) => resolveScanSettings({ target: 'sim', judge: `llm:openai:base-url=${url},model=sim`, suites: ['smoke'], attacks: ['direct'], concurrency: 2 }, undefined);
-  const controller = new AbortController();
-  let runId = '';
-  try {
-    const interrupted = await scan(settingsFor(first.url), {
-      store,
-      signal: controller.signal,
-      events: (event) => {
-        if (event.type === 'progress' && event.done >= 5) controller.abort();
-      },
-    });
-    runId = interrupted.run.id;
-    assert.equal(interrupted.run.status, 'interrupted');
-  } finally {
-    await first.close();
-  }
-  const done = store.countAttempts(runId).total;
-  assert.ok(done >= 5 && done < 24, `interrupted part-way (${done})`);
-  const moved = await startSimServer();
-  try {
-    assert.notEqual(moved.url, first.url);
-    const resumed = await scan(settingsFor(moved.url), { store });
-    assert.equal(resumed.run.id, runId, 'the identical scan with the judge on a moved server resumes the same run');
-    assert.equal(resumed.run.status, 'completed');
-    assert.equal(resumed.progress.sessionDone, 24 - done, 'only the missing attempts were run');
-    const again = await scan(settingsFor(moved.url), { store, fresh: true });
+  await resumeOnMovedServer(settingsFor, 40, 'with the judge on a moved server', async ({ store, runId, url }) => {
+    const again = await scan(settingsFor(url), { store, fresh: true });
     assert.notEqual(again.run.id, runId);
     assert.equal(again.progress.cacheHits, 24, 'every answer came from the cache');
     assert.equal(again.run.accounting.judge?.requests ?? 0, 0, 'every verdict came from the cache: no judge request was sent');
     const verdicts = (id: string) => [...store.iterateAttempts(id)].map((attempt) => `${attempt.key} ${attempt.verdict?.label}`).sort();
     assert.deepEqual(verdicts(again.run.id), verdicts(runId));
     // Another judge model on the same server is another judge: not the same run.
-    const other = await scan(resolveScanSettings({ target: 'sim', judge: `llm:openai:base-url=${moved.url},model=other-judge`, suites: ['smoke'], attacks: ['direct'] }, undefined), { store });
+    const other = await scan(resolveScanSettings({ target: 'sim', judge: `llm:openai:base-url=${url},model=other-judge`, suites: ['smoke'], attacks: ['direct'] }, undefined), { store });
     assert.notEqual(other.run.id, runId);
     assert.ok((other.run.accounting.judge?.requests ?? 0) > 0, 'another judge model is asked again');
-  } finally {
-    await moved.close();
-    store.close();
-  }
+  });
 });
 
 test('resuming through scan(): allowed changes come as an event, plan changes as a ResumePlanChangedError, and settingsForRun fills in an identical run', async () => {
