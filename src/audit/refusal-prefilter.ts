@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { DatasetError } from '../spec/errors.js';
-import { dataPath } from '../util/paths.js';
 import { looseCharacter, phrasePattern } from '../util/phrase-pattern.js';
-import { loadOfflineModel } from '../judges/offline/offline-model.js';
+import { offlineCueLists, offlineRules } from '../judges/offline/offline-model.js';
 import { normalisePhraseText } from './phrase-matcher.js';
 
 /**
@@ -11,7 +8,7 @@ import { normalisePhraseText } from './phrase-matcher.js';
  * counted as the judge cannot count fewer: a letter or digit of ASCII after a space starts one of its word tokens.
  */
 export function prefilterMinWords(): number {
-  const rules = loadOfflineModel().rules;
+  const rules = offlineRules();
   return Math.max(rules.clarifyingQuestionMaxWords, rules.shortAnswerMaxWords, rules.partialMinContentWords, rules.refusalMaxContentWords) + 1;
 }
 
@@ -84,13 +81,6 @@ export class RefusalPrefilter {
   }
 }
 
-interface CueFile {
-  refusal: Record<string, string[]>;
-  rejectOpening: string[];
-  disclaimer: string[];
-  redirect: string[];
-}
-
 /**
  * The phrases of the judge's cue lists that the pre-filter looks for (every language of the refusal list).
  *
@@ -98,13 +88,7 @@ interface CueFile {
  * cuePhrases().includes("i can't") // true
  */
 export function cuePhrases(): string[] {
-  const file = dataPath('judges', 'offline-cues.json');
-  let cues: CueFile;
-  try {
-    cues = JSON.parse(readFileSync(file, 'utf8')) as CueFile;
-  } catch (error) {
-    throw new DatasetError(`cannot read the offline judge's cue phrases: ${(error as Error).message}`, file);
-  }
+  const cues = offlineCueLists();
   return CUE_LISTS.flatMap((list) => {
     const value = cues[list];
     return Array.isArray(value) ? value : Object.values(value).flat();

@@ -77,7 +77,8 @@ export interface OfflineModel {
   stopwords: Set<string>;
 }
 
-interface CueFile {
+/** The cue file (data/judges/offline-cues.json): one phrase list per kind of cue, refusals per language. */
+export interface CueFile {
   refusal: Record<string, string[]>;
   notRefusal: string[];
   rejectOpening: string[];
@@ -159,6 +160,39 @@ function buildPhrases(cues: CueFile, file: string): Pick<OfflineModel, 'phrases'
 }
 
 let cached: OfflineModel | undefined;
+let cachedCues: CueFile | undefined;
+let cachedRules: OfflineRules | undefined;
+
+/**
+ * The offline judge's rule settings (data/judges/offline-rules.json), checked and read once, without compiling the cue
+ * lists (the audit's pre-filter needs only these).
+ *
+ * @example
+ * offlineRules().clarifyingQuestionMaxWords // 80
+ */
+export function offlineRules(): OfflineRules {
+  if (cachedRules) return cachedRules;
+  const rulesFile = dataPath('judges', 'offline-rules.json');
+  const checkedRules = OfflineRulesSchema.safeParse(readJson<unknown>(rulesFile));
+  if (!checkedRules.success) {
+    const issue = checkedRules.error.issues[0];
+    throw new DatasetError(`offline judge rules: field '${issue.path.join('.')}': ${issue.message}`, rulesFile);
+  }
+  cachedRules = checkedRules.data;
+  return cachedRules;
+}
+
+/**
+ * The offline judge's cue lists as written in data/judges/offline-cues.json, read once (the judge compiles them; the
+ * audit's pre-filter looks for some of them).
+ *
+ * @example
+ * offlineCueLists().refusal.fr // ['je suis désolé', …]
+ */
+export function offlineCueLists(): CueFile {
+  cachedCues ??= readJson<CueFile>(dataPath('judges', 'offline-cues.json'));
+  return cachedCues;
+}
 
 /**
  * The offline judge's cue lists and rule settings, read once from data/judges/.
@@ -169,14 +203,8 @@ let cached: OfflineModel | undefined;
 export function loadOfflineModel(): OfflineModel {
   if (cached) return cached;
   const cueFile = dataPath('judges', 'offline-cues.json');
-  const cues = readJson<CueFile>(cueFile);
-  const rulesFile = dataPath('judges', 'offline-rules.json');
-  const checkedRules = OfflineRulesSchema.safeParse(readJson<unknown>(rulesFile));
-  if (!checkedRules.success) {
-    const issue = checkedRules.error.issues[0];
-    throw new DatasetError(`offline judge rules: field '${issue.path.join('.')}': ${issue.message}`, rulesFile);
-  }
-  const rules: OfflineRules = checkedRules.data;
+  const cues = offlineCueLists();
+  const rules = offlineRules();
   const requestPhrases = new PhraseTrie();
   REQUEST_KINDS.forEach((kind, index) => {
     const list = cues.requestKind?.[kind];
