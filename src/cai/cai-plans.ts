@@ -70,6 +70,11 @@ export async function runFailures(store: Store, runId: string, options: { includ
   return { run, attempts, twinsMissing };
 }
 
+/** The fields every unit planned from a red-team run's failure starts with: its key, position, behavior, prompt, origin. */
+function unitFromFailure({ attempt, behavior }: RunFailures['attempts'][number], index: number) {
+  return { key: attempt.key, index, behavior, prompt: lastUserText(attempt.messages), origin: `${attempt.runId}/${attempt.key}` };
+}
+
 /**
  * Revise units from a run's failures: the prompt as the attack chain sent it (the last user turn), the recorded
  * answer and verdict reused as the initial answer.
@@ -78,20 +83,11 @@ export async function runFailures(store: Store, runId: string, options: { includ
  * reviseUnitsFromRun(await runFailures(store, runId, { includeBenign: true }))
  */
 export function reviseUnitsFromRun(failures: RunFailures): ReviseUnit[] {
-  return failures.attempts.map(({ attempt, behavior }, index) => ({
-    key: attempt.key,
-    index,
-    behavior,
-    prompt: lastUserText(attempt.messages),
-    origin: `${attempt.runId}/${attempt.key}`,
-    reused: {
-      text: attempt.response!.text,
-      verdict: attempt.verdict,
-      usage: attempt.response!.usage,
-      finishReason: attempt.response!.finishReason,
-      model: failures.run.target.label,
-    },
-  }));
+  return failures.attempts.map((failure, index) => {
+    const { attempt } = failure;
+    const reused = { text: attempt.response!.text, verdict: attempt.verdict, usage: attempt.response!.usage, finishReason: attempt.response!.finishReason, model: failures.run.target.label };
+    return { ...unitFromFailure(failure, index), reused };
+  });
 }
 
 /**
@@ -164,15 +160,12 @@ export function prefsUnitsFromRevise(items: Iterable<CaiItem>): PrefsUnit[] {
  * prefsUnitsFromRun(await runFailures(store, runId, { includeBenign: false }))
  */
 export function prefsUnitsFromRun(failures: RunFailures): PrefsUnit[] {
-  return failures.attempts.map(({ attempt, behavior }, index) => ({
-    key: attempt.key,
-    index,
-    behavior,
-    prompt: lastUserText(attempt.messages),
-    origin: `${attempt.runId}/${attempt.key}`,
-    answers: [
+  return failures.attempts.map((failure, index) => {
+    const { attempt } = failure;
+    const answers: PrefsUnit['answers'] = [
       { origin: `sample-${attempt.sample}`, text: attempt.response!.text, verdict: attempt.verdict },
       { origin: `sample-${attempt.sample + 1}`, sample: attempt.sample + 1, messages: attempt.messages },
-    ],
-  }));
+    ];
+    return { ...unitFromFailure(failure, index), answers };
+  });
 }
