@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { ConfigError, NotFoundError } from '../../spec/errors.js';
 import { guard, refuse } from '../app/auth-middleware.js';
+import { problemStatus } from './problem-status.js';
 import type { ServeContext, ServeEnv } from '../app/serve-context.js';
 import { AccountError, createInvite, listAccounts, ROLES, type Role } from '../db/accounts.js';
 import { createTaskFromFlags, createTaskFromRun, QUESTIONS, type Question, type RunItemFilter, type TaskSettings } from '../db/tasks.js';
@@ -33,12 +34,6 @@ function createTask(context: ServeContext, accountId: number, body: Record<strin
   };
   if (filter.limit !== undefined && !(Number.isInteger(filter.limit) && filter.limit > 0)) throw new ConfigError('limit is a positive whole number', { field: 'limit' });
   return createTaskFromRun(context, settings, source.slice(4), filter);
-}
-
-function problemStatus(c: Context<ServeEnv>, error: unknown): Response | undefined {
-  if (error instanceof ConfigError || error instanceof AccountError) return refuse(c, 400, error.message);
-  if (error instanceof NotFoundError) return refuse(c, 404, error.message);
-  return undefined;
 }
 
 /** Admin: accounts, invite links, new tasks. */

@@ -8,6 +8,7 @@ import { getItem, getTask, listTasks, readAttempt, type TaskItem } from '../db/t
 import { taskLabelsJsonl, type LabelsQuestion } from '../community/task-labels.js';
 import { itemPage, queuePage, taskPage, disagreementsPage } from '../views/queue-pages.js';
 import { labelInput } from './label-input.js';
+import { problemStatus } from './problem-status.js';
 
 const LABEL_ROLES = ['admin', 'annotator'] as const;
 
@@ -56,9 +57,8 @@ export function queueRoutes(app: Hono<ServeEnv>, context: ServeContext): void {
       const label = submitLabel(context.db, { itemId: Number(c.req.param('id')), accountId: c.get('account')!.id, values: labelInput(body), note: typeof body.note === 'string' ? body.note : '' });
       return c.json({ label }, 201);
     } catch (error) {
-      if (error instanceof NotFoundError) return refuse(c, 404, error.message);
-      if (error instanceof LabelRefusedError) return refuse(c, 403, error.message);
-      if (error instanceof ConfigError) return refuse(c, 400, error.message);
+      const refused = problemStatus(c, error);
+      if (refused) return refused;
       throw error;
     }
   });
@@ -80,8 +80,8 @@ export function queueRoutes(app: Hono<ServeEnv>, context: ServeContext): void {
       const exported = await taskLabelsJsonl(context.db, context.store, Number(c.req.param('id')), question as LabelsQuestion | undefined);
       return c.body(exported.text, 200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'content-disposition': `attachment; filename="task-${c.req.param('id')}-${exported.question}.jsonl"` });
     } catch (error) {
-      if (error instanceof NotFoundError) return refuse(c, 404, error.message);
-      if (error instanceof ConfigError) return refuse(c, 400, error.message);
+      const refused = problemStatus(c, error);
+      if (refused) return refused;
       throw error;
     }
   });
@@ -98,8 +98,8 @@ export function queueRoutes(app: Hono<ServeEnv>, context: ServeContext): void {
       const adjudication = adjudicate(context.db, { itemId: Number(c.req.param('id')), accountId: c.get('account')!.id, values: labelInput(body), note: typeof body.note === 'string' ? body.note : '' });
       return c.json({ adjudication }, 201);
     } catch (error) {
-      if (error instanceof NotFoundError) return refuse(c, 404, error.message);
-      if (error instanceof ConfigError) return refuse(c, 400, error.message);
+      const refused = problemStatus(c, error);
+      if (refused) return refused;
       throw error;
     }
   });
@@ -159,8 +159,8 @@ export function queueRoutes(app: Hono<ServeEnv>, context: ServeContext): void {
       adjudicate(context.db, { itemId: Number(c.req.param('id')), accountId: c.get('account')!.id, values: labelInput(body), note: typeof body.note === 'string' ? body.note : '' });
       return c.redirect(`/tasks/${Number(c.req.param('taskId'))}/disagreements?adjudicated`, 303);
     } catch (error) {
-      if (error instanceof NotFoundError) return refuse(c, 404, error.message);
-      if (error instanceof ConfigError) return refuse(c, 400, error.message);
+      const refused = problemStatus(c, error);
+      if (refused) return refused;
       throw error;
     }
   });
