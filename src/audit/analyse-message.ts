@@ -138,10 +138,10 @@ export class MessageAnalyser {
     return finding;
   }
 
-  /** Analyse several messages in order (`screened`: they were screened already; judge them all). */
-  async analyseAll(tasks: readonly MessageTask[], screened = false): Promise<MessageFinding[]> {
+  /** Judge several messages in order (the audit's batches: screened already, so every one goes to the judge). */
+  async judgeEach(tasks: readonly MessageTask[]): Promise<MessageFinding[]> {
     const findings: MessageFinding[] = [];
-    for (const task of tasks) findings.push(await (screened ? this.judge(task) : this.analyse(task)));
+    for (const task of tasks) findings.push(await this.judge(task));
     return findings;
   }
 }

@@ -36,7 +36,7 @@ export function defaultWorkerCount(): number {
 export function createAnalysisPool(options: { workers: number; userPhrases: readonly string[] }): AnalysisPool {
   if (options.workers <= 0) {
     const analyser = new MessageAnalyser(options.userPhrases, { judgeAll: true });
-    return { workers: 0, analyse: (tasks) => analyser.analyseAll(tasks, true), close: async () => undefined };
+    return { workers: 0, analyse: (tasks) => analyser.judgeEach(tasks), close: async () => undefined };
   }
   const url = new URL('./analysis-worker.js', import.meta.url);
   const pending = new Map<number, { resolve: (findings: MessageFinding[]) => void; reject: (error: Error) => void; worker: number }>();

@@ -4,7 +4,7 @@ import { MessageAnalyser, type MessageTask } from './analyse-message.js';
 /** A worker thread of the audit's analysis pool: judges batches of screened messages posted by the main thread, in order. */
 const analyser = new MessageAnalyser((workerData as { userPhrases: string[] }).userPhrases, { judgeAll: true });
 parentPort!.on('message', (message: { id: number; tasks: MessageTask[] }) => {
-  analyser.analyseAll(message.tasks, true).then(
+  analyser.judgeEach(message.tasks).then(
     (findings) => parentPort!.postMessage({ id: message.id, findings }),
     (error: Error) => parentPort!.postMessage({ id: message.id, error: error.message }),
   );
