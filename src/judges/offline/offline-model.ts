@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DatasetError } from '../../spec/errors.js';
 import { dataPath } from '../../util/paths.js';
 import { PhraseTrie } from './phrase-trie.js';
+import { phrasePattern } from '../../util/phrase-pattern.js';
 import { isPunctuationToken, scanText } from './scan-text.js';
 
 /** Hand-set numbers of the offline judge's rules, read from data/judges/offline-rules.json (meanings in docs/judges.md). */
@@ -106,8 +107,6 @@ export interface CueFile {
 /** Characters of scripts written without spaces between words. */
 const UNSPACED_SCRIPT = /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/;
 
-const escape = (phrase: string): string => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** The tokens of a cue phrase, cut exactly like a response (so "sorry, but" is `sorry` `,` `but`). */
 export function phraseTokens(phrase: string): string[] {
   return scanText(phrase.toLowerCase().replace(/[\u2018\u2019\u02bc`]/g, "'")).tokens;
@@ -152,10 +151,10 @@ function buildPhrases(cues: CueFile, file: string): Pick<OfflineModel, 'phrases'
       }
     }
   }
-  const sorted = [...scriptKinds.keys()].sort((left, right) => right.length - left.length);
+  // Prefix-factored, longest first at each position (as the audit's phrase lists: util/phrase-pattern.ts).
   return {
     phrases,
-    scriptPhrases: sorted.length === 0 ? undefined : { pattern: new RegExp(sorted.map(escape).join('|'), 'g'), kinds: scriptKinds },
+    scriptPhrases: scriptKinds.size === 0 ? undefined : { pattern: new RegExp(phrasePattern(scriptKinds.keys()), 'g'), kinds: scriptKinds },
   };
 }
 
