@@ -13,7 +13,7 @@ import { captureIO } from '../testing/capture-io.js';
 import type { Page } from 'playwright-core';
 import { attackRegistry } from '../attacks/registry.js';
 import { hazardNames } from './hazard-names.js';
-import { openInChromium, SKIP_WITHOUT_CHROMIUM } from '../testing/open-in-chromium.js';
+import { openInChromium, screenshotPath, SKIP_WITHOUT_CHROMIUM } from '../testing/open-in-chromium.js';
 import { HOSTILE_ATTACKER_TEXT, HOSTILE_TARGET_TEXT, markedTrajectoriesFixture, pairAttemptsFixture } from '../attacks/strategies/testing/strategy-fixtures.js';
 
 const SKIP = SKIP_WITHOUT_CHROMIUM;
@@ -73,7 +73,7 @@ test(
       const imageResponse = page.locator('pre.response', { hasText: 'onerror' }).first();
       assert.ok(await imageResponse.isVisible());
       assert.match((await imageResponse.textContent()) ?? '', /<img src=x onerror=/);
-      await page.screenshot({ path: join(tmpdir(), 'redcard-report-browser.png'), fullPage: false });
+      await page.screenshot({ path: screenshotPath('report-browser.png'), fullPage: false });
 
       assert.equal(await page.evaluate('typeof window.__pwned'), 'undefined', 'no payload ran');
       assert.equal(await page.locator('pre.response img, pre.response script, pre.response svg').count(), 0);
@@ -200,9 +200,9 @@ test('HTML report with 30 vectors: the heatmap stays in its own box, chart label
       assert.equal(layout.charts.length, 1);
       assertLabelsApart(layout.charts[0]);
       assert.ok(layout.charts[0].labels.length >= 10, `${layout.charts[0].labels.length} of 12 points labelled`);
-      await page.screenshot({ path: join(tmpdir(), `redcard-heatmap-30-${viewport.width}.png`), fullPage: false, clip: undefined });
-      await page.locator('#heatmap-box').screenshot({ path: join(tmpdir(), `redcard-heatmap-30-box-${viewport.width}.png`) });
-      await page.locator('svg.chart').screenshot({ path: join(tmpdir(), `redcard-scatter-${viewport.width}.png`) });
+      await page.screenshot({ path: screenshotPath(`heatmap-30-${viewport.width}.png`), fullPage: false, clip: undefined });
+      await page.locator('#heatmap-box').screenshot({ path: screenshotPath(`heatmap-30-box-${viewport.width}.png`) });
+      await page.locator('svg.chart').screenshot({ path: screenshotPath(`scatter-${viewport.width}.png`) });
       assert.deepEqual(problems, []);
     } finally {
       await close();
@@ -228,7 +228,7 @@ test('leaderboard scatter: crowded model labels are placed apart and inside the 
     assertLabelsApart(layout.charts[0]);
     const labelled = layout.charts[0].labels.length;
     assert.ok(labelled === entries.length || layout.unlabelled, 'a label left out is listed under the chart');
-    await page.locator('svg.chart').screenshot({ path: join(tmpdir(), 'redcard-leaderboard-scatter.png') });
+    await page.locator('svg.chart').screenshot({ path: screenshotPath('leaderboard-scatter.png') });
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -286,7 +286,7 @@ test(
       assert.ok(((await targetBody.textContent()) ?? '').includes(HOSTILE_TARGET_TEXT), 'target text shown as text');
       // Crescendo's taken-back turn is marked.
       assert.ok(await page.locator('.mark-pruned', { hasText: 'backtracked' }).first().isVisible());
-      await treeSample.screenshot({ path: join(tmpdir(), 'redcard-report-trajectory.png') });
+      await treeSample.screenshot({ path: screenshotPath('report-trajectory.png') });
       assert.equal(await page.evaluate('typeof window.__pwned'), 'undefined', 'no payload ran');
       assert.equal(await page.locator('li.turn script, li.turn img').count(), 0);
       assert.deepEqual(await page.evaluate('window.__cspViolations'), []);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SKIP_WITHOUT_CHROMIUM, watchPage } from '../testing/open-in-chromium.js';
+import { launchChromium, screenshotPath, SKIP_WITHOUT_CHROMIUM, watchPage } from '../testing/open-in-chromium.js';
 import { suiteRegistry } from '../corpus/registry.js';
 import { startScriptedServer } from '../targets/testing/scripted-server.js';
 import { startServe, type RunningServe } from './start-serve.js';
@@ -72,7 +72,7 @@ async function noProblems(pages: Page[], problems: string[]): Promise<void> {
   assert.deepEqual(problems, [], 'no console errors, page errors or requests to another origin');
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(tmpdir(), `redcard-serve-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`serve-${name}.png`), fullPage: true });
 
 test('serve in Chromium: an admin invites two annotators and a red-teamer; a flagged sim answer reaches the community suite; both label it; agreement updates live', { skip: SKIP_WITHOUT_CHROMIUM }, async () => {
   const directory = mkdtempSync(join(tmpdir(), 'redcard-serve-browser-'));

@@ -1,13 +1,33 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
+import { tempDirectory } from './temp-directory.js';
 
 /** Debian's Chromium, used by every browser test. */
 export const CHROMIUM = '/usr/bin/chromium';
 /** `skip` value for browser tests: false when Chromium is installed, else the reason. */
 export const SKIP_WITHOUT_CHROMIUM: false | string = existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (apt-get install chromium); skipped`;
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let screenshots: string | undefined;
+
+/**
+ * Where a browser test saves the screenshot `name`: in `$REDCARD_SCREENSHOTS` when set (kept there to look at), else in
+ * a temporary directory removed when the test file ends.
+ *
+ * @example
+ * await page.screenshot({ path: screenshotPath('report.png') }); // REDCARD_SCREENSHOTS=shots npm test keeps it
+ */
+export function screenshotPath(name: string): string {
+  const kept = process.env.REDCARD_SCREENSHOTS;
+  if (kept) {
+    mkdirSync(kept, { recursive: true });
+    return join(kept, name);
+  }
+  screenshots ??= tempDirectory('redcard-screenshots-');
+  return join(screenshots, name);
+}
 
 /** A page opened in Chromium; `problems` collects console errors and warnings, page errors and foreign requests. */
 export interface ChromiumPage {
