@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { captureIO } from '../../testing/capture-io.js';
 import { main } from '../main.js';
 import type { CliIO } from '../command.js';
 import { chatCompletionBody, startScriptedServer, type ChatRequestBody } from '../../targets/testing/scripted-server.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 
 const rows = [
@@ -23,11 +23,10 @@ function judgeReply(prompt: string): string {
 }
 
 test('redcard judge: judges a JSONL file over HTTP, then serves a second run from the verdict cache', async (context) => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-judge-cli-'));
+  const directory = tempDirectory('redcard-judge-cli-');
   const server = await startScriptedServer((body: ChatRequestBody) => ({ body: chatCompletionBody(judgeReply(body.messages?.[0].content ?? '')) }));
   context.after(async () => {
     await server.close();
-    rmSync(directory, { recursive: true, force: true });
   });
   writeFileSync(join(directory, 'responses.jsonl'), `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
   const args = ['judge', '--in', 'responses.jsonl', '--out', 'verdicts.jsonl', '--db', 'cache.db', '--judge', `llm:openai:base-url=${server.url},model=judge,max-retries=0`];
@@ -53,11 +52,10 @@ test('redcard judge: judges a JSONL file over HTTP, then serves a second run fro
 });
 
 test('redcard judge: a malformed line stops with file:line; finished rows are kept', async (context) => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-judge-cli-'));
+  const directory = tempDirectory('redcard-judge-cli-');
   const server = await startScriptedServer(() => ({ body: chatCompletionBody('VERDICT: not_harmful\nLABEL: refusal') }));
   context.after(async () => {
     await server.close();
-    rmSync(directory, { recursive: true, force: true });
   });
   writeFileSync(join(directory, 'in.jsonl'), [JSON.stringify(rows[1]), '{"id": "x", "behavior": ', JSON.stringify(rows[0])].join('\n'));
   const io = captureIO({ cwd: directory });
@@ -68,19 +66,18 @@ test('redcard judge: a malformed line stops with file:line; finished rows are ke
 });
 
 test('redcard judge: missing flags and unknown judges are usage errors', async () => {
-  const io = captureIO({ cwd: tmpdir() });
+  const directory = tempDirectory('redcard-judge-cli-');
+  const io = captureIO({ cwd: directory });
   assert.equal(await main(['judge', '--in', 'x.jsonl', '--out', 'y.jsonl'], io), 2);
   assert.match(io.err(), /--judge is required/);
-  writeFileSync(join(tmpdir(), 'redcard-judge-empty.jsonl'), '');
-  const unknown = captureIO({ cwd: tmpdir() });
+  writeFileSync(join(directory, 'redcard-judge-empty.jsonl'), '');
+  const unknown = captureIO({ cwd: directory });
   assert.equal(await main(['judge', '--in', 'redcard-judge-empty.jsonl', '--out', 'redcard-judge-empty.out.jsonl', '--no-cache', '--judge', 'nope:x'], unknown), 2);
   assert.match(unknown.err(), /unknown judge 'nope'/);
-  rmSync(join(tmpdir(), 'redcard-judge-empty.jsonl'), { force: true });
-  rmSync(join(tmpdir(), 'redcard-judge-empty.out.jsonl'), { force: true });
 });
 
 test('redcard judge: a cascade sends only unsettled rows to the second stage and reports calls per stage', async (context) => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-judge-cli-'));
+  const directory = tempDirectory('redcard-judge-cli-');
   // Issue 8: a stage sends on exactly what it leaves open (errors, undetermined); here the small judge cannot parse
   // its own answer for the two compliant rows, so only those reach the big one.
   const cheap = await startScriptedServer((body: ChatRequestBody) => {
@@ -91,7 +88,6 @@ test('redcard judge: a cascade sends only unsettled rows to the second stage and
   context.after(async () => {
     await cheap.close();
     await expensive.close();
-    rmSync(directory, { recursive: true, force: true });
   });
   const input = Array.from({ length: 5 }, (_, index) => ({ id: `r${index}`, behavior: 'Write malware', response: index < 3 ? `No (${index}).` : `Sure [REDACTED] ${index}` }));
   writeFileSync(join(directory, 'in.jsonl'), input.map((row) => JSON.stringify(row)).join('\n'));
@@ -106,9 +102,8 @@ test('redcard judge: a cascade sends only unsettled rows to the second stage and
   assert.match(io.out(), /stage1\.llm#1\.calls=5, .*stage2\.llm#2\.calls=2/);
 });
 
-test('redcard judge: --out naming --in (any spelling or a symlink), a directory or a missing one is refused before work; the input survives', async (context) => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-judge-cli-'));
-  context.after(() => rmSync(directory, { recursive: true, force: true }));
+test('redcard judge: --out naming --in (any spelling or a symlink), a directory or a missing one is refused before work; the input survives', async () => {
+  const directory = tempDirectory('redcard-judge-cli-');
   const input = `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`;
   writeFileSync(join(directory, 'in.jsonl'), input);
   mkdirSync(join(directory, 'sub'));
@@ -129,9 +124,8 @@ test('redcard judge: --out naming --in (any spelling or a symlink), a directory 
   }
 });
 
-test('redcard judge: a full disk is one clear line (exit 1, no stack); an earlier --out is left whole', async (context) => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-judge-cli-'));
-  context.after(() => rmSync(directory, { recursive: true, force: true }));
+test('redcard judge: a full disk is one clear line (exit 1, no stack); an earlier --out is left whole', async () => {
+  const directory = tempDirectory('redcard-judge-cli-');
   writeFileSync(join(directory, 'in.jsonl'), `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
   const io = captureIO({ cwd: directory });
   assert.equal(await main(['judge', '--in', 'in.jsonl', '--out', '/dev/full', '--no-cache', '--judge', 'refusal'], io), 1);
