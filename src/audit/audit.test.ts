@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
@@ -9,6 +9,7 @@ import { main } from '../cli/main.js';
 import { sharedDataPath } from '../util/paths.js';
 import { CONVERSATIONS, alpacaRows, shareGptRows, writeAuditFixtures } from './testing/audit-fixtures.js';
 import type { AuditSummary } from './audit-summary.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 interface AuditJson extends AuditSummary {
   copy: { rowsRead: number; rowsKept: number; rowsTruncated: number; rowsDropped: number; messagesRemoved: number; byReason: Record<string, number> } | null;
@@ -23,7 +24,7 @@ async function audit(args: string[], cwd = tmpdir()): Promise<{ code: number; js
   return { code, json, err: io.err(), out: io.out() };
 }
 
-const fixtures = writeAuditFixtures(mkdtempSync(join(tmpdir(), 'redcard-audit-')));
+const fixtures = writeAuditFixtures(tempDirectory('redcard-audit-'));
 
 test('audit counts the known refusals and disclaimers in every format and layout', async () => {
   const cases: Array<[string, string[], { messages: number; refusal: number; disclaimer: number; flaggedRows: number }]> = [
@@ -50,7 +51,7 @@ test('audit counts the known refusals and disclaimers in every format and layout
 });
 
 test('--verdicts-out writes one line per assistant message with row, turn, label and reason; text output names examples', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-audit-verdicts-'));
+  const directory = tempDirectory('redcard-audit-verdicts-');
   const out = join(directory, 'verdicts.jsonl');
   const { code, out: text } = await audit([fixtures.sharegptJson, '--verdicts-out', out]);
   assert.equal(code, 0);
@@ -75,7 +76,7 @@ async function readCopy(path: string): Promise<unknown[]> {
 }
 
 test('filtered copies parse in their format and hold exactly the kept rows, cut at the flagged turn', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-audit-copy-'));
+  const directory = tempDirectory('redcard-audit-copy-');
   const rows = shareGptRows();
   const byId = (id: string) => rows.find((row) => row.id === id)!;
   const cut = (id: string, keep: number) => ({ ...byId(id), conversations: byId(id).conversations.slice(0, keep) });
@@ -108,7 +109,7 @@ test('filtered copies parse in their format and hold exactly the kept rows, cut 
 });
 
 test('a malformed row names its line: --lenient skips and counts it, without it the audit stops cleanly', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-audit-bad-'));
+  const directory = tempDirectory('redcard-audit-bad-');
   const jsonl = join(directory, 'bad.jsonl');
   const lines = shareGptRows().map((row) => JSON.stringify(row));
   lines.splice(2, 0, '{"id": "broken", "conversations": [');
@@ -151,7 +152,7 @@ test('a malformed row names its line: --lenient skips and counts it, without it 
 });
 
 test('--labels reports precision, recall and agreement of the judge and of a phrase filter, side by side', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-audit-labels-'));
+  const directory = tempDirectory('redcard-audit-labels-');
   const labels = join(directory, 'labels.jsonl');
   // Humans: c1 and c4 refused; c5 too (a refusal with a disclaimer); c2's disclaimer answer is compliance.
   const human: Array<[string, number, string]> = [['c1', 1, 'refusal'], ['c2', 1, 'compliance'], ['c2', 3, 'compliance'], ['c3', 2, 'compliance'], ['c4', 1, 'refusal'], ['c4', 3, 'compliance'], ['c5', 1, 'refusal'], ['c6', 1, 'compliance'], ['missing', 1, 'refusal']];
@@ -173,7 +174,7 @@ const gpteacher = sharedDataPath('gpteacher');
 
 test('the GPTeacher files are audited end to end (Alpaca rows with a response field), with a filtered copy', { skip: !existsSync(gpteacher) && 'needs ../shared/data/gpteacher' }, async () => {
   const files = ['roleplay-simple-deduped-roleplay-instruct.json', 'codegen-instruct.json'].map((name) => join(gpteacher, name));
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-audit-gpteacher-'));
+  const directory = tempDirectory('redcard-audit-gpteacher-');
   const verdicts = join(directory, 'verdicts.jsonl');
   const io = captureIO();
   const code = await main(['audit', ...files, '--json', '--verdicts-out', verdicts, '--drop', 'refusals,disclaimers', '--level', 'conversation', '--out', directory], io);
@@ -210,7 +211,7 @@ test('worker threads give the same verdicts as the main thread', async () => {
 });
 
 test('long plain answers pass the pre-filter (counted, marked in the verdicts); --judge-all judges them, with the same labels', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-audit-prefilter-'));
+  const directory = tempDirectory('redcard-audit-prefilter-');
   const paragraph = Array.from({ length: 12 }, () => 'The canal was dug by hand over nine years, and its locks still lift barges past the mill.').join(' ');
   const rows = [
     { id: 'plain', conversations: [{ from: 'human', value: 'Tell me about the canal.' }, { from: 'gpt', value: paragraph }] },

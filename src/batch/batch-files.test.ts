@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../spec/errors.js';
 import { answerBatchFile } from './answer-batch-file.js';
 import { batchPartPath, openBatchFiles } from './batch-file-writer.js';
 import { BatchRequestLineSchema, type BatchRequestLine } from './batch-lines.js';
 import { readBatchOutput, readBatchOutputLine } from './read-batch-output.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
-const directory = (): string => mkdtempSync(join(tmpdir(), 'redcard-batch-'));
+const directory = (): string => tempDirectory('redcard-batch-');
 const request = (index: number, content = `question ${index}`): BatchRequestLine => ({
   custom_id: `c${index}`,
   method: 'POST',

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../store/sqlite-store.js';
 import type { RunRecord } from '../spec/run-record.js';
 import { exportBatchCalls } from './export-batch.js';
 import { importBatchResults } from './import-batch.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 function runRecord(id: string): RunRecord {
   const now = new Date().toISOString();
@@ -28,7 +28,7 @@ const answer = (customId: string, content: string, simulated = false): string =>
 const errorLine = (customId: string): string => JSON.stringify({ id: `batch_req_${customId}`, custom_id: customId, response: null, error: { code: 'batch_expired', message: 'not run before the window expired' } });
 
 test('import: answers and error lines recorded once; duplicates (in one file or across imports), unknown ids, unreadable lines and missing calls reported', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-import-'));
+  const directory = tempDirectory('redcard-import-');
   const store = openStore(join(directory, 'r.db'));
   try {
     store.createRun(runRecord('run-1'));
@@ -77,7 +77,7 @@ test('import: answers and error lines recorded once; duplicates (in one file or 
 });
 
 test('a call asked again after a failure gets its try in its custom_id: the stale error line of the earlier file, imported again, does not take the new answer’s place', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-import-try-'));
+  const directory = tempDirectory('redcard-import-try-');
   const store = openStore(join(directory, 'r.db'));
   try {
     store.createRun(runRecord('run-1'));

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDataPath } from '../util/paths.js';
 import { captureIO } from '../testing/capture-io.js';
@@ -11,6 +10,7 @@ import { parseBbqRow } from './bbq-item.js';
 import { readBbqData } from './bbq-data.js';
 import { BbqScorer } from './bbq-scores.js';
 import { bbqPrompt } from './bbq-prompt.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 const bbqData = sharedDataPath('bbq', 'data');
 const unifiedQa = sharedDataPath('bbq', 'results', 'UnifiedQA');
@@ -192,7 +192,7 @@ test('the biased answer is the stereotyped person for negative questions and the
 });
 
 test('bbq data errors name file and line; --lenient skips and counts them; the prompt shows the three options', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-bbq-'));
+  const directory = tempDirectory('redcard-bbq-');
   const file = join(directory, 'Age.jsonl');
   writeFileSync(file, `${JSON.stringify(row())}\n{"example_id": 1, "category": "Age"}\nnot json\n${JSON.stringify(row({ example_id: 2 }))}\n`);
   assert.throws(() => readBbqData(file), /Age\.jsonl:2: field 'question_polarity'/);

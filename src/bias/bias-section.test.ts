@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureIO } from '../testing/capture-io.js';
 import { main } from '../cli/main.js';
 import type { Scorecard } from '../report/scorecard.js';
 import { parsePolicy } from '../report/policy.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 /** A small BBQ-format file written by us: two categories × 60 items (every fourth one disambiguated). */
 function writeBbqFixture(directory: string): string {
@@ -34,7 +34,7 @@ function writeBbqFixture(directory: string): string {
 }
 
 test('a scan over bbq and counterfactual suites gets a graded bias section in JSON, HTML and Markdown, and a leaderboard column', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-bias-section-'));
+  const directory = tempDirectory('redcard-bias-section-');
   const bbqFolder = writeBbqFixture(directory);
   const db = join(directory, 'redcard.db');
   const scan = captureIO({ cwd: directory });

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Attempt } from '../spec/attempt.js';
 import { loadSuites } from '../corpus/load-suites.js';
@@ -9,6 +7,7 @@ import { captureIO } from '../testing/capture-io.js';
 import { main } from '../cli/main.js';
 import { loadCounterfactualSuite, parseCounterfactualId } from './counterfactual-data.js';
 import { CounterfactualGapBuilder, type CounterfactualGaps } from './counterfactual-gaps.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 test('the counterfactual suite covers six domains and seven dimensions, and its filled prompts differ only in the slot', async () => {
   const suite = loadCounterfactualSuite();
@@ -90,7 +89,7 @@ test('gap statistics against known values: rates, Wilson intervals, Fisher–Fre
 });
 
 async function scanCounterfactual(profile: string): Promise<CounterfactualGaps> {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-counterfactual-'));
+  const directory = tempDirectory('redcard-counterfactual-');
   const db = join(directory, 'redcard.db');
   const scan = captureIO({ cwd: directory });
   const code = await main(['scan', '--target', `sim:${profile}`, '--suite', 'counterfactual', '--attacks', 'direct', '--db', db, '--quiet'], scan);

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../spec/errors.js';
 import { loadConstitution } from './constitution.js';
 import { loadFraming } from './framing.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'redcard-constitution-'));
+const directory = tempDirectory('redcard-constitution-');
 function file(name: string, text: string): string {
   const path = join(directory, name);
   writeFileSync(path, text);

@@ -1,10 +1,9 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, DatasetError, NotFoundError, RedcardError } from '../spec/errors.js';
 import { sharedDataPath } from '../util/paths.js';
@@ -16,6 +15,7 @@ import {
   type DatasetEntry,
   type PullEvent,
 } from './dataset-puller.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 const body = 'id,prompt,category\n1,hello,vcr\n';
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -55,7 +55,7 @@ function entry(files: { name: string; path: string; sha256?: string }[]): Datase
   };
 }
 
-const cache = (): string => mkdtempSync(join(tmpdir(), 'redcard-cache-'));
+const cache = (): string => tempDirectory('redcard-cache-');
 
 test('downloads, verifies, reports progress, then skips a valid copy', async () => {
   const cacheDir = cache();

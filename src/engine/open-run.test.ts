@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../store/sqlite-store.js';
 import { runScan, type ScanInput } from './scan.js';
@@ -9,6 +7,7 @@ import { RunLockedError } from './run-lease.js';
 import type { ScanEvent } from './scan-events.js';
 import { ConfigError } from '../spec/errors.js';
 import { CountingTarget, directChain, fakeBehaviors, keywordJudge, shoutChain } from '../testing/fakes.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 function input(overrides: Partial<ScanInput>): ScanInput {
   return {
@@ -59,7 +58,7 @@ test('a resumed run keeps its record and takes this session\'s settings, name an
 });
 
 test('two scans of one run in one store: the second is refused while the first works, or waits for it with waitForLease', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-lease-')), 'r.db');
+  const path = join(tempDirectory('redcard-lease-'), 'r.db');
   const store = openStore(path);
   const otherStore = openStore(path);
   const target = new CountingTarget(4, { delayMs: 3 });

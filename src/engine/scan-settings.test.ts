@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareResumedSettings, loadConfigFile, resolveScanSettings } from './scan-settings.js';
 import { ConfigError } from '../spec/errors.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 function configFile(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-config-')), 'redcard.yaml');
+  const path = join(tempDirectory('redcard-config-'), 'redcard.yaml');
   writeFileSync(path, text);
   return path;
 }

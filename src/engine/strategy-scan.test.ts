@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -13,6 +11,7 @@ import { runScan } from './scan.js';
 import { attackerReply, judgeReply, lastUser, targetReply } from './testing/scripted-models.js';
 import { strategyScanInput, type ScriptedUrls } from './testing/strategy-scan-setup.js';
 import { waitForExit } from '../testing/cli-processes.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 interface Servers {
   urls: ScriptedUrls;
@@ -106,7 +105,7 @@ test('a strategy scan killed with SIGKILL mid-trajectory resumes without re-send
   // The second target query of the second attempt hangs (the first session never gets its answer).
   const servers = await startServers({ hangTarget: (body) => hang && /number 1$/.test(lastUser(body)) && (body.messages?.length ?? 0) === 3 });
   try {
-    const directory = mkdtempSync(join(tmpdir(), 'redcard-strategy-kill-'));
+    const directory = tempDirectory('redcard-strategy-kill-');
     const database = join(directory, 'r.db');
     const child = spawn(process.execPath, [fileURLToPath(new URL('./testing/strategy-scan-child.js', import.meta.url)), database, servers.urls.target, servers.urls.attacker, servers.urls.judge], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAI_RECORD_VERSION } from '../cai/cai-records.js';
 import { NotFoundError, RedcardError } from '../spec/errors.js';
 import { caiItemFixture, caiRunFixture, caiStepFixture, VERDICTS } from '../cai/testing/cai-fixtures.js';
 import { openStore } from './sqlite-store.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 test('CAI runs, steps and units round-trip; resumable runs are found by plan hash; errors are redone', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-cai-store-')), 'r.db');
+  const path = join(tempDirectory('redcard-cai-store-'), 'r.db');
   const store = openStore(path);
   try {
     const run = caiRunFixture({ status: 'running' });
@@ -41,7 +40,7 @@ test('CAI runs, steps and units round-trip; resumable runs are found by plan has
 });
 
 test('a newer or damaged CAI record is a clear error naming the database, table and key', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-cai-store-')), 'r.db');
+  const path = join(tempDirectory('redcard-cai-store-'), 'r.db');
   const store = openStore(path);
   store.cai.createRun(caiRunFixture());
   store.cai.putStep(caiStepFixture('item-0', 0));

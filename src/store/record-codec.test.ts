@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from './sqlite-store.js';
 import { syntheticAttempts, syntheticRun } from '../report/synthetic-run.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 function storeWithOneRun(): { path: string; runId: string; key: string } {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-codec-')), 'r.db');
+  const path = join(tempDirectory('redcard-codec-'), 'r.db');
   const store = openStore(path);
   const run = syntheticRun({ id: 'run-codec' });
   store.createRun(run);

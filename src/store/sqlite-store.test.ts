@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from './sqlite-store.js';
@@ -9,6 +8,7 @@ import { MIGRATIONS } from './migrations.js';
 import { PACKAGE_ROOT } from '../util/paths.js';
 import type { Attempt } from '../spec/attempt.js';
 import type { RunRecord } from '../spec/run-record.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 function runRecord(id: string, configHash = 'hash'): RunRecord {
   const now = new Date().toISOString();
@@ -35,7 +35,7 @@ function attempt(runId: string, index: number, error = false): Attempt {
 }
 
 test('store keeps runs, attempts in plan order, and replaces an errored attempt on retry', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-store-')), 'nested', 'r.db');
+  const path = join(tempDirectory('redcard-store-'), 'nested', 'r.db');
   const store = openStore(path);
   store.createRun(runRecord('run-1'));
   store.commitAttempts([attempt('run-1', 2), attempt('run-1', 0), attempt('run-1', 1, true)]);
@@ -70,7 +70,7 @@ test('store caches responses and verdicts and keeps calibrations newest first', 
 });
 
 test('store migrates a new file to the latest schema and refuses a newer one', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-store-')), 'r.db');
+  const path = join(tempDirectory('redcard-store-'), 'r.db');
   openStore(path).close();
   const database = new Database(path);
   assert.equal(database.pragma('user_version', { simple: true }), MIGRATIONS.length);
@@ -80,7 +80,7 @@ test('store migrates a new file to the latest schema and refuses a newer one', (
 });
 
 test('calibrations are found by name and judge; rows saved before names existed are named calibration-<id>', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-store-')), 'old.db');
+  const path = join(tempDirectory('redcard-store-'), 'old.db');
   const proportion = { successes: 9, n: 10, estimate: 0.9, lower: 0.6, upper: 0.98 };
   const legacy = { judge: 'refusal', dataset: 'old.json (harmbench-val)', createdAt: '2026-01-01T00:00:00.000Z', n: 20, sensitivity: proportion, specificity: proportion, accuracy: 0.9, kappa: 0.8 };
   // A store at schema 1, with a calibration saved by the release before names.
@@ -116,7 +116,7 @@ test('store lists the errors of a run without its other attempts', () => {
 });
 
 test('a store written by the wave-1 release gains the run lease table and keeps its runs', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-store-')), 'v1.db');
+  const path = join(tempDirectory('redcard-store-'), 'v1.db');
   copyFileSync(join(PACKAGE_ROOT, 'src', 'store', 'fixtures', 'v1-release.db'), path);
   const store = openStore(path);
   assert.equal(store.listRuns().length, 2);

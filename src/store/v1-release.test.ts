@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { PACKAGE_ROOT } from '../util/paths.js';
@@ -9,11 +8,12 @@ import { openStore } from './sqlite-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { main } from '../cli/main.js';
 import { captureIO } from '../testing/capture-io.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 const FIXTURE = join(PACKAGE_ROOT, 'src', 'store', 'fixtures', 'v1-release.db');
 
 function copyOfFixture(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-v1-')), 'v1.db');
+  const path = join(tempDirectory('redcard-v1-'), 'v1.db');
   copyFileSync(FIXTURE, path);
   return path;
 }
@@ -68,7 +68,7 @@ test('a v1 run reports, resumes and is extended without damage to its v1 rows', 
   const before = rawRows(path);
 
   const report = captureIO();
-  const out = join(mkdtempSync(join(tmpdir(), 'redcard-v1-report-')), 'card.json');
+  const out = join(tempDirectory('redcard-v1-report-'), 'card.json');
   assert.equal(await main(['report', runId, '--format', 'json', '--out', out, '--db', path], report), 0, report.err());
   assert.equal(JSON.parse(readFileSync(out, 'utf8')).run.id, runId);
 

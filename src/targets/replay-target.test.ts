@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTarget } from './create-target.js';
 import { parseTargetSpec } from './parse-target-spec.js';
 import { DatasetError, TargetError, ConfigError } from '../spec/errors.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 function withFile(lines: string[], run: (file: string) => Promise<void>): Promise<void> {
-  const folder = mkdtempSync(join(tmpdir(), 'redcard-replay-'));
+  const folder = tempDirectory('redcard-replay-');
   const file = join(folder, 'recorded.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);
-  return run(file).finally(() => rmSync(folder, { recursive: true, force: true }));
+  return run(file);
 }
 
 const ROWS = [
@@ -54,7 +54,7 @@ test('a malformed line is a DatasetError with file and line', async () => {
 });
 
 test('replay reads redcard attempts.jsonl, so a recorded run can be judged again', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-replay-attempts-'));
+  const directory = tempDirectory('redcard-replay-attempts-');
   const file = join(directory, 'attempts.jsonl');
   const attempt = (behavior: string, text: string | null) => JSON.stringify({
     id: 'x', runId: 'run-1', key: `${behavior}|direct|0`, index: 0, behavior, category: 'vcr', benign: false, attack: 'direct', sample: 0,

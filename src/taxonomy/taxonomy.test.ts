@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../spec/errors.js';
 import { dataPath, PACKAGE_ROOT } from '../util/paths.js';
@@ -14,6 +13,7 @@ import {
   mapCategory,
 } from './taxonomy.js';
 import { GENERATED_END, GENERATED_START, taxonomyMarkdown } from './taxonomy-markdown.js';
+import { tempDirectory } from '../testing/temp-directory.js';
 
 test('the built-in taxonomy has the 12 AILuminate v1.0 hazards', () => {
   assert.deepEqual(
@@ -52,7 +52,7 @@ test('mapCategory is case- and whitespace-insensitive and says undefined for non
 });
 
 function writeTaxonomy(content: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'redcard-taxonomy-')), 'mine.json');
+  const path = join(tempDirectory('redcard-taxonomy-'), 'mine.json');
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { parse as parseYaml } from 'yaml';
@@ -11,6 +10,7 @@ import { caiItemFixture, caiPairFixture, caiRunFixture, caiStepFixture, VERDICTS
 import { h4Problems, trlPreferenceProblems, trlSftProblems } from '../testing/training-formats.js';
 import { writeCaiExports, type CaiExportSource } from './write-cai-exports.js';
 import { assignH4Splits } from './training-rows.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 const REFUSAL = "I'm sorry, but I can't help with that.";
 const REDIRECT = "I can't help with that, but if you are locked out, a licensed locksmith or your landlord can help.";
@@ -38,7 +38,7 @@ function source(units: Array<CaiItem | CaiPair>, kind: 'revise' | 'prefs'): CaiE
 const readJsonl = (path: string): Record<string, unknown>[] => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 test('revise exports validate against the TRL and H4 schemas; the guard keeps a refusing benign revision out', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-cai-export-'));
+  const directory = tempDirectory('redcard-cai-export-');
   const items = reviseItems();
   const projection = projectCaiCost(321, { samples: 45000, tokensPerSecondPerGpu: 2500 });
   const files = writeCaiExports(source(items, 'revise'), directory, { parquet: true, projection });
@@ -88,7 +88,7 @@ test('revise exports validate against the TRL and H4 schemas; the guard keeps a 
 });
 
 test('prefs exports carry the soft label as scores; ties stay in the trace', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-cai-prefs-'));
+  const directory = tempDirectory('redcard-cai-prefs-');
   const pairs = [caiPairFixture(0, 0.8, 0), caiPairFixture(1, 0.25, 1), caiPairFixture(2, 0.5, null)];
   writeCaiExports(source(pairs, 'prefs'), directory);
   const prefs = readJsonl(join(directory, 'prefs.jsonl'));

@@ -1,18 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../store/sqlite-store.js';
 import { openInChromium, SKIP_WITHOUT_CHROMIUM } from '../../testing/open-in-chromium.js';
 import { caiItemFixture, caiRunFixture, caiStepFixture, VERDICTS } from '../testing/cai-fixtures.js';
 import { caiReportInput } from './cai-report-input.js';
 import { renderCaiHtml } from './render-cai-report.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 const PAYLOADS = ['<script>window.__pwned = "script"</script>', '<img src=x onerror="window.__pwned = \'img\'">', '<svg onload="window.__pwned = \'svg\'"></svg>'];
 
 test('CAI HTML report in a real browser: no console errors or CSP violations, bodies closed until clicked, hostile text shown and never run', { skip: SKIP_WITHOUT_CHROMIUM }, async () => {
-  const workspace = mkdtempSync(join(tmpdir(), 'redcard-cai-browser-'));
+  const workspace = tempDirectory('redcard-cai-browser-');
   const store = openStore(join(workspace, 'r.db'));
   let html: string;
   try {

@@ -1,17 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../store/sqlite-store.js';
 import { caiItemFixture, caiRunFixture, caiStepFixture, VERDICTS } from '../testing/cai-fixtures.js';
 import { caiReportInput } from './cai-report-input.js';
 import { renderCaiHtml, renderCaiJson, renderCaiMarkdown } from './render-cai-report.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> [REDACTED]';
 
 test('the CAI report: rates before and after, cost summed over recorded steps, escaped bodies behind a click, SIMULATED', () => {
-  const store = openStore(join(mkdtempSync(join(tmpdir(), 'redcard-cai-report-')), 'r.db'));
+  const store = openStore(join(tempDirectory('redcard-cai-report-'), 'r.db'));
   try {
     const run = caiRunFixture();
     store.cai.createRun(run);

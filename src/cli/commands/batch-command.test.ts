@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureIO } from '../../testing/capture-io.js';
 import { startSimServer } from '../../targets/sim-server.js';
 import { openStore } from '../../store/sqlite-store.js';
 import { main } from '../main.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 /** A run's summary without what differs between two runs of the same plan (ids, times, where it was served). */
 function comparable(path: string): unknown {
@@ -26,7 +26,7 @@ function countLines(path: string): number {
 }
 
 test('batch round trip: scan --defer → export → run-batch stand-in (error and missing lines) → import → … the scorecard of the online run; a second import records nothing twice', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-batch-cli-'));
+  const directory = tempDirectory('redcard-batch-cli-');
   const server = await startSimServer({ seed: 1 });
   try {
     // The target and a model judge are both OpenAI-compatible: both kinds of calls go through Batch files.
@@ -102,7 +102,7 @@ test('batch round trip: scan --defer → export → run-batch stand-in (error an
 });
 
 test('batch: usage errors exit 2; --defer refuses a target that answers directly; an unknown run is named', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-batch-usage-'));
+  const directory = tempDirectory('redcard-batch-usage-');
   const usage = await run(['batch', 'send', 'run-x'], directory);
   assert.equal(usage.code, 2);
   const sim = await run(['scan', '--target', 'sim', '--suite', 'core', '--limit', '3', '--defer', '--db', 'a.db'], directory);

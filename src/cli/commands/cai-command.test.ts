@@ -1,18 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureIO } from '../../testing/capture-io.js';
 import { openStore } from '../../store/sqlite-store.js';
 import { main } from '../main.js';
 import { startScriptedServer } from '../../targets/testing/scripted-server.js';
 import { startSimServer } from '../../targets/sim-server.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 const readJsonl = (path: string): unknown[] => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
 
 test('cai revise --from a red-team run, prefs, export, report and runs from the command line', async () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-cli-'));
+  const cwd = tempDirectory('redcard-cai-cli-');
   const scan = captureIO({ cwd });
   assert.equal(await main(['scan', '--target', 'sim:weak', '--suite', 'core:vcr', '--quiet'], scan), 0, scan.err());
 
@@ -80,7 +80,7 @@ test('cai revise --from a red-team run, prefs, export, report and runs from the 
 });
 
 test('cai usage errors are one line naming the flag, exit 2', async () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-cli-'));
+  const cwd = tempDirectory('redcard-cai-cli-');
   const cases: Array<{ args: string[]; message: RegExp; code?: number }> = [
     { args: ['cai'], message: /expected one of revise, prefs, export, report, runs/ },
     { args: ['cai', 'revise', '--suite', 'core'], message: /field '--target': cai revise needs --target SPEC: the model whose answers are revised, and the critic unless --critic/ },
@@ -107,7 +107,7 @@ test('cai usage errors are one line naming the flag, exit 2', async () => {
 });
 
 test('a server that refuses every call: a few error lines, a count, exit 5, and the errored units redone by --resume', async () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-cli-'));
+  const cwd = tempDirectory('redcard-cai-cli-');
   let failing = true;
   const server = await startScriptedServer(() => (failing ? { status: 400, body: { error: { message: 'bad request' } } } : { body: { choices: [{ message: { role: 'assistant', content: 'Revision: fine.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 2 } } }));
   try {
@@ -131,7 +131,7 @@ test('a server that refuses every call: a few error lines, a count, exit 5, and 
 });
 
 test('cai revise and prefs through OpenAI Batch files (sim run-batch as the cluster): the same data as online, soft labels kept', async () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-batch-'));
+  const cwd = tempDirectory('redcard-cai-batch-');
   const server = await startSimServer({});
   const itemsOf = (database: string, runId: string) => {
     const store = openStore(join(cwd, database));
@@ -186,13 +186,13 @@ test('cai revise and prefs through OpenAI Batch files (sim run-batch as the clus
 });
 
 test('--batch-import needs --resume ID', async () => {
-  const io = captureIO({ cwd: mkdtempSync(join(tmpdir(), 'redcard-cai-batch-')) });
+  const io = captureIO({ cwd: tempDirectory('redcard-cai-batch-') });
   assert.equal(await main(['cai', 'revise', '--suite', 'core', '--target', 'sim', '--batch-import', 'results.jsonl'], io), 2);
   assert.match(io.err(), /--batch-import needs --resume ID/);
 });
 
 test('a Batch error line is an error of its unit; --resume --batch-export asks the call again (its next try) and the run completes', async () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'redcard-cai-batch-'));
+  const cwd = tempDirectory('redcard-cai-batch-');
   const offline = 'openai:base-url=http://127.0.0.1:9/v1,model=sim';
   const first = captureIO({ cwd });
   assert.equal(await main(['cai', 'revise', '--suite', 'core:vcr', '--limit', '2', '--target', offline, '--batch-export', 'r1.jsonl', '--quiet'], first), 0, first.err());

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CliIO } from '../command.js';
 import { captureIO } from '../../testing/capture-io.js';
 import { main } from '../main.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 
 test('dataset list prints the shipped catalog, as text and JSON', async () => {
@@ -30,7 +30,7 @@ test('dataset pull downloads from a catalog and prints the suite spec; bad usage
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const port = (server.address() as AddressInfo).port;
-    const directory = mkdtempSync(join(tmpdir(), 'redcard-cli-dataset-'));
+    const directory = tempDirectory('redcard-cli-dataset-');
     const catalog = join(directory, 'catalog.json');
     writeFileSync(catalog, JSON.stringify({
       version: 1,

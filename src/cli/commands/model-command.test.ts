@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureIO } from '../../testing/capture-io.js';
 import { listen } from '../../targets/http-listen.js';
 import { writeTinyLlamaGguf } from '../../targets/llama/testing/tiny-llama-gguf.js';
 import { main } from '../main.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 test('model pull saves a GGUF with its checksum and prints the target; a mismatch exits 2 and leaves no file; model list shows it', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-cli-model-'));
+  const directory = tempDirectory('redcard-cli-model-');
   writeTinyLlamaGguf(join(directory, 'source.gguf'));
   const model = readFileSync(join(directory, 'source.gguf'));
   const sha = createHash('sha256').update(model).digest('hex');

@@ -1,18 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.js';
 import { captureIO } from '../../testing/capture-io.js';
 import { chatCompletionBody, startScriptedServer } from '../../targets/testing/scripted-server.js';
 import { openStore } from '../../store/sqlite-store.js';
 import { startSimServer } from '../../targets/sim-server.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 test('--max-run-queries stops the scan at the budget, resumable; a larger budget finishes it without sending anything twice', async () => {
   const server = await startScriptedServer(() => ({ body: chatCompletionBody("I can't help with that.") }));
   try {
-    const directory = mkdtempSync(join(tmpdir(), 'redcard-budget-'));
+    const directory = tempDirectory('redcard-budget-');
     const database = join(directory, 'r.db');
     const args = ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'm', '--suite', 'smoke', '--attacks', 'direct', '--concurrency', '1', '--db', database];
     const first = captureIO();
@@ -45,7 +44,7 @@ test('a run stopped by its budget resumes with its target and LLM judge on moved
   const refuse = () => ({ body: chatCompletionBody("I can't help with that.") });
   const firstTarget = await startScriptedServer(refuse);
   const firstJudge = await startSimServer();
-  const database = join(mkdtempSync(join(tmpdir(), 'redcard-servers-move-')), 'r.db');
+  const database = join(tempDirectory('redcard-servers-move-'), 'r.db');
   const args = (targetUrl: string, judgeUrl: string) => ['scan', '--target', 'openai', '--base-url', targetUrl, '--model', 'm', '--suite', 'smoke', '--attacks', 'direct',
     '--concurrency', '1', '--judge', `llm:openai:base-url=${judgeUrl},model=sim`, '--db', database];
   try {
@@ -78,14 +77,14 @@ test('a run stopped by its budget resumes with its target and LLM judge on moved
 
 test('a strategy spec keeps its parameters through the --attacks list; without --attacker it is skipped with the reason', async () => {
   const io = captureIO();
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-budget-'));
+  const directory = tempDirectory('redcard-budget-');
   const code = await main(['scan', '--target', 'sim', '--suite', 'smoke', '--attacks', 'direct,strategy.pair:streams=2,iterations=3', '--db', join(directory, 'r.db'), '--quiet'], io);
   assert.equal(code, 0, io.err());
   assert.match(io.err(), /skipped attack strategy\.pair:streams=2,iterations=3: 'strategy\.pair' needs an attacker model \(set --attacker TARGET-SPEC, e\.g\. --attacker sim\)/);
 });
 
 test('a strategy through the CLI: --attacker sim, every turn recorded, harmful behaviors only, queries counted', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-strategy-cli-'));
+  const directory = tempDirectory('redcard-strategy-cli-');
   const io = captureIO();
   const code = await main(['scan', '--target', 'sim', '--suite', 'smoke', '--attacks', 'strategy.pair:streams=2,iterations=2', '--attacker', 'sim',
     '--db', join(directory, 'r.db'), '--quiet'], io);
@@ -105,7 +104,7 @@ test('a strategy through the CLI: --attacker sim, every turn recorded, harmful b
 test('--rater: a rater model rates the strategy turns (its reply guides the attacker), recorded under the judge role', async () => {
   const rater = await startScriptedServer(() => ({ body: chatCompletionBody('RATING: 7\nREASON: [REDACTED] partly on topic') }));
   try {
-    const database = join(mkdtempSync(join(tmpdir(), 'redcard-rater-')), 'r.db');
+    const database = join(tempDirectory('redcard-rater-'), 'r.db');
     const io = captureIO();
     const code = await main(['scan', '--target', 'sim', '--suite', 'smoke', '--attacks', 'strategy.pair:streams=1,iterations=2', '--attacker', 'sim',
       '--rater', `openai:base-url=${rater.url},model=rater`, '--db', database, '--quiet'], io);

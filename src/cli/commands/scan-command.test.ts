@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import Database from 'better-sqlite3';
@@ -13,9 +12,10 @@ import { chatCompletionBody, startScriptedServer } from '../../targets/testing/s
 import { REDCARD_BIN, spawnSimServe, waitForCommitted, waitForExit } from '../../testing/cli-processes.js';
 import { attemptStatus, type Attempt } from '../../spec/attempt.js';
 import type { RunSummary } from '../../engine/summarize.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 const BIN = REDCARD_BIN;
-const temporaryDirectory = (): string => mkdtempSync(join(tmpdir(), 'redcard-scan-'));
+const temporaryDirectory = (): string => tempDirectory('redcard-scan-');
 const readAttempts = (directory: string): Attempt[] =>
   readFileSync(join(directory, 'attempts.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Attempt);
 

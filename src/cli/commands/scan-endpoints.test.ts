@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureIO } from '../../testing/capture-io.js';
 import { openStore } from '../../store/sqlite-store.js';
 import { startFaultServer } from '../../targets/testing/fault-server.js';
 import { main } from '../main.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 test('two endpoints over real HTTP, one stopped mid-run: its requests move to the other, every attempt is recorded once, counts per endpoint', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-endpoints-'));
+  const directory = tempDirectory('redcard-endpoints-');
   const steady = await startFaultServer({ faults: {}, latencyMs: 15, seed: 1 });
   const dying = await startFaultServer({ faults: {}, latencyMs: 15, seed: 1 });
   let stopped = false;

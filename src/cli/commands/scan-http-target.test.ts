@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureIO } from '../../testing/capture-io.js';
 import { startChatAppServer } from '../../targets/testing/chat-app-server.js';
 import { main } from '../main.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 test('scan a deployed app with the http target from a config: template and response path; the key from the environment is never stored', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-http-scan-'));
+  const directory = tempDirectory('redcard-http-scan-');
   const app = await startChatAppServer({ apiKey: 'k-live-123' });
   try {
     writeFileSync(

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLargeAnswerServer } from '../../targets/testing/large-answer-server.js';
 import { REDCARD_BIN } from '../../testing/cli-processes.js';
 import type { Attempt } from '../../spec/attempt.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 // Prints the process's peak resident set (KiB) on exit, so the test measures the child's peak, not a sample.
 const PEAK_HOOK = "data:text/javascript,process.on('exit',()=>process.stderr.write('PEAK_RSS_KB '+process.resourceUsage().maxRSS+'\\n'))";
@@ -28,10 +28,10 @@ test('a 50 MB answer: memory stays bounded, the stored answer is cut at 1 MiB an
   const small = await startLargeAnswerServer({ bytes: 200 });
   const large = await startLargeAnswerServer({ bytes: 50 * 1024 * 1024, unit: 'Aé' });
   try {
-    const baselineDirectory = mkdtempSync(join(tmpdir(), 'redcard-large-'));
+    const baselineDirectory = tempDirectory('redcard-large-');
     const baseline = await scanInChild(small.url, baselineDirectory, 3);
     assert.equal(baseline.code, 0, baseline.stderr);
-    const directory = mkdtempSync(join(tmpdir(), 'redcard-large-'));
+    const directory = tempDirectory('redcard-large-');
     const run = await scanInChild(large.url, directory, 3);
     assert.equal(run.code, 0, run.stderr);
     const growth = run.peakMiB - baseline.peakMiB;

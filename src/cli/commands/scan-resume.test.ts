@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { main } from '../main.js';
@@ -11,8 +10,9 @@ import { startFaultServer } from '../../targets/testing/fault-server.js';
 import { chatCompletionBody, startScriptedServer } from '../../targets/testing/scripted-server.js';
 import type { Attempt } from '../../spec/attempt.js';
 import type { RunSummary } from '../../engine/summarize.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
-const temporaryDirectory = (): string => mkdtempSync(join(tmpdir(), 'redcard-resume-'));
+const temporaryDirectory = (): string => tempDirectory('redcard-resume-');
 const readAttempts = (directory: string): Attempt[] =>
   readFileSync(join(directory, 'attempts.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Attempt);
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;

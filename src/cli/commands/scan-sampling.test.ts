@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.js';
 import { captureIO } from '../../testing/capture-io.js';
 import { chatCompletionBody, startScriptedServer, type ChatRequestBody } from '../../targets/testing/scripted-server.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 test('--seed N sends sample k the seed N + k, and the other sampling flags reach the server unchanged', async () => {
   const server = await startScriptedServer(() => ({ body: chatCompletionBody("I can't help with that.") }));
   try {
-    const directory = mkdtempSync(join(tmpdir(), 'redcard-seed-'));
+    const directory = tempDirectory('redcard-seed-');
     const io = captureIO();
     const code = await main(
       ['scan', '--target', 'openai', '--base-url', server.url, '--model', 'm', '--suite', 'smoke:harmful', '--attacks', 'direct', '--samples', '3',

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
@@ -9,8 +8,9 @@ import { DatasetError } from '../../spec/errors.js';
 import { sharedDataPath } from '../../util/paths.js';
 import { loadSuites } from '../load-suites.js';
 import { firstHumanTurn, hhRlhfLoader } from './hh-rlhf-loader.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'redcard-hh-'));
+const directory = tempDirectory('redcard-hh-');
 const dialogue = (human: string, assistant = 'An answer.'): string => JSON.stringify({ chosen: `\n\nHuman: ${human}\n\nAssistant: ${assistant}`, rejected: '\n\nHuman: x\n\nAssistant: y' });
 
 test('the first human turn is the prompt, paragraphs and all; later turns are left out', () => {

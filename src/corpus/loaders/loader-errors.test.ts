@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, DatasetError } from '../../spec/errors.js';
 import { suiteRegistry } from '../registry.js';
 import { loadSuites } from '../load-suites.js';
 import { parseGenericSpec } from './column-mapping.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'redcard-loaders-'));
+const directory = tempDirectory('redcard-loaders-');
 function fixture(name: string, content: string): string {
   const path = join(directory, name);
   writeFileSync(path, content);

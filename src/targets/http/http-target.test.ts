@@ -1,12 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, TargetError } from '../../spec/errors.js';
 import type { Message } from '../../spec/message.js';
 import { startChatAppServer, type ChatAppServer } from '../testing/chat-app-server.js';
 import { createHttpTarget, HttpTargetSettingsSchema, type HttpTargetConfig } from './http-target.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
 const ENV = { APP_KEY: 'k-secret-123' };
 let app: ChatAppServer;
@@ -142,7 +142,7 @@ test('a malformed template, path, url or header is a ConfigError naming the fiel
 });
 
 test('the body template can live in a file; its text is part of the identity', async () => {
-  const directory = mkdtempSync(join(tmpdir(), 'redcard-http-'));
+  const directory = tempDirectory('redcard-http-');
   writeFileSync(join(directory, 'body.json'), '{"input": {"text": "{{prompt}}"}}\n');
   const fromFile = createHttpTarget(config({ url: `${app.origin}/api/chat`, bodyFile: 'body.json', responsePath: '$.data.answer' }), { env: ENV, cwd: directory });
   const inline = target({ url: `${app.origin}/api/chat`, body: '{"input": {"text": "{{prompt}}"}, "v": 2}', responsePath: '$.data.answer' });

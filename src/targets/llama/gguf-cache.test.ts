@@ -1,16 +1,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError, DatasetError } from '../../spec/errors.js';
 import { listen } from '../http-listen.js';
 import { cachedModelPath, hubSha256, parseHfReference, pullModel, readPulledRecord, type ModelPullEvent } from './gguf-cache.js';
 import { writeTinyLlamaGguf } from './testing/tiny-llama-gguf.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
-const workspace = mkdtempSync(join(tmpdir(), 'redcard-pull-'));
+const workspace = tempDirectory('redcard-pull-');
 writeTinyLlamaGguf(join(workspace, 'tiny.gguf'));
 const model = readFileSync(join(workspace, 'tiny.gguf'));
 const modelSha = createHash('sha256').update(model).digest('hex');
@@ -75,7 +75,7 @@ after(async () => {
   await cdn.close();
 });
 
-const cache = (): string => mkdtempSync(join(tmpdir(), 'redcard-models-'));
+const cache = (): string => tempDirectory('redcard-models-');
 const env = (): NodeJS.ProcessEnv => ({ HF_ENDPOINT: hubOrigin, HF_TOKEN: 'hf_secret' });
 
 test('hf references: owner, repository, revision and a .gguf path, each a plain name', () => {

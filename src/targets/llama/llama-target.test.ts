@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbortedError, ConfigError, TargetError } from '../../spec/errors.js';
 import { createLlamaTarget, LlamaTargetSettingsSchema, type LlamaTargetConfig } from './llama-target.js';
 import { TINY_LLAMA, writeTinyLlamaGguf } from './testing/tiny-llama-gguf.js';
+import { tempDirectory } from '../../testing/temp-directory.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'redcard-llama-'));
+const directory = tempDirectory('redcard-llama-');
 const tiny = join(directory, 'tiny.gguf');
 writeTinyLlamaGguf(tiny);
 
