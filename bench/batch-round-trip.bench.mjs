@@ -7,16 +7,17 @@
 // BENCH_QUICK=1: 10,000 attempts and 4,000 for the failover run.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSimServe } from '../dist/testing/cli-processes.js';
+import { tempDirectory } from '../dist/testing/temp-directory.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 const total = quick ? 10_000 : 100_000;
-const workspace = mkdtempSync(join(tmpdir(), 'redcard-bench-batch-'));
+// Removed when the process exits, also when a step fails (the 100,000-attempt store is large).
+const workspace = tempDirectory('redcard-bench-batch-');
 const database = join(workspace, 'batch.db');
 
 function node(script, args) {
@@ -94,4 +95,3 @@ const attemptKeys = readFileSync(join(workspace, 'failover', 'attempts.jsonl'), 
 const lost = failoverTotal - new Set(attemptKeys).size;
 console.log(`two endpoints, one killed half-way (${second.child.signalCode ?? 'not killed'}${killedAt === undefined ? '' : ` at ${killedAt} attempts recorded`}): exit ${code}, ${attemptKeys.length} attempts recorded of ${failoverTotal}, lost ${lost}, recorded twice ${attemptKeys.length - new Set(attemptKeys).size}, errors ${failoverSummary.overall.errors}`);
 for (const entry of failoverRun.endpoints ?? []) console.log(`  ${entry.url}: ${entry.answered} answered, ${entry.failed} failed, ${entry.failovers} moved to the other`);
-rmSync(workspace, { recursive: true, force: true });
