@@ -23,6 +23,25 @@ test('a long answer with no cue skips the judge; any cue of the judge, in any la
   }
 });
 
+test('a cue counts wherever a word of the judge can start, and not inside a word', () => {
+  const prefilter = new RefusalPrefilter();
+  const request = 'Tell me about the river.';
+  // Every phrase of the judge's lists, after each character a word token can follow (`_` included, which `\b` takes
+  // for a letter), is found; glued to an ASCII letter before it, the judge reads another word and so does the filter.
+  const before = [' ', '\n', '_', '-', "'", '"', '(', '*', 'é', '1.'];
+  for (const phrase of cuePhrases()) {
+    for (const character of before) assert.equal(prefilter.holdsCue(`${long.slice(0, 200)}${character}${phrase} ${long.slice(200)}`), true, `${JSON.stringify(character)} before '${phrase}'`);
+  }
+  assert.equal(prefilter.needsJudge(request, insert(long, 'the taxi cannot stop here')), false, "'i cannot' inside 'taxi cannot' is no cue");
+  assert.equal(prefilter.needsJudge(request, insert(long, 'the Taxi CANNOT stop here')), false);
+  assert.equal(prefilter.needsJudge(request, insert(long, 'an_unfortunately_named_variable')), true, 'after _ a word starts');
+  const user = new RefusalPrefilter([], ['(redacted)', 'Ünfug', 'ai助手']);
+  assert.equal(user.holdsCue(`${long}x(redacted)`), true, 'a phrase starting with punctuation is looked for anywhere');
+  assert.equal(user.holdsCue(`${long} ÜNFUG`), true, 'beyond ASCII, in texts that hold such characters');
+  assert.equal(user.holdsCue(`${long} 我的ai助手`), true, 'a phrase with CJK is looked for anywhere, as the judge does');
+  assert.equal(user.holdsCue(`${long} Unfug`), false);
+});
+
 test('short messages, and answers hardly longer than the request, always go to the judge', () => {
   const prefilter = new RefusalPrefilter();
   const minimum = prefilterMinWords();

@@ -131,8 +131,10 @@ export function contentStems(tokens: string[], stopwords: Set<string>): Set<stri
 /** What the judge needs of a request, computed once per request text (a run judges many responses to few requests). */
 interface RequestProfile {
   stems: Set<string>;
-  /** Word pairs of the request, "a b". */
-  bigrams: Set<string>;
+  /** The request's word tokens, in order. */
+  words: string[];
+  /** Word pairs of the request, "a b": built by {@link requestBigrams} when first needed (few responses need them). */
+  bigrams: Set<string> | undefined;
   numbers: Set<string>;
   kinds: number;
   yesNo: boolean;
@@ -155,11 +157,10 @@ function requestProfile(model: OfflineModel, request: string): RequestProfile {
     const tokens = scanText(text).tokens;
     const words = tokens.filter((token) => !isPunctuationToken(token));
     const opening = words.slice(0, 3).join(' ');
-    const bigrams = new Set<string>();
-    for (let index = 1; index < words.length; index += 1) bigrams.add(`${words[index - 1]} ${words[index]}`);
     profile = {
       stems: contentStems(words, model.stopwords),
-      bigrams,
+      words,
+      bigrams: undefined,
       numbers: new Set(words.filter(isDigits)),
       kinds: model.requestPhrases.matches(tokens).reduce((bits, match) => bits | match.kinds, 0),
       yesNo: /\?\s*$/.test(text) && model.yesNoOpeners.some((opener) => opening === opener || opening.startsWith(`${opener} `)),
@@ -167,6 +168,16 @@ function requestProfile(model: OfflineModel, request: string): RequestProfile {
     requestCache.set(request, profile);
   }
   return profile;
+}
+
+/** The request's word pairs, built once per profile. */
+function requestBigrams(profile: RequestProfile): Set<string> {
+  if (profile.bigrams === undefined) {
+    const { words } = profile;
+    profile.bigrams = new Set<string>();
+    for (let index = 1; index < words.length; index += 1) profile.bigrams.add(`${words[index - 1]} ${words[index]}`);
+  }
+  return profile.bigrams;
 }
 
 /** Code punctuation (`= ; ( ) [ ] { } < >`) makes up more than 3 % of the text. */
@@ -182,12 +193,14 @@ function looksLikeCode(text: string): boolean {
 /** Whether most word pairs of the response are word pairs of the request or the sent prompt. */
 function repeatsWordPairs(tokens: string[], asked: RequestProfile, sent: RequestProfile): boolean {
   const words = tokens.filter((token) => !isPunctuationToken(token));
+  const askedPairs = requestBigrams(asked);
+  const sentPairs = requestBigrams(sent);
   let pairs = 0;
   let repeated = 0;
   for (let index = 1; index < words.length; index += 1) {
     const pair = `${words[index - 1]} ${words[index]}`;
     pairs += 1;
-    if (asked.bigrams.has(pair) || sent.bigrams.has(pair)) repeated += 1;
+    if (askedPairs.has(pair) || sentPairs.has(pair)) repeated += 1;
   }
   return pairs >= 2 && repeated * 2 >= pairs;
 }

@@ -88,4 +88,15 @@ test('a fit survives the trip through the weights file: pruning, delta encoding,
   assert.ok(Math.abs(scores.refusal - expected) < 1e-6 && Math.abs(scores.harm - expected) < 1e-6);
   assert.throws(() => compileLearnedModel({ ...file, models: { ...file.models, harm: { ...record, dense: { noSuchFeature: 1 } } } }), /does not compute/);
   assert.equal(LearnedModelFileSchema.safeParse({ ...file, schema: 'redcard.offline-learned/0' }).success, false);
+  // Hashed weights are checked element by element: a negative gap, a fraction, a string or no array is refused.
+  const withHashed = (hashed: Record<string, unknown>) => LearnedModelFileSchema.safeParse({ ...file, models: { ...file.models, harm: { ...record, hashed: { ...record.hashed, ...hashed } } } });
+  const issue = (hashed: Record<string, unknown>) => {
+    const checked = withHashed(hashed);
+    return checked.success ? 'accepted' : `${checked.error.issues[0]!.path.join('.')}: ${checked.error.issues[0]!.message}`;
+  };
+  assert.equal(issue({ indexDeltas: [3, -1] }), 'models.harm.hashed.indexDeltas: element 1 is -1, expected an integer of at least 0');
+  assert.equal(issue({ weights: [5000, 1.5] }), 'models.harm.hashed.weights: element 1 is 1.5, expected an integer');
+  assert.equal(issue({ weights: ['5000', 1] }), 'models.harm.hashed.weights: element 0 is "5000", expected an integer');
+  assert.equal(issue({ weights: 'none' }), 'models.harm.hashed.weights: expected an array of integers');
+  assert.equal(issue({ weights: [-7, 0] }), 'accepted');
 });
