@@ -2,12 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JsonArraySplitter, JsonStructureError, type ArrayElement } from './json-array-splitter.js';
 
-/** Split a text fed in chunks of `size` bytes; the elements parsed, with their lines. */
+/**
+ * Split a text fed in chunks of `size` bytes, each read into the same buffer (as the audit's reader does) and that
+ * buffer scribbled over once `write` returns; the elements parsed, with their lines.
+ */
 function split(text: string, size: number): Array<{ value: unknown; line: number }> {
   const bytes = Buffer.from(text);
   const splitter = new JsonArraySplitter();
   const elements: ArrayElement[] = [];
-  for (let offset = 0; offset < bytes.length; offset += size) elements.push(...splitter.write(bytes.subarray(offset, offset + size)));
+  const chunk = Buffer.alloc(size);
+  for (let offset = 0; offset < bytes.length; offset += size) {
+    const length = bytes.copy(chunk, 0, offset, offset + size);
+    elements.push(...splitter.write(chunk.subarray(0, length)));
+    chunk.fill('"');
+  }
   splitter.end();
   return elements.map((element) => ({ value: JSON.parse(element.text), line: element.line }));
 }

@@ -61,7 +61,7 @@ export class JsonArraySplitter {
   /** Bytes of a UTF-8 byte-order mark seen at the start (3 once past it). */
   #bomBytes = 0;
 
-  /** Feed the next chunk; returns the elements completed in it. */
+  /** Feed the next chunk; returns the elements completed in it. The chunk may be overwritten once this returns. */
   write(chunk: Buffer): ArrayElement[] {
     const elements: ArrayElement[] = [];
     try {
@@ -148,7 +148,8 @@ export class JsonArraySplitter {
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) this.#depth -= 1;
       index += 1;
     }
-    if (this.#inElement && start !== -1) this.#pieces.push(buffer.subarray(start));
+    // Copied: the caller reads the next chunk into the same buffer.
+    if (this.#inElement && start !== -1) this.#pieces.push(Buffer.from(buffer.subarray(start)));
   }
 
   /** The input is complete: throws when it stopped inside the array (or held no array). */
