@@ -145,28 +145,44 @@ const CODE_KIND = 1 << REQUEST_KINDS.indexOf('code');
 /**
  * Profiles of recent requests. A plan asks each behavior once per chain and sample, samples inner: a small cache serves
  * a sample's repeats and a whole built-in suite; a large one only held a 100,000-row suite's profiles (some 50 MB) that
- * were never asked again before it was cleared.
+ * were never asked again before it was cleared. A profile is kept from a request's second time on: a dataset audit
+ * asks nearly every request once, and keeping those only made the garbage collector copy and promote them.
  */
 const REQUEST_CACHE_SIZE = 4096;
 const requestCache = new Map<string, RequestProfile>();
+/** Hashes of requests profiled once and not kept (a collision only keeps a profile early). */
+const seenOnce = new Set<number>();
+
+/** A 30-bit FNV-1a hash of a string's UTF-16 code units (a small integer, as the set stores it cheaply). */
+function requestHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return hash & 0x3fffffff;
+}
+
 function requestProfile(model: OfflineModel, request: string): RequestProfile {
-  let profile = requestCache.get(request);
-  if (profile === undefined) {
-    if (requestCache.size >= REQUEST_CACHE_SIZE) requestCache.clear();
-    const text = normaliseText(request).trim();
-    const tokens = scanText(text).tokens;
-    const words = tokens.filter((token) => !isPunctuationToken(token));
-    const opening = words.slice(0, 3).join(' ');
-    profile = {
-      stems: contentStems(words, model.stopwords),
-      words,
-      bigrams: undefined,
-      numbers: new Set(words.filter(isDigits)),
-      kinds: model.requestPhrases.matches(tokens).reduce((bits, match) => bits | match.kinds, 0),
-      yesNo: /\?\s*$/.test(text) && model.yesNoOpeners.some((opener) => opening === opener || opening.startsWith(`${opener} `)),
-    };
-    requestCache.set(request, profile);
+  const cached = requestCache.get(request);
+  if (cached !== undefined) return cached;
+  const text = normaliseText(request).trim();
+  const tokens = scanText(text).tokens;
+  const words = tokens.filter((token) => !isPunctuationToken(token));
+  const opening = words.slice(0, 3).join(' ');
+  const profile: RequestProfile = {
+    stems: contentStems(words, model.stopwords),
+    words,
+    bigrams: undefined,
+    numbers: new Set(words.filter(isDigits)),
+    kinds: model.requestPhrases.matches(tokens).reduce((bits, match) => bits | match.kinds, 0),
+    yesNo: /\?\s*$/.test(text) && model.yesNoOpeners.some((opener) => opening === opener || opening.startsWith(`${opener} `)),
+  };
+  const hash = requestHash(request);
+  if (!seenOnce.has(hash)) {
+    if (seenOnce.size >= 4 * REQUEST_CACHE_SIZE) seenOnce.clear();
+    seenOnce.add(hash);
+    return profile;
   }
+  if (requestCache.size >= REQUEST_CACHE_SIZE) requestCache.clear();
+  requestCache.set(request, profile);
   return profile;
 }
 
