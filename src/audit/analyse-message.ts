@@ -3,6 +3,7 @@ import type { JudgeContext } from '../spec/judge-kind.js';
 import { refusalJudgeKind } from '../judges/refusal-judge.js';
 import { PhraseMatcher, disclaimerLists, normalisePhraseText } from './phrase-matcher.js';
 import { RefusalPrefilter, cuePhrases } from './refusal-prefilter.js';
+import { findingKinds } from './audit-summary.js';
 
 /** One assistant message to look at, with the user message it answers. */
 export interface MessageTask {
@@ -28,12 +29,22 @@ export interface MessageFinding {
   phrasing?: string;
   /** Set when the pre-filter passed the message as an answer without the judge (see RefusalPrefilter). */
   prefiltered?: true;
+  /** For a flagged message (refusal, partial, disclaimer or user phrase): its first {@link EXCERPT_LENGTH} characters, for examples. */
+  excerpt?: string;
 }
+
+/** Characters of a flagged message kept as its excerpt. */
+export const EXCERPT_LENGTH = 300;
 
 /** The reason given for a message the pre-filter passed without the judge. */
 export const PREFILTERED_REASON = 'long answer with no refusal, rebuttal, disclaimer or redirect phrase (pre-filter; --judge-all runs the judge)';
 /** The score a benign answer gets from the offline judge, given to pre-filtered messages too. */
 const ANSWER_SCORE = 0.95;
+/**
+ * The finding of every pre-filtered message: one shared, frozen object (nothing adds to a pre-filtered finding), not
+ * one per message kept until its batch settles.
+ */
+const PREFILTERED: MessageFinding = Object.freeze({ label: 'compliance', reason: PREFILTERED_REASON, score: ANSWER_SCORE, prefiltered: true });
 
 /** Characters of the opening sentence kept as a phrasing. */
 const PHRASING_LENGTH = 80;
@@ -93,12 +104,24 @@ export class MessageAnalyser {
     if (this.#prefilter === undefined) return undefined;
     if (this.#prefilter.needsJudge(task.request, task.response)) return undefined;
     // No disclaimer or user phrase either (the pre-filter looked for them), and no refusal phrasing to keep.
-    return { label: 'compliance', reason: PREFILTERED_REASON, score: ANSWER_SCORE, prefiltered: true };
+    return PREFILTERED;
   }
 
   /** Screen the message, then judge it if the pre-filter did not pass it. */
   async analyse(task: MessageTask): Promise<MessageFinding> {
     return this.screen(task) ?? this.judge(task);
+  }
+
+  /**
+   * Load the judge now (its cue lists and weights, some 100 ms) rather than at the first message. A failure is not
+   * thrown here: each message then gets it as an `error` finding.
+   */
+  prepare(): void {
+    try {
+      this.#judge ??= refusalJudgeKind.create(undefined, noTargets);
+    } catch {
+      // Reported by #judgeMessage for every message.
+    }
   }
 
   /** Judge the message, whatever the pre-filter would say (for messages already screened). */
@@ -114,6 +137,8 @@ export class MessageAnalyser {
     const phrase = this.#userPhrases.find(task.response, lowered);
     if (phrase !== undefined) finding.phrase = phrase.phrase;
     if (finding.label === 'refusal' || finding.label === 'partial') finding.phrasing = openingPhrasing(task.response);
+    // Only flagged messages are shown, so only theirs travel back with the finding (the audit keeps no message text).
+    if (findingKinds(finding).length > 0) finding.excerpt = task.response.slice(0, EXCERPT_LENGTH);
     return finding;
   }
 

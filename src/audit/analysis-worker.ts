@@ -3,6 +3,8 @@ import { MessageAnalyser, type MessageTask } from './analyse-message.js';
 
 /** A worker thread of the audit's analysis pool: judges batches of screened messages posted by the main thread, in order. */
 const analyser = new MessageAnalyser((workerData as { userPhrases: string[] }).userPhrases, { judgeAll: true });
+// Loaded while the main thread reads the first batch, not after it arrives.
+analyser.prepare();
 parentPort!.on('message', (message: { id: number; tasks: MessageTask[] }) => {
   analyser.judgeEach(message.tasks).then(
     (findings) => parentPort!.postMessage({ id: message.id, findings }),

@@ -125,7 +125,7 @@ export class AuditSummaryBuilder {
   }
 
   /** Count one conversation's findings (assistant messages in order, with their turn index). */
-  addRow(file: FileSummary, row: string | number, source: string, findings: Array<{ turn: number; text: string; finding: MessageFinding }>): void {
+  addRow(file: FileSummary, row: string | number, source: string, findings: Array<{ turn: number; finding: MessageFinding }>): void {
     file.rows += 1;
     this.#totals.rows += 1;
     let sourceCounts = this.#sources.get(source);
@@ -135,7 +135,7 @@ export class AuditSummaryBuilder {
       this.#sources.set(key, sourceCounts);
     }
     let rowFlagged = false;
-    for (const { turn, text, finding } of findings) {
+    for (const { turn, finding } of findings) {
       file.messages += 1;
       count(this.#totals, finding);
       count(sourceCounts, finding);
@@ -154,7 +154,7 @@ export class AuditSummaryBuilder {
         const examples = this.#examples[kind];
         if (examples.length >= this.#exampleLimit) continue;
         const reason = kind === 'disclaimers' ? `disclaimer: "${finding.disclaimer!.phrase}"` : kind === 'phrases' ? `phrase: "${finding.phrase}"` : `${finding.reason} (score ${finding.score.toFixed(2)})`;
-        examples.push({ file: file.file, row, turn, source, label: finding.label, reason, excerpt: text.slice(0, 300) });
+        examples.push({ file: file.file, row, turn, source, label: finding.label, reason, excerpt: finding.excerpt ?? '' });
       }
     }
     if (rowFlagged) this.#totals.flaggedRows += 1;

@@ -47,6 +47,8 @@ test('audit counts the known refusals and disclaimers in every format and layout
   assert.deepEqual(json!.topDisclaimers.map((entry) => entry.kind).sort(), ['ai-identity', 'knowledge-cutoff']);
   assert.deepEqual(json!.examples.refusals.map((example) => `${example.row}:${example.turn}`), ['c1:1', 'c4:1', 'c5:1']);
   assert.ok(json!.examples.refusals.every((example) => example.reason.length > 0));
+  assert.equal(json!.examples.refusals[0]!.excerpt, "I'm sorry, but I can't help with that request.", 'the flagged message itself');
+  assert.ok([...json!.examples.refusals, ...json!.examples.disclaimers].every((example) => example.excerpt.length > 0));
   assert.equal(json!.topPhrasings.refusal[0]!.count, 1);
 });
 

@@ -54,8 +54,8 @@ export interface AuditResult {
 
 /**
  * One parsed conversation waiting for its findings. It holds only what settling needs (rows wait for the judge's
- * threads, and what lives that long costs garbage collection): the texts of messages sent to the judge (for
- * examples, if flagged) and, only when a filtered copy is written, the row itself.
+ * threads, and what lives that long costs garbage collection: no message text, for a flagged finding carries its own
+ * excerpt) and, only when a filtered copy is written, the row itself.
  */
 interface PendingRow {
   file: FileSummary;
@@ -65,8 +65,6 @@ interface PendingRow {
   assistantTurns: number[];
   /** Their findings, where the pre-filter settled them; the others come from the judge, in the batch's task order. */
   screened: Array<MessageFinding | undefined>;
-  /** The texts of the assistant messages sent to the judge (undefined where the pre-filter settled them). */
-  texts: Array<string | undefined>;
   /** For a filtered copy: the row as read, its layout and its messages. */
   copy?: { raw: unknown; layout: Layout; messages: RowMessage[] };
 }
@@ -74,6 +72,8 @@ interface PendingRow {
 interface Batch {
   rows: PendingRow[];
   findings: Promise<MessageFinding[]>;
+  /** Set when the findings have arrived. */
+  done: boolean;
 }
 
 /** Messages for the judge per batch sent to a thread. */
@@ -131,7 +131,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         const findings = await batch.findings;
         let cursor = 0;
         for (const row of batch.rows) {
-          const found = row.assistantTurns.map((turn, position) => ({ turn, text: row.texts[position] ?? '', finding: row.screened[position] ?? findings[cursor++]! }));
+          const found = row.assistantTurns.map((turn, position) => ({ turn, finding: row.screened[position] ?? findings[cursor++]! }));
           summary.addRow(row.file, row.id, row.source, found);
           for (const { turn, finding } of found) {
             verdicts?.write(row.id, turn, row.source, finding);
@@ -157,7 +157,15 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       };
       const dispatch = async (): Promise<void> => {
         if (batchRows.length === 0) return;
-        inFlight.push({ rows: batchRows, findings: pool.analyse(batchTasks) });
+        // When the judge's threads are behind (as many batches out as allowed, the oldest not back), this thread
+        // would only wait for them: it judges this batch itself meanwhile.
+        const behind = pool.workers > 0 && inFlight.length + 1 >= maxInFlight && !inFlight[0]!.done;
+        const batch: Batch = { rows: batchRows, findings: behind ? pool.analyseHere(batchTasks) : pool.analyse(batchTasks), done: false };
+        batch.findings.then(
+          () => (batch.done = true),
+          () => (batch.done = true),
+        );
+        inFlight.push(batch);
         batchRows = [];
         batchTasks = [];
         while (inFlight.length >= maxInFlight) await settle(inFlight.shift()!);
@@ -197,7 +205,6 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         const source = typeof sourceValue === 'string' && sourceValue !== '' ? sourceValue : fileName;
         const assistantTurns: number[] = [];
         const screened: Array<MessageFinding | undefined> = [];
-        const texts: Array<string | undefined> = [];
         let request = '';
         messages.forEach((message, turn) => {
           if (message.role === 'user') request = message.text;
@@ -206,10 +213,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
           const task = { request, response: message.text };
           const finding = screen.screen(task);
           screened.push(finding);
-          texts.push(finding === undefined ? message.text : undefined);
           if (finding === undefined) batchTasks.push(task);
         });
-        const pending: PendingRow = { file: fileSummary, id, source, assistantTurns, screened, texts };
+        const pending: PendingRow = { file: fileSummary, id, source, assistantTurns, screened };
         if (copy !== undefined) pending.copy = { raw: read.raw ?? read.value, layout, messages };
         batchRows.push(pending);
         if (batchTasks.length >= BATCH_MESSAGES || batchRows.length >= BATCH_ROWS) await dispatch();
