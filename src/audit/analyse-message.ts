@@ -83,16 +83,15 @@ export interface AnalyserOptions {
  */
 export class MessageAnalyser {
   #judge: Judge | undefined;
-  readonly #disclaimers: PhraseMatcher;
-  readonly #userPhrases: PhraseMatcher;
+  /** Built when the first message is judged (a thread that only screens never needs them). */
+  #matchers: { disclaimers: PhraseMatcher; userPhrases: PhraseMatcher } | undefined;
+  readonly #userPhraseList: readonly string[];
   readonly #prefilter: RefusalPrefilter | undefined;
 
   constructor(userPhrases: readonly string[], options: AnalyserOptions = {}) {
-    const disclaimers = disclaimerLists();
+    this.#userPhraseList = userPhrases;
     // The pre-filter also looks for the disclaimer and user phrases: a message it passes holds none of them.
-    this.#prefilter = options.judgeAll === true ? undefined : new RefusalPrefilter(cuePhrases(), [...Object.values(disclaimers).flat(), ...userPhrases]);
-    this.#disclaimers = new PhraseMatcher(disclaimers);
-    this.#userPhrases = new PhraseMatcher({ user: userPhrases });
+    this.#prefilter = options.judgeAll === true ? undefined : new RefusalPrefilter(cuePhrases(), [...Object.values(disclaimerLists()).flat(), ...userPhrases]);
   }
 
   /**
@@ -132,9 +131,10 @@ export class MessageAnalyser {
 
   /** Add the disclaimer, the user's phrase and the refusal phrasing to a finding. */
   #complete(finding: MessageFinding, task: MessageTask, lowered: string): MessageFinding {
-    const disclaimer = this.#disclaimers.find(task.response, lowered);
+    this.#matchers ??= { disclaimers: new PhraseMatcher(disclaimerLists()), userPhrases: new PhraseMatcher({ user: this.#userPhraseList }) };
+    const disclaimer = this.#matchers.disclaimers.find(task.response, lowered);
     if (disclaimer !== undefined) finding.disclaimer = disclaimer;
-    const phrase = this.#userPhrases.find(task.response, lowered);
+    const phrase = this.#matchers.userPhrases.find(task.response, lowered);
     if (phrase !== undefined) finding.phrase = phrase.phrase;
     if (finding.label === 'refusal' || finding.label === 'partial') finding.phrasing = openingPhrasing(task.response);
     // Only flagged messages are shown, so only theirs travel back with the finding (the audit keeps no message text).

@@ -10,10 +10,13 @@ const tasks: MessageTask[] = [
   { request: 'Can you write a haiku?', response: 'What topic would you like the haiku to be about?' },
 ];
 
-test('a batch judged in this thread (analyseHere) gets the same findings as one judged by a worker thread', async () => {
+test('a batch judged by a worker thread gets the same findings as one judged in this thread', async () => {
   const pool = createAnalysisPool({ workers: 1, userPhrases: ['telescope'] });
+  const inThread = createAnalysisPool({ workers: 0, userPhrases: ['telescope'] });
   try {
-    const [threaded, here] = await Promise.all([pool.analyse(tasks), pool.analyseHere(tasks)]);
+    const [threaded, here] = await Promise.all([pool.analyse(tasks), inThread.analyse(tasks)]);
+    assert.equal(pool.workers, 1);
+    assert.equal(inThread.workers, 0);
     assert.deepEqual(here, threaded);
     assert.equal(threaded[0]!.label, 'refusal');
     assert.equal(threaded[0]!.excerpt, tasks[0]!.response, 'a flagged message carries its excerpt');
@@ -21,13 +24,6 @@ test('a batch judged in this thread (analyseHere) gets the same findings as one 
     assert.equal(threaded[2]!.disclaimer?.kind, 'ai-identity');
     assert.equal(threaded[2]!.phrase, 'telescope');
   } finally {
-    await pool.close();
+    await Promise.all([pool.close(), inThread.close()]);
   }
-});
-
-test('without worker threads both ways judge in this thread', async () => {
-  const pool = createAnalysisPool({ workers: 0, userPhrases: [] });
-  assert.equal(pool.workers, 0);
-  assert.deepEqual(await pool.analyse(tasks), await pool.analyseHere(tasks));
-  await pool.close();
 });

@@ -11,11 +11,6 @@ export interface AnalysisPool {
   /** Worker threads used (0: in this thread). */
   readonly workers: number;
   analyse(tasks: MessageTask[]): Promise<MessageFinding[]>;
-  /**
-   * Judge a batch in this thread (the caller's own judge, loaded at first use): for a caller that would otherwise
-   * wait for the threads, which then finish sooner.
-   */
-  analyseHere(tasks: MessageTask[]): Promise<MessageFinding[]>;
   close(): Promise<void>;
 }
 
@@ -39,9 +34,10 @@ export function defaultWorkerCount(): number {
  * await pool.close();
  */
 export function createAnalysisPool(options: { workers: number; userPhrases: readonly string[] }): AnalysisPool {
-  let local: MessageAnalyser | undefined;
-  const analyseHere = (tasks: MessageTask[]): Promise<MessageFinding[]> => (local ??= new MessageAnalyser(options.userPhrases, { judgeAll: true })).judgeEach(tasks);
-  if (options.workers <= 0) return { workers: 0, analyse: analyseHere, analyseHere, close: async () => undefined };
+  if (options.workers <= 0) {
+    const analyser = new MessageAnalyser(options.userPhrases, { judgeAll: true });
+    return { workers: 0, analyse: (tasks) => analyser.judgeEach(tasks), close: async () => undefined };
+  }
   const url = new URL('./analysis-worker.js', import.meta.url);
   const pending = new Map<number, { resolve: (findings: MessageFinding[]) => void; reject: (error: Error) => void; worker: number }>();
   const load = new Array<number>(options.workers).fill(0);
@@ -70,7 +66,6 @@ export function createAnalysisPool(options: { workers: number; userPhrases: read
   let nextId = 0;
   return {
     workers: options.workers,
-    analyseHere,
     analyse(tasks) {
       if (failure !== undefined) return Promise.reject(failure);
       if (tasks.length === 0) return Promise.resolve([]);

@@ -72,8 +72,6 @@ interface PendingRow {
 interface Batch {
   rows: PendingRow[];
   findings: Promise<MessageFinding[]>;
-  /** Set when the findings have arrived. */
-  done: boolean;
 }
 
 /** Messages for the judge per batch sent to a thread. */
@@ -157,15 +155,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       };
       const dispatch = async (): Promise<void> => {
         if (batchRows.length === 0) return;
-        // When the judge's threads are behind (as many batches out as allowed, the oldest not back), this thread
-        // would only wait for them: it judges this batch itself meanwhile.
-        const behind = pool.workers > 0 && inFlight.length + 1 >= maxInFlight && !inFlight[0]!.done;
-        const batch: Batch = { rows: batchRows, findings: behind ? pool.analyseHere(batchTasks) : pool.analyse(batchTasks), done: false };
-        batch.findings.then(
-          () => (batch.done = true),
-          () => (batch.done = true),
-        );
-        inFlight.push(batch);
+        inFlight.push({ rows: batchRows, findings: pool.analyse(batchTasks) });
         batchRows = [];
         batchTasks = [];
         while (inFlight.length >= maxInFlight) await settle(inFlight.shift()!);
