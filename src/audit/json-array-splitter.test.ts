@@ -9,11 +9,12 @@ import { JsonArraySplitter, JsonStructureError, type ArrayElement } from './json
 function split(text: string, size: number): Array<{ value: unknown; line: number }> {
   const bytes = Buffer.from(text);
   const splitter = new JsonArraySplitter();
-  const elements: ArrayElement[] = [];
+  const elements: Array<{ text: string; line: number }> = [];
   const chunk = Buffer.alloc(size);
   for (let offset = 0; offset < bytes.length; offset += size) {
     const length = bytes.copy(chunk, 0, offset, offset + size);
-    elements.push(...splitter.write(chunk.subarray(0, length)));
+    // Read before the next chunk, as the reader does (an element's text is decoded from its chunk when first read).
+    elements.push(...splitter.write(chunk.subarray(0, length)).map((element: ArrayElement) => ({ text: element.text, line: element.line })));
     chunk.fill('"');
   }
   splitter.end();

@@ -1,7 +1,34 @@
-/** One element of a top-level JSON array: its source text (not yet parsed) and the 1-based line it starts on. */
+/**
+ * One element of a top-level JSON array: its source text (not yet parsed) and the 1-based line it starts on. The text
+ * is decoded when first read, from the chunk it lies in: read it before the next chunk is written (the reader parses
+ * each element before reading on), so that at most one element's text is alive at a time rather than a whole chunk's.
+ */
 export interface ArrayElement {
-  text: string;
+  readonly text: string;
   line: number;
+}
+
+/** An element within one chunk, decoded when its text is first read. */
+class ChunkElement implements ArrayElement {
+  #buffer: Buffer | undefined;
+  #text = '';
+
+  constructor(
+    buffer: Buffer,
+    readonly start: number,
+    readonly end: number,
+    readonly line: number,
+  ) {
+    this.#buffer = buffer;
+  }
+
+  get text(): string {
+    if (this.#buffer !== undefined) {
+      this.#text = this.#buffer.toString('utf8', this.start, this.end);
+      this.#buffer = undefined;
+    }
+    return this.#text;
+  }
 }
 
 /** The array's structure is broken (not its elements' syntax, which JSON.parse checks): what and on which line. */
@@ -61,7 +88,10 @@ export class JsonArraySplitter {
   /** Bytes of a UTF-8 byte-order mark seen at the start (3 once past it). */
   #bomBytes = 0;
 
-  /** Feed the next chunk; returns the elements completed in it. The chunk may be overwritten once this returns. */
+  /**
+   * Feed the next chunk; returns the elements completed in it. Read their texts before the chunk is overwritten (the
+   * caller may then read the next chunk into the same buffer).
+   */
   write(chunk: Buffer): ArrayElement[] {
     const elements: ArrayElement[] = [];
     try {
@@ -161,14 +191,11 @@ export class JsonArraySplitter {
 
   #finish(buffer: Buffer, start: number, end: number): ArrayElement {
     const line = this.#elementLine;
-    let text: string;
-    if (this.#pieces.length === 0) text = buffer.toString('utf8', start, end);
-    else {
-      this.#pieces.push(buffer.subarray(start, end));
-      text = Buffer.concat(this.#pieces).toString('utf8');
-      this.#pieces = [];
-    }
     this.#inElement = false;
+    if (this.#pieces.length === 0) return new ChunkElement(buffer, start, end, line);
+    this.#pieces.push(buffer.subarray(start, end));
+    const text = Buffer.concat(this.#pieces).toString('utf8');
+    this.#pieces = [];
     return { text, line };
   }
 }
