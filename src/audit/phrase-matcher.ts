@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DatasetError } from '../spec/errors.js';
 import { dataPath } from '../util/paths.js';
-import { looseCharacter, phrasePattern } from '../util/phrase-pattern.js';
+import { phrasePattern } from '../util/phrase-pattern.js';
+import { PhraseScreen } from '../util/phrase-screen.js';
 
 /** A phrase found in a message, and which list it came from. */
 export interface PhraseMatch {
@@ -21,7 +22,7 @@ export function normalisePhraseText(text: string): string {
 export class PhraseMatcher {
   readonly #pattern: RegExp | undefined;
   /** Passes wherever the normalised text could hold a phrase: tested first on the text only lower-cased. */
-  readonly #quick: RegExp | undefined;
+  readonly #quick: PhraseScreen | undefined;
   readonly #kinds = new Map<string, string>();
 
   constructor(lists: Record<string, readonly string[]>) {
@@ -37,7 +38,7 @@ export class PhraseMatcher {
     // Prefix-factored: a flat alternation of the lists scanned at about 20 MB/s, the factored one at several times that.
     this.#pattern = phrases.length === 0 ? undefined : new RegExp(phrasePattern(phrases), 'g');
     // Most messages hold no phrase: normalising them first cost more than the search.
-    this.#quick = phrases.length === 0 ? undefined : new RegExp(phrasePattern(phrases, looseCharacter));
+    this.#quick = phrases.length === 0 ? undefined : new PhraseScreen(phrases);
   }
 
   /**
@@ -48,7 +49,8 @@ export class PhraseMatcher {
    * new PhraseMatcher({ mine: ['as an ai'] }).find('Well, as an AI I…') // { phrase: 'as an ai', kind: 'mine' }
    */
   find(text: string, lowered?: string): PhraseMatch | undefined {
-    if (this.#pattern === undefined || !this.#quick!.test(lowered ?? text.toLowerCase())) return undefined;
+    // On the lower-cased text (not the text as written): lower-casing maps a few letters beyond ASCII into it ('İ').
+    if (this.#pattern === undefined || !this.#quick!.holds(lowered ?? text.toLowerCase())) return undefined;
     const normalised = normalisePhraseText(text);
     const pattern = this.#pattern;
     pattern.lastIndex = 0;

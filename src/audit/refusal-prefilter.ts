@@ -1,4 +1,4 @@
-import { looseCharacter, phrasePattern } from '../util/phrase-pattern.js';
+import { PhraseScreen } from '../util/phrase-screen.js';
 import { offlineCueLists, offlineRules } from '../judges/offline/offline-model.js';
 import { normalisePhraseText } from './phrase-matcher.js';
 
@@ -45,7 +45,7 @@ function hasWords(text: string, limit: number): boolean {
  * - it contains no phrase, in any of the judge's languages, of the judge's own refusal, rebuttal, AI-disclaimer and
  *   redirect lists (data/judges/offline-cues.json), matched case-insensitively with any quote form and spacing,
  *   wherever the judge could find it: at any character where no ASCII letter or digit comes before (the judge's word
- *   tokens start only there), and anywhere for phrases that do not start with one (see groupPhrases).
+ *   tokens start only there), and anywhere for phrases that do not start with one (util/phrase-screen.ts).
  *
  * What it cannot guarantee is that the judge's learned model would not call such a message a refusal anyway; on
  * 21,122 real responses (XSTest, HarmBench, JailbreakBench, GPTeacher, hh-rlhf) it passed one message the judge
@@ -56,14 +56,7 @@ function hasWords(text: string, limit: number): boolean {
  * prefilter.needsJudge('Write a poem', "I'm sorry, but I can't.") // true (short)
  */
 export class RefusalPrefilter {
-  /** Phrases that start with an ASCII letter or digit, tested only where a word starts (`\b`). */
-  readonly #atWords: RegExp | undefined;
-  /** The same, where a word may start after `_` (which `\b` counts as a letter): for texts holding one. */
-  readonly #afterUnderscore: RegExp | undefined;
-  /** Other phrases made only of ASCII, tested everywhere. */
-  readonly #anywhere: RegExp | undefined;
-  /** Phrases with a character beyond ASCII (other scripts, accents), tested only on texts that hold one. */
-  readonly #beyondAscii: RegExp | undefined;
+  readonly #cues: PhraseScreen;
   readonly #minWords = prefilterMinWords();
 
   /**
@@ -74,19 +67,7 @@ export class RefusalPrefilter {
   constructor(lists: readonly string[] = cuePhrases(), alsoPhrases: readonly string[] = []) {
     // Normalised as the judge and the phrase matcher normalise text (lower case, straight quotes, single spaces), so
     // the loose pattern matches wherever they could.
-    const phrases = new Set([...lists, ...alsoPhrases].map((phrase) => normalisePhraseText(phrase).trim()));
-    phrases.delete('');
-    const groups = groupPhrases(phrases);
-    // Case-insensitive in the pattern rather than by lower-casing each message: the same speed, and no copy of every
-    // message for the garbage collector.
-    const compile = (list: string[], prefixes: string[]): Array<RegExp | undefined> => {
-      if (list.length === 0) return prefixes.map(() => undefined);
-      const pattern = phrasePattern(list, looseCharacter);
-      return prefixes.map((prefix) => new RegExp(`${prefix}(?:${pattern})`, 'i'));
-    };
-    [this.#atWords, this.#afterUnderscore] = compile(groups.atWords, ['\\b', '(?<![a-z0-9])']);
-    [this.#anywhere] = compile(groups.anywhere, ['']);
-    [this.#beyondAscii] = compile(groups.beyondAscii, ['']);
+    this.#cues = new PhraseScreen([...lists, ...alsoPhrases].map((phrase) => normalisePhraseText(phrase).trim()));
   }
 
   /** True when the judge must read the message; false when it is a long answer with no refusal cue. */
@@ -98,33 +79,8 @@ export class RefusalPrefilter {
 
   /** Whether the text holds one of the phrases wherever the judge or the phrase matcher could find it. */
   holdsCue(text: string): boolean {
-    const atWords = text.includes('_') ? this.#afterUnderscore : this.#atWords;
-    if (atWords?.test(text) === true || this.#anywhere?.test(text) === true) return true;
-    // UTF-8 takes more than a byte for every character beyond ASCII: a native count, some 3x faster than a regex scan.
-    return this.#beyondAscii !== undefined && Buffer.byteLength(text, 'utf8') !== text.length && this.#beyondAscii.test(text);
+    return this.#cues.holds(text);
   }
-}
-
-const BEYOND_ASCII = /[^\0-\x7f]/;
-/** Kana, CJK and Hangul: the judge matches phrases in these scripts anywhere, not at word starts. */
-const UNSPACED_SCRIPT = /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/;
-
-/**
- * The phrases split by where they can occur. The judge finds a phrase that starts with an ASCII letter or digit only
- * at the start of one of its word tokens, and the phrase matcher only where no letter or digit comes before: either
- * way the character before is no ASCII letter or digit (in the text as written, too, for lower-casing maps no other
- * ASCII character to one), so such a phrase is tested at word starts only (about twice as fast as everywhere). A
- * character beyond ASCII in the pattern matches only one beyond ASCII in the text (case-insensitive matching without
- * the `u` flag maps none to ASCII), so phrases holding one are tested only on texts that hold one too.
- */
-function groupPhrases(phrases: Iterable<string>): { atWords: string[]; anywhere: string[]; beyondAscii: string[] } {
-  const groups = { atWords: [] as string[], anywhere: [] as string[], beyondAscii: [] as string[] };
-  for (const phrase of phrases) {
-    if (/^[a-z0-9]/.test(phrase) && !UNSPACED_SCRIPT.test(phrase)) groups.atWords.push(phrase);
-    else if (BEYOND_ASCII.test(phrase)) groups.beyondAscii.push(phrase);
-    else groups.anywhere.push(phrase);
-  }
-  return groups;
 }
 
 /**
