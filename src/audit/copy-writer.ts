@@ -1,5 +1,4 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import type { Container } from './read-rows.js';
 
 /** Writes a filtered copy of a dataset in the container it was read from; rows arrive in order. */
@@ -40,20 +39,22 @@ function textFile(path: string): { append(text: string): void; close(): void } {
 /**
  * A filtered-copy writer: JSON Lines (one row per line), one JSON array (`[` rows separated by `,\n` `]`), or Parquet
  * with the source file's schema (row groups of 1,000 rows; `schema` from the source). The copy is written to
- * `PATH.partial` and renamed to PATH on close, so a failed audit never leaves a half-written copy under its name.
+ * `PATH.partial` and renamed to PATH on close, so a failed audit never leaves a half-written copy under its name. The
+ * Parquet writer is loaded only for a Parquet copy (an audit of JSON does not pay for it at start).
  *
  * @example
- * const writer = createCopyWriter('clean.jsonl', 'jsonl');
+ * const writer = await createCopyWriter('clean.jsonl', 'jsonl');
  * writer.write(row);
  * writer.close();
  */
-export function createCopyWriter(path: string, container: Container, schema?: unknown[]): CopyWriter {
+export async function createCopyWriter(path: string, container: Container, schema?: unknown[]): Promise<CopyWriter> {
   const partial = `${path}.partial`;
   const finish = (): void => renameSync(partial, path);
   const abort = (): void => rmSync(partial, { force: true });
   if (container === 'parquet') {
     if (schema === undefined) throw new Error('a Parquet copy needs the source schema');
     const columns = topLevelColumns(schema);
+    const { ParquetWriter, fileWriter } = await import('hyparquet-writer');
     const writer = new ParquetWriter({ writer: fileWriter(partial), schema: schema as never, createdBy: 'redcard audit' });
     let rows: Record<string, unknown>[] = [];
     const flush = (): void => {

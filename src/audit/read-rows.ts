@@ -1,8 +1,7 @@
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { FileMetaData } from 'hyparquet';
 import { DatasetError } from '../spec/errors.js';
 import { JsonArraySplitter, JsonStructureError, type ArrayElement } from './json-array-splitter.js';
 
@@ -183,10 +182,20 @@ function plainValue(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The Parquet reader and its codecs, loaded when a Parquet file is first read (some 60 ms, and a WebAssembly module,
+ * that an audit of JSON does not pay for at start).
+ */
+async function parquetModules() {
+  const [hyparquet, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
+  return { ...hyparquet, compressors };
+}
+
 /** Rows of a Parquet file, one row group at a time (hyparquet; gzip, zstd, brotli, lz4 via hyparquet-compressors). */
 async function* readParquetRows(file: string, onProgress?: ProgressCallback): AsyncGenerator<ReadRow> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, compressors } = await parquetModules();
   let buffer;
-  let metadata;
+  let metadata: FileMetaData;
   try {
     buffer = await asyncBufferFromFile(file);
     metadata = await parquetMetadataAsync(buffer);
@@ -223,5 +232,6 @@ export function readRows(file: string, container: Container, onProgress?: Progre
 
 /** The Parquet schema of a file (for writing a filtered copy with the same schema). */
 export async function parquetFileSchema(file: string): Promise<unknown[]> {
+  const { asyncBufferFromFile, parquetMetadataAsync } = await parquetModules();
   return (await parquetMetadataAsync(await asyncBufferFromFile(file))).schema as unknown[];
 }

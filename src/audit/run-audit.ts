@@ -116,7 +116,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       const fileSummary = summary.startFile(file, container);
       const totalBytes = statSync(file).size;
       const output = options.copy?.outputs[position];
-      copy = output === undefined ? undefined : createCopyWriter(output, container, container === 'parquet' ? await parquetFileSchema(file) : undefined);
+      copy = output === undefined ? undefined : await createCopyWriter(output, container, container === 'parquet' ? await parquetFileSchema(file) : undefined);
       let layout = layoutFromFormat(options.format);
       const fileName = basename(file);
       const inFlight: Batch[] = [];
