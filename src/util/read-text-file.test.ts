@@ -4,7 +4,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstInvalidUtf8, readTextFile, readTextLines } from './read-text-file.js';
+import { firstInvalidUtf8, readTextFile, readTextLines, readTextLinesSync } from './read-text-file.js';
+import { CHUNK_BYTES } from './file-chunks.js';
 import { DatasetError } from '../spec/errors.js';
 import { captureIO } from '../testing/capture-io.js';
 import { main } from '../cli/main.js';
@@ -90,4 +91,23 @@ test('CLI: a non-UTF-8 suite file and a non-UTF-8 judge input exit 2 with file:l
   const judgeIO = captureIO({ cwd: workspace });
   assert.equal(await main(['judge', '--in', judge, '--out', join(workspace, 'v.jsonl'), '--judge', 'refusal', '--no-cache'], judgeIO), 2);
   assert.match(judgeIO.err(), /responses\.jsonl:1: not valid UTF-8: byte 0xE9 at byte 41 of the line/);
+});
+
+test('lines that span the reused 1 MiB read buffer come out whole, async and sync (the unfinished line is copied)', async () => {
+  const file = join(workspace, 'spanning.jsonl');
+  // Lines of many lengths, one longer than a chunk, multibyte characters cut at chunk edges; each line distinct.
+  const expected: string[] = [];
+  let size = 0;
+  for (let index = 0; size < 3 * CHUNK_BYTES; index += 1) {
+    const line = index === 7 ? `long ${'é'.repeat(CHUNK_BYTES)}` : `${index} ${'ab€'.repeat((index * 7919) % 5000)}`;
+    expected.push(line);
+    size += Buffer.byteLength(line) + 1;
+  }
+  writeFileSync(file, `${expected.join('\n')}\n`);
+  const lines: string[] = [];
+  for await (const { text } of readTextLines(file)) lines.push(text);
+  assert.equal(lines.length, expected.length);
+  assert.ok(lines.every((line, index) => line === expected[index]), 'async: every line as written');
+  const syncLines = [...readTextLinesSync(file)].map((line) => line.text);
+  assert.ok(syncLines.length === expected.length && syncLines.every((line, index) => line === expected[index]), 'sync: every line as written');
 });

@@ -1,6 +1,7 @@
-import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { DatasetError } from '../spec/errors.js';
+import { CHUNK_BYTES, fileChunks } from './file-chunks.js';
 
 /** Largest file read whole (a dataset, a replay file, a labels file): 512 MiB. Bigger ones are refused, not half-read. */
 export const MAX_WHOLE_FILE_BYTES = 512 * 1024 * 1024;
@@ -178,7 +179,7 @@ class LineAssembler {
     return new DatasetError(`line longer than ${(this.maxLineBytes / 1024 / 1024).toFixed(0)} MiB; is this a JSONL file (one record per line)?`, this.file, this.#number + 1);
   }
 
-  /** The lines a chunk completes (the chunk must not be reused afterwards: pieces of it are kept). */
+  /** The lines a chunk completes (the chunk may be reused once they are read: the unfinished line is copied). */
   *push(chunk: Buffer): Generator<NumberedLine> {
     let start = 0;
     for (let newline = chunk.indexOf(0x0a, start); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
@@ -193,7 +194,7 @@ class LineAssembler {
     if (start < chunk.length) {
       this.#pendingBytes += chunk.length - start;
       if (this.#pendingBytes > this.maxLineBytes) throw this.#tooLong();
-      this.#pending.push(chunk.subarray(start));
+      this.#pending.push(Buffer.from(chunk.subarray(start)));
     }
   }
 
@@ -220,13 +221,10 @@ function readError(error: unknown, file: string): DatasetError {
  */
 export async function* readTextLines(file: string, options: { maxLineBytes?: number } = {}): AsyncGenerator<NumberedLine> {
   const lines = new LineAssembler(file, options.maxLineBytes ?? MAX_LINE_BYTES);
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) yield* lines.push(chunk);
+    for await (const chunk of fileChunks(file)) yield* lines.push(chunk);
   } catch (error) {
     throw readError(error, file);
-  } finally {
-    stream.destroy();
   }
   yield* lines.end();
 }
@@ -247,8 +245,9 @@ export function* readTextLinesSync(file: string, options: { maxLineBytes?: numbe
     throw readError(error, file);
   }
   try {
+    // One buffer for every chunk (see fileChunks): the line assembler copies the unfinished line it keeps.
+    const chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
     for (let first = true; ; first = false) {
-      const chunk = Buffer.allocUnsafe(1 << 20);
       let read: number;
       try {
         read = readSync(descriptor, chunk, 0, chunk.length, null);
